@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from labo.models import Direction, Person, Programme
+from sessions.models import Session
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    CLARIFICATION = "clarification", _("Clarification")
+    REFORMULATED = "reformulated", _("Reformulated")
+    SUBMITTED = "submitted", _("Submitted to management")
+    VALIDATED = "validated", _("Validated")
+    SHELVED = "shelved", _("Shelved (not now)")
+    REFUSED = "refused", _("Refused")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PROTOTYPE = "prototype", _("Prototype / test")
+    DELIVERED = "delivered", _("Delivered")
+    CLOSED = "closed", _("Closed")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+class Commande(models.Model):
+    """A request brought to the lab by an elected official or a director."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="commandes"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    initial_title = models.CharField(
+        _("title as first worded"), max_length=200, blank=True
+    )
+    commanditaire = models.ForeignKey(
+        Person,
+        verbose_name=_("commanditaire"),
+        on_delete=models.PROTECT,
+        related_name="commandes_requested",
+    )
+    commanditaire_role = models.CharField(
+        _("commanditaire's role"), max_length=200, blank=True
+    )
+    direction = models.ForeignKey(
+        Direction,
+        verbose_name=_("direction"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commandes",
+    )
+    initial_wording = models.TextField(_("request as first worded"))
+    reformulated_wording = models.TextField(_("reformulated request"), blank=True)
+    context = models.TextField(_("context"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
+    )
+    shelved_until = models.DateField(_("look again on"), null=True, blank=True)
+    abandon_reason = models.TextField(_("reason for abandoning"), blank=True)
+    sessions = models.ManyToManyField(
+        Session, verbose_name=_("sessions"), blank=True, related_name="commandes"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("commande")
+        verbose_name_plural = _("commandes")
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TeamRole(models.TextChoices):
+    PILOT = "pilot", _("Pilot")
+    FACILITATOR = "facilitator", _("Facilitator")
+    REFEREE = "referee", _("Referee")
+    MEMBER = "member", _("Member")
+
+
+class TeamMember(models.Model):
+    commande = models.ForeignKey(
+        Commande, verbose_name=_("commande"), on_delete=models.CASCADE, related_name="team"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="team_memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=TeamRole.choices, default=TeamRole.MEMBER
+    )
+
+    class Meta:
+        ordering = ["commande", "role"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(fields=["commande", "person"], name="team_unique_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class StatusChange(models.Model):
+    """One move of a commande through the pipeline: who, when, from where to where, why."""
+
+    commande = models.ForeignKey(
+        Commande, verbose_name=_("commande"), on_delete=models.CASCADE, related_name="history"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["commande", "changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.commande}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,94 @@
+"""The access policy: every named URL declares who may reach it, in one place.
+
+The middleware enforces the role part before any view runs, and refuses any URL
+that has no declaration (fail closed). Object-level checks ("member of this
+session") are done by each model's access helper, named in ``scope``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from labo.roles import ALL_ROLES, FACILITATOR, roles_of
+
+
+@dataclass(frozen=True)
+class Access:
+    public: bool = False
+    roles: frozenset[str] = frozenset()
+    any_user: bool = False
+    staff: bool = False
+    scope: str = ""
+
+    def allows(self, user) -> bool | None:
+        """True if allowed, False if refused, None if the user must log in first."""
+        if self.public:
+            return True
+        if not user.is_authenticated:
+            return None
+        if self.staff:
+            return user.is_active and user.is_staff
+        return self.any_user or bool(roles_of(user) & self.roles)
+
+
+PUBLIC = Access(public=True)
+ANY_USER = Access(any_user=True)
+STAFF = Access(staff=True)
+
+
+def roles(*names: str, scope: str = "") -> Access:
+    return Access(roles=frozenset(names), scope=scope)
+
+
+POLICY: dict[str, Access] = {
+    "labo:login": PUBLIC,
+    "labo:logout": PUBLIC,
+    "labo:healthz": PUBLIC,
+    "labo:home": ANY_USER,
+    "labo:my-profile": ANY_USER,
+    "labo:person-list": roles(FACILITATOR),
+    "labo:person-detail": roles(FACILITATOR),
+    "labo:person-import": roles(FACILITATOR),
+    "sessions:session-list": Access(
+        roles=ALL_ROLES, scope="ambassadors see the sessions they take part in"
+    ),
+    "sessions:session-detail": Access(
+        roles=ALL_ROLES, scope="ambassadors: member of the session, else 404"
+    ),
+}
+
+# Whole namespaces whose views guard themselves the same way (Django's admin).
+NAMESPACE_POLICY: dict[str, Access] = {"admin": STAFF}
+# The admin's own login page must stay reachable to log in.
+POLICY["admin:login"] = PUBLIC
+
+def access_for(view_name: str) -> Access | None:
+    if view_name in POLICY:
+        return POLICY[view_name]
+    namespace = view_name.split(":", 1)[0] if ":" in view_name else ""
+    return NAMESPACE_POLICY.get(namespace)
+
+
+class AccessPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        access = access_for(match.view_name) if match else None
+        if access is None:
+            raise PermissionDenied("No access declaration for this URL.")
+        allowed = access.allows(request.user)
+        if allowed is None:
+            return redirect_to_login(request.get_full_path())
+        if not allowed:
+            raise PermissionDenied
+        return None

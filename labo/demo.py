@@ -1,0 +1,594 @@
+"""The demo lab: the shapes of the field reports, told in our own words, with invented people.
+
+Idempotent: every object is found by a natural key before it is created, and
+agendas are only written into days that have none.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from ateliers.models import Atelier, Format
+from commandes.models import Commande, StatusChange, TeamMember, TeamRole
+from commandes.models import Status as CS
+from labo.models import Direction, Person, Programme, Skill
+from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT
+from sessions.models import AgendaItem, Attendance, AttendanceRole, Day, ItemKind, Session
+
+DEMO_PASSWORD = "demo"
+
+DIRECTIONS = [
+    ("Direction des ressources humaines", "DRH"),
+    ("Direction des systèmes d'information", "DSI"),
+    ("Direction des déchets et de la propreté", "DDP"),
+    ("Direction des mobilités", "DMOB"),
+    ("Direction de l'énergie et du climat", "DEC"),
+    ("Direction de l'action économique", "DAE"),
+    ("Direction de la relation aux usagers", "DRU"),
+    ("Direction de la jeunesse", "DJ"),
+    ("Direction générale des services", "DGS"),
+]
+SKILLS = [
+    "Prototypage",
+    "Reformulation de la commande",
+    "Enquête de terrain",
+    "Facilitation",
+    "Design de service",
+    "Rédaction",
+    "Vidéo et communication",
+]
+
+# first name, last name, grade, direction acronym, profile, skills, appetites, join offset (days)
+AMBASSADORS = [
+    ("Léa", "Fontaine", "A", "DRH", "Ressources humaines", [3, 5], [0], -700),
+    ("Mathis", "Girard", "B", "DSI", "Informatique", [0, 4], [2], -690),
+    ("Inès", "Moreau", "A", "DSI", "Informatique", [4], [1, 3], -680),
+    ("Hugo", "Lambert", "C", "DDP", "Déchets", [2], [0], -650),
+    ("Chloé", "Bonnet", "A", "DMOB", "Mobilité", [1, 3], [4], -640),
+    ("Nathan", "Rousseau", "B", "DEC", "Énergie", [0], [2, 6], -600),
+    ("Manon", "Vincent", "A", "DAE", "Économie", [1], [3], -560),
+    ("Lucas", "Mercier", "C", "DRU", "Accueil des usagers", [2, 6], [0], -520),
+    ("Emma", "Blanc", "A", "DJ", "Jeunesse", [5], [1], -500),
+    ("Théo", "Guerin", "B", "DRH", "Formation", [3], [4], -480),
+    ("Jade", "Faure", "A", "DAE", "Économie", [1, 2], [0], -450),
+    ("Louis", "Andre", "C", "DDP", "Propreté urbaine", [6], [2], -420),
+    ("Zoé", "Chevalier", "A", "DMOB", "Transports", [4], [3], -400),
+    ("Gabriel", "Robin", "B", "DSI", "Données", [0, 5], [1], -380),
+    ("Alice", "Gauthier", "A", "DEC", "Climat", [3], [0, 4], -300),
+    ("Arthur", "Perrin", "C", "DRU", "Accueil des usagers", [2], [6], -250),
+    ("Lina", "Morel", "A", "DGS", "Pilotage", [1], [2], -200),
+    ("Jules", "Dupuis", "B", "DJ", "Jeunesse", [5, 6], [3], -90),
+    ("Rose", "Lemoine", "A", "DAE", "Entreprises", [], [0, 1], -40),
+    ("Paul", "Noel", "C", "DDP", "Collecte", [], [2], -20),
+]
+
+
+@dataclass
+class Block:
+    title: str
+    kind: str
+    minutes: int
+    fixed: str | None = None
+    description: str = ""
+    alternative: str = ""
+    materials: str = ""
+    subgroups: tuple[str, ...] = ()
+
+
+def _time(text: str) -> datetime.time:
+    hours, minutes = text.split(":")
+    return datetime.time(int(hours), int(minutes))
+
+
+class DemoLab:
+    def __init__(self, today: datetime.date) -> None:
+        self.today = today
+        self.directions: dict[str, Direction] = {}
+        self.skills: list[Skill] = []
+        self.people: dict[str, Person] = {}
+        self.users: dict[str, object] = {}
+
+    # People -------------------------------------------------------------
+    def build_people(self) -> None:
+        for name, acronym in DIRECTIONS:
+            self.directions[acronym], _ = Direction.objects.get_or_create(
+                name=name, defaults={"acronym": acronym}
+            )
+        self.skills = [Skill.objects.get_or_create(name=name)[0] for name in SKILLS]
+        for first, last, grade, acronym, profile, skills, appetites, offset in AMBASSADORS:
+            person = self._person(
+                first, last, grade=grade, direction=acronym, profile=profile, joined=offset
+            )
+            if not person.skills.exists() and not person.appetites.exists():
+                person.skills.set(self.skills[i] for i in skills)
+                person.appetites.set(self.skills[i] for i in appetites)
+        mentor = self.people["Léa Fontaine"]
+        for key in ("Rose Lemoine", "Paul Noel"):
+            newcomer = self.people[key]
+            if newcomer.mentor_id is None:
+                newcomer.mentor = mentor
+                newcomer.save(update_fields=["mentor"])
+        self._person("Camille", "Roussel", grade="A", direction="DGS", profile="Animation", joined=-800)
+        self._person("Yanis", "Barbier", grade="A", direction="DGS", profile="Design", joined=-780)
+        self._person("Hélène", "Marchand", grade="A", direction="DGS", profile="Direction générale", joined=-900)
+        # Commanditaires and guests: no account.
+        self._person("Sophie", "Delorme", profile="Élue, vice-présidente", joined=None)
+        self._person("Marc", "Aubert", grade="A", direction="DRU", profile="Directeur", joined=None)
+        self._person("Claire", "Dumas", grade="A", direction="DJ", profile="Directrice", joined=None)
+        self._person("Bruno", "Lefort", grade="A", direction="DAE", profile="Chef de projet", joined=None)
+        for index, (first, last) in enumerate(
+            [("Agnès", "Roy"), ("Denis", "Caron"), ("Fanny", "Picard"), ("Gilles", "Renaud"),
+             ("Karine", "Leclerc"), ("Olivier", "Brun"), ("Sylvie", "Masson")]
+        ):
+            self._person(first, last, grade="B" if index == 6 else "A", direction="DGS",
+                         profile="Invité du Grand Atelier", joined=None)
+
+    def _person(self, first, last, *, grade="", direction=None, profile="", joined=None) -> Person:
+        email = f"{_ascii(first)}.{_ascii(last)}@labo.example".lower()
+        person, _ = Person.objects.get_or_create(
+            email=email,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "grade": grade,
+                "direction": self.directions.get(direction) if direction else None,
+                "domain_profile": profile,
+                "joined_on": self.today + datetime.timedelta(days=joined) if joined else None,
+                "welcome_day_on": (
+                    self.today + datetime.timedelta(days=joined + 14)
+                    if joined is not None and joined < -60 else None
+                ),
+            },
+        )
+        self.people[f"{first} {last}"] = person
+        return person
+
+    def build_users(self) -> None:
+        User = get_user_model()
+        accounts = [
+            ("animateur", "Camille Roussel", [FACILITATOR]),
+            ("ambassadrice", "Léa Fontaine", [AMBASSADOR]),
+            ("ambassadeur2", "Paul Noel", [AMBASSADOR]),
+            ("direction", "Hélène Marchand", [MANAGEMENT]),
+            ("admin", None, []),
+        ]
+        for username, person_key, roles in accounts:
+            user, created = User.objects.get_or_create(username=username)
+            if created:
+                if person_key:
+                    person = self.people[person_key]
+                    user.first_name, user.last_name = person.first_name, person.last_name
+                    user.email = person.email
+                if username == "admin":
+                    user.is_staff = user.is_superuser = True
+                if settings.DEBUG:
+                    user.set_password(DEMO_PASSWORD)
+                else:
+                    user.set_unusable_password()
+                user.save()
+            user.groups.add(*Group.objects.filter(name__in=roles))
+            if person_key:
+                person = self.people[person_key]
+                if person.user_id is None:
+                    person.user = user
+                    person.save(update_fields=["user"])
+            self.users[username] = user
+
+    # Programme and sessions ----------------------------------------------
+    def build_programme(self) -> Programme:
+        programme, _ = Programme.objects.get_or_create(
+            name="La Transfo",
+            defaults={
+                "organisation": "Région de démonstration",
+                "description": (
+                    "Un cycle de sessions de plusieurs jours pour construire le laboratoire "
+                    "d'innovation interne avec un réseau d'ambassadeurs volontaires."
+                ),
+                "starts_on": self.today - datetime.timedelta(days=540),
+            },
+        )
+        programme.facilitators.add(self.people["Camille Roussel"], self.people["Yanis Barbier"])
+        return programme
+
+    def session(self, programme, number, title, *, place, start, days, status, objectives, debrief=""):
+        starts_on = self.today + datetime.timedelta(days=start)
+        session, created = Session.objects.get_or_create(
+            programme=programme,
+            number=number,
+            defaults={
+                "title": title,
+                "place": place,
+                "starts_on": starts_on,
+                "ends_on": starts_on + datetime.timedelta(days=days - 1),
+                "status": status,
+                "objectives": objectives,
+                "debrief": debrief,
+                "preparation_half_days": 4 if status == "held" else None,
+            },
+        )
+        if created:
+            session.facilitators.add(self.people["Camille Roussel"], self.people["Yanis Barbier"])
+        return session
+
+    def day(self, session, offset, title="", *, capacity=None, blocks=()) -> Day:
+        day, _ = Day.objects.get_or_create(
+            session=session,
+            date=session.starts_on + datetime.timedelta(days=offset),
+            defaults={"title": title, "capacity": capacity},
+        )
+        if not day.items.exists():
+            for position, block in enumerate(blocks):
+                item = AgendaItem.objects.create(
+                    day=day,
+                    position=position,
+                    title=block.title,
+                    kind=block.kind,
+                    duration_minutes=block.minutes,
+                    fixed_start=_time(block.fixed) if block.fixed else None,
+                    description=block.description,
+                    alternative_plan=block.alternative,
+                    materials=block.materials,
+                )
+                for sub_position, sub in enumerate(block.subgroups):
+                    AgendaItem.objects.create(
+                        day=day, parent=item, position=sub_position, title=sub,
+                        kind=block.kind, duration_minutes=block.minutes,
+                    )
+        return day
+
+    def attend(self, day: Day, keys, role=AttendanceRole.AMBASSADOR) -> None:
+        for key in keys:
+            Attendance.objects.get_or_create(
+                day=day, person=self.people[key], defaults={"role": role}
+            )
+
+    def atelier(self, session, title, fmt, *, item_title=None, objectives="", commande=None,
+                facilitators=(), participants=(), guests=0) -> Atelier:
+        atelier, created = Atelier.objects.get_or_create(
+            session=session,
+            title=title,
+            defaults={"format": fmt, "objectives": objectives, "commande": commande,
+                      "guest_count": guests},
+        )
+        if created:
+            if item_title:
+                item = AgendaItem.objects.filter(
+                    day__session=session, title=item_title, parent__isnull=True, atelier__isnull=True
+                ).first()
+                if item:
+                    atelier.agenda_item = item
+                    atelier.save(update_fields=["agenda_item"])
+            atelier.facilitators.set(self.people[k] for k in facilitators)
+            atelier.participants.set(self.people[k] for k in participants)
+        return atelier
+
+    def commande(self, programme, title, *, initial_title="", commanditaire, role, direction,
+                 wording, reformulated="", path=(), team=(), shelved_until=None) -> Commande:
+        commande, created = Commande.objects.get_or_create(
+            programme=programme,
+            title=title,
+            defaults={
+                "initial_title": initial_title,
+                "commanditaire": self.people[commanditaire],
+                "commanditaire_role": role,
+                "direction": self.directions[direction],
+                "initial_wording": wording,
+                "reformulated_wording": reformulated,
+                "status": path[-1] if path else CS.RECEIVED,
+                "shelved_until": shelved_until,
+            },
+        )
+        if created:
+            previous = ""
+            moment = timezone.now() - datetime.timedelta(days=10 * len(path))
+            mover = self.users["animateur"]
+            for status in path:
+                gate = status in (CS.VALIDATED, CS.SHELVED, CS.REFUSED)
+                StatusChange.objects.create(
+                    commande=commande, from_status=previous, to_status=status,
+                    changed_by=self.users["direction"] if gate else mover, changed_at=moment,
+                )
+                previous = status
+                moment += datetime.timedelta(days=10)
+            for key, team_role in team:
+                TeamMember.objects.create(commande=commande, person=self.people[key], role=team_role)
+        return commande
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in folded if c.isalnum() and not unicodedata.combining(c))
+
+
+AMBASSADOR_KEYS = [f"{a[0]} {a[1]}" for a in AMBASSADORS]
+
+
+@transaction.atomic
+def seed_demo(today: datetime.date | None = None) -> DemoLab:
+    """Create (or complete) the demo lab; running it again changes nothing."""
+    lab = DemoLab(today or timezone.localdate())
+    lab.build_people()
+    lab.build_users()
+    programme = lab.build_programme()
+    regulars = AMBASSADOR_KEYS[:12]
+
+    commandes = _commandes(lab, programme)
+    _session_grand_atelier(lab, programme, regulars)
+    _session_debate(lab, programme, regulars)
+    _session_one_year(lab, programme, regulars, commandes)
+    _session_coming(lab, programme, regulars, commandes)
+    return lab
+
+
+def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
+    full_path = [CS.RECEIVED, CS.CLARIFICATION, CS.REFORMULATED, CS.SUBMITTED, CS.VALIDATED]
+    return {
+        "occiline": lab.commande(
+            programme, "Occiline", initial_title="Occiborne",
+            commanditaire="Marc Aubert", role="Directeur de la relation aux usagers",
+            direction="DRU",
+            wording="Installer une borne d'accueil numérique dans chaque maison de la Région.",
+            reformulated=(
+                "Plus qu'une borne : un guichet numérique d'accueil en maison de la Région, "
+                "pensé avec les agents d'accueil et testé auprès des usagers."
+            ),
+            path=[*full_path, CS.IN_PROGRESS],
+            team=[("Lucas Mercier", TeamRole.PILOT), ("Inès Moreau", TeamRole.FACILITATOR),
+                  ("Arthur Perrin", TeamRole.REFEREE), ("Mathis Girard", TeamRole.MEMBER),
+                  ("Léa Fontaine", TeamRole.MEMBER)],
+        ),
+        "crj": lab.commande(
+            programme, "Première journée du Conseil régional des jeunes",
+            commanditaire="Claire Dumas", role="Directrice de la jeunesse", direction="DJ",
+            wording="Organiser la première journée du Conseil régional des jeunes.",
+            reformulated=(
+                "Faire de la journée un lieu de test des politiques jeunesse, "
+                "en plus d'un lieu d'expression des jeunes."
+            ),
+            path=[CS.RECEIVED, CS.CLARIFICATION, CS.REFORMULATED],
+        ),
+        "assistantes": lab.commande(
+            programme, "Un événement pour le réseau des assistantes",
+            initial_title="Outiller le réseau des assistantes",
+            commanditaire="Lina Morel", role="Secrétaire générale adjointe", direction="DGS",
+            wording="Choisir un logiciel pour outiller le réseau des assistantes de la Région.",
+            reformulated=(
+                "Le réseau n'a pas d'abord besoin d'un logiciel mais d'un événement "
+                "qui le fasse exister et qui recueille ses besoins."
+            ),
+            path=[CS.RECEIVED, CS.CLARIFICATION, CS.REFORMULATED, CS.SUBMITTED],
+        ),
+        "hub": lab.commande(
+            programme, "Hub PME", initial_title="Le guichet unique",
+            commanditaire="Bruno Lefort", role="Chef de projet développement économique",
+            direction="DAE",
+            wording=(
+                "Quelle organisation dans les territoires pour accompagner le développement "
+                "et le financement des PME ?"
+            ),
+            path=[CS.RECEIVED],
+        ),
+        "comptoir": lab.commande(
+            programme, "Comptoir des services", commanditaire="Marc Aubert",
+            role="Directeur de la relation aux usagers", direction="DRU",
+            wording="Ouvrir un comptoir des services pour les agents de la collectivité.",
+            reformulated=(
+                "Un questionnaire pour éclairer la V1 du comptoir et un carnet de "
+                "préconisations pour imaginer la V2."
+            ),
+            path=[*full_path, CS.IN_PROGRESS, CS.PROTOTYPE, CS.DELIVERED],
+            team=[("Chloé Bonnet", TeamRole.PILOT), ("Hugo Lambert", TeamRole.MEMBER),
+                  ("Théo Guerin", TeamRole.FACILITATOR), ("Jade Faure", TeamRole.REFEREE)],
+        ),
+        "courriels": lab.commande(
+            programme, "Gérer les courriels au conseil régional",
+            commanditaire="Sophie Delorme", role="Élue, vice-présidente", direction="DGS",
+            wording="Réduire la surcharge de courriels des agents du conseil régional.",
+            path=[CS.RECEIVED, CS.CLARIFICATION],
+        ),
+    }
+
+
+def _session_grand_atelier(lab: DemoLab, programme: Programme, regulars: list[str]) -> None:
+    session = lab.session(
+        programme, 9, "Préparer le Grand Atelier", place="Salle du conseil, hôtel de la métropole",
+        start=-150, days=3, status="held",
+        objectives=(
+            "Imaginer le futur Labo et son organisation ; trouver de nouveaux adhérents ; "
+            "préparer le Grand Atelier qui doit orienter l'offre de service du Labo."
+        ),
+        debrief=(
+            "Le Grand Atelier prévu pour 80 personnes en a accueilli 7, surtout des cadres de "
+            "catégorie A : il faut aller chercher les agents de catégorie B et C. Le tribunal "
+            "a fait bouger les pessimistes ; le stand d'accompagnement de projets a gagné une "
+            "offre d'aide à l'adhésion au projet."
+        ),
+    )
+    day1 = lab.day(session, 0, "Le futur Labo", blocks=[
+        Block("Brise-glace « retour de vacances »", ItemKind.ICEBREAKER, 20),
+        Block("Café et collation", ItemKind.COFFEE, 15),
+        Block("Rappel du rendez-vous de juin", ItemKind.REMINDER, 30,
+              description="Courte restitution de chaque atelier du rendez-vous de présentation."),
+        Block("Combien d'adhérents, quels profils ?", ItemKind.DEBATE, 40,
+              description="Votes et discussion : 5 permanents ; profils RH, 2 informatique, "
+                          "déchets, mobilité, énergie, économie."),
+        Block("Donner envie de rejoindre le Labo", ItemKind.WORKSHOP, 75,
+              subgroups=("Groupe slogan et vidéo", "Groupe texte de présentation")),
+        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+        Block("Préparation du Grand Atelier", ItemKind.WORKSHOP, 150,
+              description="Répartir les rôles : brise-glace, présentation du Labo, tribunal, stands."),
+        Block("Débrief de la journée", ItemKind.DEBRIEF, 30),
+    ])
+    day2 = lab.day(session, 1, "Répétitions", blocks=[
+        Block("Tour de table", ItemKind.ICEBREAKER, 20),
+        Block("Répétition du tribunal de l'innovation", ItemKind.WORKSHOP, 90),
+        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+        Block("Fabrication des trois stands", ItemKind.WORKSHOP, 120, materials="Panneaux, post-it, feutres"),
+    ])
+    day3 = lab.day(session, 2, "Le Grand Atelier", capacity=80, blocks=[
+        Block("Accueil des invités et répétition générale", ItemKind.FREE, 30),
+        Block("Brise-glace", ItemKind.ICEBREAKER, 15),
+        Block("Présentation de la Transfo et du Labo", ItemKind.PRESENTATION, 25,
+              description="Le Labo et ses premiers projets, dont le « bureau volant »."),
+        Block("Tribunal de l'innovation", ItemKind.WORKSHOP, 50,
+              alternative="Si moins de 20 personnes : un seul procès, jurés debout, sans tirage au sort."),
+        Block("Les trois stands de labos", ItemKind.WORKSHOP, 60,
+              alternative="Avec moins de 15 invités : un seul groupe qui passe d'un stand à l'autre.",
+              subgroups=("Stand du labo citoyen", "Stand du labo d'accompagnement de projets",
+                         "Stand du labo d'innovation interne")),
+        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+        Block("Débrief à chaud des ambassadeurs", ItemKind.DEBRIEF, 45),
+    ])
+    for day in (day1, day2, day3):
+        lab.attend(day, regulars)
+        lab.attend(day, ["Camille Roussel", "Yanis Barbier"], AttendanceRole.FACILITATOR)
+    guests = ["Agnès Roy", "Denis Caron", "Fanny Picard", "Gilles Renaud", "Karine Leclerc",
+              "Olivier Brun", "Sylvie Masson"]
+    lab.attend(day3, guests, AttendanceRole.GUEST)
+    lab.attend(day3, ["Hélène Marchand"], AttendanceRole.MANAGEMENT)
+    lab.atelier(session, "Le tribunal de l'innovation", Format.TRIBUNAL,
+                item_title="Tribunal de l'innovation",
+                objectives="Deux procès : « L'innovation peut-elle bousculer l'expertise technique ? » "
+                           "et « L'innovation est-elle dans les gènes de notre métropole ? »",
+                facilitators=["Chloé Bonnet", "Nathan Rousseau", "Manon Vincent"],
+                participants=regulars[:8] + guests, guests=0)
+    lab.atelier(session, "Trois stands, trois labos", Format.LABO_STANDS,
+                item_title="Les trois stands de labos",
+                objectives="Confronter trois labos possibles (citoyen, accompagnement de projets, "
+                           "innovation interne) au regard des agents.",
+                facilitators=["Léa Fontaine", "Inès Moreau", "Hugo Lambert"],
+                participants=regulars + guests)
+    lab.atelier(session, "Rétrospective du Grand Atelier", Format.RETROSPECTIVE,
+                item_title="Débrief à chaud des ambassadeurs",
+                facilitators=["Camille Roussel"], participants=regulars)
+
+
+def _session_debate(lab: DemoLab, programme: Programme, regulars: list[str]) -> None:
+    session = lab.session(
+        programme, 10, "Et si le Labo se mêlait de…", place="Maison des associations",
+        start=-110, days=1, status="held",
+        objectives="Débattre de la place du Labo et trier les idées de services.",
+        debrief="Une salle majoritairement favorable à un Labo catalyseur et à un espace "
+                "permanent ; partagée sur un Labo réservé aux usagers et sur son budget propre.",
+    )
+    day = lab.day(session, 0, blocks=[
+        Block("Brise-glace", ItemKind.ICEBREAKER, 15),
+        Block("Débat mouvant", ItemKind.DEBATE, 45,
+              description="Quatre questions clivantes ; chacun se place : oui, non, mitigé."),
+        Block("Tables de scénarios", ItemKind.WORKSHOP, 60),
+        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+        Block("Tamis de critères", ItemKind.WORKSHOP, 60,
+              materials="Grilles A0 à deux axes, post-it de trois couleurs"),
+        Block("Trois groupes de travail", ItemKind.WORKSHOP, 90),
+        Block("Débrief", ItemKind.DEBRIEF, 30),
+    ])
+    lab.attend(day, regulars[2:12])
+    lab.attend(day, ["Yanis Barbier"], AttendanceRole.FACILITATOR)
+    participants = regulars[2:12]
+    lab.atelier(session, "Le Labo en quatre questions", Format.DEBAT_MOUVANT,
+                item_title="Débat mouvant",
+                objectives="Le Labo est-il un catalyseur ? Un espace permanent ? Réservé aux "
+                           "usagers ? Doit-il avoir son propre budget ?",
+                facilitators=["Yanis Barbier"], participants=participants)
+    lab.atelier(session, "Et si le Labo se mêlait de…", Format.SCENARIO_TABLES,
+                item_title="Tables de scénarios", facilitators=["Gabriel Robin"],
+                participants=participants)
+    lab.atelier(session, "Le tamis des idées", Format.CRITERIA_GRID, item_title="Tamis de critères",
+                objectives="Autonomie ↔ présence physique ; fréquent ↔ exceptionnel ; "
+                           "centralisé ↔ décentralisé.",
+                facilitators=["Zoé Chevalier"], participants=participants)
+
+
+def _session_one_year(lab, programme, regulars, commandes) -> None:
+    session = lab.session(
+        programme, 11, "La Transfo a un an", place="Toulouse, salle des Jacobins",
+        start=-55, days=2, status="held",
+        objectives="Préfigurer le réseau des ambassadeurs ; choisir trois commandes réelles "
+                   "et les clarifier par des démarreurs bienveillants.",
+        debrief="Occiborne devient Occiline ; le réseau des assistantes sera outillé par un "
+                "événement plutôt qu'un logiciel ; la journée des jeunes devient aussi un lieu "
+                "de test.",
+    )
+    day1 = lab.day(session, 0, "Le réseau des ambassadeurs", blocks=[
+        Block("Quelles valeurs pour le Labo ?", ItemKind.WORKSHOP, 90,
+              description="Autonomie, horizontalité, frugalité, curiosité, congruence."),
+        Block("Café", ItemKind.COFFEE, 15),
+        Block("Les conseils d'un autre laboratoire", ItemKind.PRESENTATION, 60),
+        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+        Block("Moi et le Labo", ItemKind.WORKSHOP, 75,
+              description="Chacun situe ses compétences et ses appétences : prototypage, "
+                          "reformulation de la commande, enquête."),
+        Block("Le parcours du nouvel ambassadeur", ItemKind.WORKSHOP, 75),
+    ])
+    day2 = lab.day(session, 1, "Trois commandes réelles", blocks=[
+        Block("Brise-glace", ItemKind.ICEBREAKER, 15),
+        Block("Construire les grilles d'entretien", ItemKind.WORKSHOP, 60,
+              description="Un jeu de cartes interroge les grilles, questions dérangeantes comprises."),
+        Block("Démarreurs bienveillants", ItemKind.WORKSHOP, 90,
+              subgroups=("Occiline", "Conseil régional des jeunes", "Réseau des assistantes")),
+        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+        Block("Débriefer et reformuler les commandes", ItemKind.DEBRIEF, 90),
+        Block("Calendrier des trois projets", ItemKind.FREE, 30),
+    ])
+    for day in (day1, day2):
+        lab.attend(day, regulars[:10] + AMBASSADOR_KEYS[14:18])
+        lab.attend(day, ["Camille Roussel"], AttendanceRole.FACILITATOR)
+    lab.atelier(session, "Les valeurs du réseau", Format.FREE, item_title="Quelles valeurs pour le Labo ?",
+                facilitators=["Camille Roussel"], participants=regulars[:10])
+    for key, title in (("occiline", "Démarreur bienveillant : Occiborne"),
+                       ("crj", "Démarreur bienveillant : journée des jeunes"),
+                       ("assistantes", "Démarreur bienveillant : réseau des assistantes")):
+        lab.atelier(session, title, Format.DEMARREUR, commande=commandes[key],
+                    objectives="Cerner les contours de la commande avec son commanditaire.",
+                    facilitators=["Camille Roussel"], participants=regulars[:5])
+
+
+def _session_coming(lab, programme, regulars, commandes) -> None:
+    session = lab.session(
+        programme, 12, "Le démarreur bienveillant en vrai", place="Hôtel de région, salle 4",
+        start=24, days=2, status="planned",
+        objectives="Tester le démarreur bienveillant avec une élue ; prototyper le Hub PME ; "
+                   "lancer la fabrique des mandats.",
+    )
+    day1 = lab.day(session, 0, "Démarreur et prototypes", capacity=20, blocks=[
+        Block("Accueil", ItemKind.COFFEE, 15),
+        Block("Démarreur bienveillant avec l'élue", ItemKind.WORKSHOP, 90,
+              description="Une élue, un discutant expert, un discutant naïf, cinq observateurs "
+                          "avec une grille d'observation ; trois phases.",
+              alternative="Si l'élue a moins d'une heure : garder les phases 1 et 3."),
+        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+        Block("L'atelier des prototypes : Hub PME", ItemKind.WORKSHOP, 150),
+    ])
+    day2 = lab.day(session, 1, "La fabrique des mandats", blocks=[
+        Block("Tour de table", ItemKind.ICEBREAKER, 15),
+        Block("La fabrique des mandats", ItemKind.WORKSHOP, 120,
+              description="Rôles : usagers, fabricants, regards extérieurs, pilote, animateur, arbitre."),
+        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+        Block("Rétrospective de la semaine", ItemKind.DEBRIEF, 45),
+    ])
+    for day in (day1, day2):
+        lab.attend(day, regulars[:8])
+        lab.attend(day, ["Camille Roussel", "Yanis Barbier"], AttendanceRole.FACILITATOR)
+    lab.attend(day1, ["Sophie Delorme"], AttendanceRole.GUEST)
+    lab.atelier(session, "Démarreur bienveillant : les courriels", Format.DEMARREUR,
+                item_title="Démarreur bienveillant avec l'élue", commande=commandes["courriels"],
+                facilitators=["Camille Roussel"],
+                participants=["Léa Fontaine", "Mathis Girard", "Inès Moreau", "Hugo Lambert"])
+    lab.atelier(session, "L'atelier des prototypes : Hub PME", Format.FREE,
+                item_title="L'atelier des prototypes : Hub PME", commande=commandes["hub"],
+                facilitators=["Yanis Barbier"], participants=regulars[:6])
+    lab.atelier(session, "Rétrospective de la semaine", Format.RETROSPECTIVE,
+                item_title="Rétrospective de la semaine", facilitators=["Camille Roussel"],
+                participants=regulars[:8])
+
+
+

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Grade(models.TextChoices):
+    A = "A", _("Category A")
+    B = "B", _("Category B")
+    C = "C", _("Category C")
+
+
+class Direction(models.Model):
+    """A department of the administration (a person's, a commanditaire's)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("direction")
+        verbose_name_plural = _("directions")
+
+    def __str__(self) -> str:
+        return self.acronym or self.name
+
+
+class Skill(models.Model):
+    """A method phase or know-how; people have it as a skill and/or want it as an appetite."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def active(self) -> PersonQuerySet:
+        return self.filter(is_active=True)
+
+    def newcomers(self, today: datetime.date | None = None) -> PersonQuerySet:
+        today = today or timezone.localdate()
+        since = today - datetime.timedelta(days=settings.LABO_NEWCOMER_DAYS)
+        return self.filter(joined_on__gt=since)
+
+
+class Person(models.Model):
+    """Anyone the lab deals with: ambassadors, facilitators, management, guests, commanditaires."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    direction = models.ForeignKey(
+        Direction,
+        verbose_name=_("direction"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    domain_profile = models.CharField(
+        _("domain profile"),
+        max_length=120,
+        blank=True,
+        help_text=_("Field of expertise, e.g. human resources, IT, waste, mobility."),
+    )
+    skills = models.ManyToManyField(
+        Skill, verbose_name=_("skills"), blank=True, related_name="skilled_people"
+    )
+    appetites = models.ManyToManyField(
+        Skill, verbose_name=_("appetites"), blank=True, related_name="keen_people"
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    welcome_day_on = models.DateField(_("welcome day"), null=True, blank=True)
+    mentor = models.ForeignKey(
+        "self",
+        verbose_name=_("mentor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentees",
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~models.Q(email=""), name="person_unique_email"
+            )
+        ]
+        indexes = [models.Index(fields=["grade", "direction"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def is_newcomer(self, today: datetime.date | None = None) -> bool:
+        if self.joined_on is None:
+            return False
+        today = today or timezone.localdate()
+        return (today - self.joined_on).days < settings.LABO_NEWCOMER_DAYS
+
+
+class Programme(models.Model):
+    """One lab's cycle of numbered sessions in one organisation."""
+
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    facilitators = models.ManyToManyField(
+        Person, verbose_name=_("facilitators"), blank=True, related_name="facilitated_programmes"
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="programme_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

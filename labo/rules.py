@@ -1,0 +1,31 @@
+"""Who may do what with people and programmes (django-rules predicates)."""
+
+import rules
+
+from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT, roles_of
+
+
+@rules.predicate
+def is_facilitator(user) -> bool:
+    return FACILITATOR in roles_of(user)
+
+
+@rules.predicate
+def is_ambassador(user) -> bool:
+    return AMBASSADOR in roles_of(user)
+
+
+@rules.predicate
+def is_management(user) -> bool:
+    return MANAGEMENT in roles_of(user)
+
+
+@rules.predicate
+def is_self(user, person) -> bool:
+    return person is not None and user.is_authenticated and person.user_id == user.pk
+
+
+rules.add_rule("labo.view_person", is_facilitator | is_self)
+rules.add_rule("labo.change_person", is_facilitator)
+rules.add_rule("labo.change_own_profile", is_self)
+rules.add_rule("labo.import_people", is_facilitator)

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from labo import views
+
+core_patterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/", views.my_profile, name="my-profile"),
+    path("people/", views.person_list, name="person-list"),
+    path("people/import/", views.person_import, name="person-import"),
+    path("people/<int:pk>/", views.person_detail, name="person-detail"),
+]
+
+urlpatterns = [
+    path("", include((core_patterns, "labo"))),
+    path("sessions/", include("sessions.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from labo.models import Person, Programme
+
+MAX_ITEM_MINUTES = 12 * 60
+
+
+class SessionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Session(models.Model):
+    """A numbered gathering of one or several days within a programme."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    objectives = models.TextField(_("objectives"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.DRAFT
+    )
+    facilitators = models.ManyToManyField(
+        Person, verbose_name=_("facilitators"), blank=True, related_name="facilitated_sessions"
+    )
+    preparation_half_days = models.DecimalField(
+        _("preparation (half-days)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    debrief = models.TextField(_("debrief"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-number"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="session_unique_number_in_programme"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="session_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.title}"
+
+
+class Day(models.Model):
+    """One day of a session, with its own agenda."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    starts_at = models.TimeField(_("starts at"), default=datetime.time(9, 0))
+    ends_at = models.TimeField(_("ends at"), default=datetime.time(17, 0))
+    capacity = models.PositiveIntegerField(
+        _("expected attendance"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("day")
+        verbose_name_plural = _("days")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "date"], name="day_unique_date_in_session"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="day_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} — {self.date:%d/%m/%Y}"
+
+
+class ItemKind(models.TextChoices):
+    ICEBREAKER = "icebreaker", _("Icebreaker")
+    COFFEE = "coffee", _("Coffee break")
+    REMINDER = "reminder", _("Reminder of the previous session")
+    PRESENTATION = "presentation", _("Presentation")
+    WORKSHOP = "workshop", _("Workshop")
+    MEAL = "meal", _("Meal")
+    DEBATE = "debate", _("Debate")
+    DEBRIEF = "debrief", _("Debrief")
+    FREE = "free", _("Free")
+
+
+class AgendaItem(models.Model):
+    """A timed block of a day; its start cascades unless pinned to a fixed time."""
+
+    day = models.ForeignKey(
+        Day, verbose_name=_("day"), on_delete=models.CASCADE, related_name="items"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("runs in parallel within"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subgroups",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ITEM_MINUTES)],
+    )
+    fixed_start = models.TimeField(_("fixed start"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.FREE)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    facilitators = models.ManyToManyField(
+        Person, verbose_name=_("run by"), blank=True, related_name="agenda_items"
+    )
+    materials = models.TextField(_("materials"), blank=True)
+    alternative_plan = models.TextField(
+        _("alternative plan"),
+        blank=True,
+        help_text=_("What we do if far fewer (or more) people come."),
+    )
+
+    class Meta:
+        ordering = ["day", "position", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        indexes = [models.Index(fields=["day", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=1)
+                & models.Q(duration_minutes__lte=MAX_ITEM_MINUTES),
+                name="agenda_item_duration_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttendanceRole(models.TextChoices):
+    AMBASSADOR = "ambassador", _("Ambassador")
+    FACILITATOR = "facilitator", _("Facilitator")
+    GUEST = "guest", _("Guest")
+    OBSERVER = "observer", _("Observer")
+    MANAGEMENT = "management", _("Management")
+
+
+class Attendance(models.Model):
+    """Who was expected or came on a day, in which role."""
+
+    day = models.ForeignKey(
+        Day, verbose_name=_("day"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=AttendanceRole.choices, default=AttendanceRole.AMBASSADOR
+    )
+    present = models.BooleanField(_("present"), default=True)
+
+    class Meta:
+        ordering = ["day", "person"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "person"], name="attendance_unique_person_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.day}"

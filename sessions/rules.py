@@ -1,0 +1,23 @@
+"""Who may see and change sessions."""
+
+import rules
+
+from labo.rules import is_facilitator, is_management
+from sessions.queries import is_member
+
+
+@rules.predicate
+def is_session_member(user, session) -> bool:
+    return session is not None and is_member(user, session)
+
+
+@rules.predicate
+def is_programme_facilitator(user, session) -> bool:
+    person = getattr(user, "person", None)
+    if session is None or person is None:
+        return user.is_superuser
+    return user.is_superuser or session.programme.facilitators.filter(pk=person.pk).exists()
+
+
+rules.add_rule("sessions.view_session", is_facilitator | is_management | is_session_member)
+rules.add_rule("sessions.change_session", is_facilitator & is_programme_facilitator)
