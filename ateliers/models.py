@@ -49,9 +49,7 @@ class Atelier(models.Model):
     participants = models.ManyToManyField(
         Person, verbose_name=_("participants"), blank=True, related_name="ateliers"
     )
-    guest_count = models.PositiveIntegerField(
-        _("guests without an account"), default=0
-    )
+    guest_count = models.PositiveIntegerField(_("guests without an account"), default=0)
     summary = models.TextField(_("summary"), blank=True)
 
     class Meta:

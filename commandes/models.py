@@ -30,18 +30,14 @@ class Commande(models.Model):
         Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="commandes"
     )
     title = models.CharField(_("title"), max_length=200)
-    initial_title = models.CharField(
-        _("title as first worded"), max_length=200, blank=True
-    )
+    initial_title = models.CharField(_("title as first worded"), max_length=200, blank=True)
     commanditaire = models.ForeignKey(
         Person,
         verbose_name=_("commanditaire"),
         on_delete=models.PROTECT,
         related_name="commandes_requested",
     )
-    commanditaire_role = models.CharField(
-        _("commanditaire's role"), max_length=200, blank=True
-    )
+    commanditaire_role = models.CharField(_("commanditaire's role"), max_length=200, blank=True)
     direction = models.ForeignKey(
         Direction,
         verbose_name=_("direction"),
@@ -110,9 +106,7 @@ class StatusChange(models.Model):
     commande = models.ForeignKey(
         Commande, verbose_name=_("commande"), on_delete=models.CASCADE, related_name="history"
     )
-    from_status = models.CharField(
-        _("from"), max_length=16, choices=Status.choices, blank=True
-    )
+    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

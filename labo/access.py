@@ -67,6 +67,7 @@ NAMESPACE_POLICY: dict[str, Access] = {"admin": STAFF}
 # The admin's own login page must stay reachable to log in.
 POLICY["admin:login"] = PUBLIC
 
+
 def access_for(view_name: str) -> Access | None:
     if view_name in POLICY:
         return POLICY[view_name]

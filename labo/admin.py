@@ -21,7 +21,15 @@ class SkillAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "email", "grade", "direction", "joined_on", "is_active"]
+    list_display = [
+        "last_name",
+        "first_name",
+        "email",
+        "grade",
+        "direction",
+        "joined_on",
+        "is_active",
+    ]
     list_filter = ["is_active", "grade", "direction", "skills", "appetites"]
     search_fields = ["last_name", "first_name", "email", "job_title", "domain_profile"]
     list_select_related = ["direction"]

@@ -115,20 +115,46 @@ class DemoLab:
             if newcomer.mentor_id is None:
                 newcomer.mentor = mentor
                 newcomer.save(update_fields=["mentor"])
-        self._person("Camille", "Roussel", grade="A", direction="DGS", profile="Animation", joined=-800)
+        self._person(
+            "Camille", "Roussel", grade="A", direction="DGS", profile="Animation", joined=-800
+        )
         self._person("Yanis", "Barbier", grade="A", direction="DGS", profile="Design", joined=-780)
-        self._person("Hélène", "Marchand", grade="A", direction="DGS", profile="Direction générale", joined=-900)
+        self._person(
+            "Hélène",
+            "Marchand",
+            grade="A",
+            direction="DGS",
+            profile="Direction générale",
+            joined=-900,
+        )
         # Commanditaires and guests: no account.
         self._person("Sophie", "Delorme", profile="Élue, vice-présidente", joined=None)
         self._person("Marc", "Aubert", grade="A", direction="DRU", profile="Directeur", joined=None)
-        self._person("Claire", "Dumas", grade="A", direction="DJ", profile="Directrice", joined=None)
-        self._person("Bruno", "Lefort", grade="A", direction="DAE", profile="Chef de projet", joined=None)
+        self._person(
+            "Claire", "Dumas", grade="A", direction="DJ", profile="Directrice", joined=None
+        )
+        self._person(
+            "Bruno", "Lefort", grade="A", direction="DAE", profile="Chef de projet", joined=None
+        )
         for index, (first, last) in enumerate(
-            [("Agnès", "Roy"), ("Denis", "Caron"), ("Fanny", "Picard"), ("Gilles", "Renaud"),
-             ("Karine", "Leclerc"), ("Olivier", "Brun"), ("Sylvie", "Masson")]
+            [
+                ("Agnès", "Roy"),
+                ("Denis", "Caron"),
+                ("Fanny", "Picard"),
+                ("Gilles", "Renaud"),
+                ("Karine", "Leclerc"),
+                ("Olivier", "Brun"),
+                ("Sylvie", "Masson"),
+            ]
         ):
-            self._person(first, last, grade="B" if index == 6 else "A", direction="DGS",
-                         profile="Invité du Grand Atelier", joined=None)
+            self._person(
+                first,
+                last,
+                grade="B" if index == 6 else "A",
+                direction="DGS",
+                profile="Invité du Grand Atelier",
+                joined=None,
+            )
 
     def _person(self, first, last, *, grade="", direction=None, profile="", joined=None) -> Person:
         email = f"{_ascii(first)}.{_ascii(last)}@labo.example".lower()
@@ -143,7 +169,8 @@ class DemoLab:
                 "joined_on": self.today + datetime.timedelta(days=joined) if joined else None,
                 "welcome_day_on": (
                     self.today + datetime.timedelta(days=joined + 14)
-                    if joined is not None and joined < -60 else None
+                    if joined is not None and joined < -60
+                    else None
                 ),
             },
         )
@@ -197,7 +224,9 @@ class DemoLab:
         programme.facilitators.add(self.people["Camille Roussel"], self.people["Yanis Barbier"])
         return programme
 
-    def session(self, programme, number, title, *, place, start, days, status, objectives, debrief=""):
+    def session(
+        self, programme, number, title, *, place, start, days, status, objectives, debrief=""
+    ):
         starts_on = self.today + datetime.timedelta(days=start)
         session, created = Session.objects.get_or_create(
             programme=programme,
@@ -238,8 +267,12 @@ class DemoLab:
                 )
                 for sub_position, sub in enumerate(block.subgroups):
                     AgendaItem.objects.create(
-                        day=day, parent=item, position=sub_position, title=sub,
-                        kind=block.kind, duration_minutes=block.minutes,
+                        day=day,
+                        parent=item,
+                        position=sub_position,
+                        title=sub,
+                        kind=block.kind,
+                        duration_minutes=block.minutes,
                     )
         return day
 
@@ -249,18 +282,36 @@ class DemoLab:
                 day=day, person=self.people[key], defaults={"role": role}
             )
 
-    def atelier(self, session, title, fmt, *, item_title=None, objectives="", commande=None,
-                facilitators=(), participants=(), guests=0) -> Atelier:
+    def atelier(
+        self,
+        session,
+        title,
+        fmt,
+        *,
+        item_title=None,
+        objectives="",
+        commande=None,
+        facilitators=(),
+        participants=(),
+        guests=0,
+    ) -> Atelier:
         atelier, created = Atelier.objects.get_or_create(
             session=session,
             title=title,
-            defaults={"format": fmt, "objectives": objectives, "commande": commande,
-                      "guest_count": guests},
+            defaults={
+                "format": fmt,
+                "objectives": objectives,
+                "commande": commande,
+                "guest_count": guests,
+            },
         )
         if created:
             if item_title:
                 item = AgendaItem.objects.filter(
-                    day__session=session, title=item_title, parent__isnull=True, atelier__isnull=True
+                    day__session=session,
+                    title=item_title,
+                    parent__isnull=True,
+                    atelier__isnull=True,
                 ).first()
                 if item:
                     atelier.agenda_item = item
@@ -269,8 +320,21 @@ class DemoLab:
             atelier.participants.set(self.people[k] for k in participants)
         return atelier
 
-    def commande(self, programme, title, *, initial_title="", commanditaire, role, direction,
-                 wording, reformulated="", path=(), team=(), shelved_until=None) -> Commande:
+    def commande(
+        self,
+        programme,
+        title,
+        *,
+        initial_title="",
+        commanditaire,
+        role,
+        direction,
+        wording,
+        reformulated="",
+        path=(),
+        team=(),
+        shelved_until=None,
+    ) -> Commande:
         commande, created = Commande.objects.get_or_create(
             programme=programme,
             title=title,
@@ -292,13 +356,18 @@ class DemoLab:
             for status in path:
                 gate = status in (CS.VALIDATED, CS.SHELVED, CS.REFUSED)
                 StatusChange.objects.create(
-                    commande=commande, from_status=previous, to_status=status,
-                    changed_by=self.users["direction"] if gate else mover, changed_at=moment,
+                    commande=commande,
+                    from_status=previous,
+                    to_status=status,
+                    changed_by=self.users["direction"] if gate else mover,
+                    changed_at=moment,
                 )
                 previous = status
                 moment += datetime.timedelta(days=10)
             for key, team_role in team:
-                TeamMember.objects.create(commande=commande, person=self.people[key], role=team_role)
+                TeamMember.objects.create(
+                    commande=commande, person=self.people[key], role=team_role
+                )
         return commande
 
 
@@ -333,8 +402,11 @@ def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
     full_path = [CS.RECEIVED, CS.CLARIFICATION, CS.REFORMULATED, CS.SUBMITTED, CS.VALIDATED]
     return {
         "occiline": lab.commande(
-            programme, "Occiline", initial_title="Occiborne",
-            commanditaire="Marc Aubert", role="Directeur de la relation aux usagers",
+            programme,
+            "Occiline",
+            initial_title="Occiborne",
+            commanditaire="Marc Aubert",
+            role="Directeur de la relation aux usagers",
             direction="DRU",
             wording="Installer une borne d'accueil numérique dans chaque maison de la Région.",
             reformulated=(
@@ -342,13 +414,20 @@ def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
                 "pensé avec les agents d'accueil et testé auprès des usagers."
             ),
             path=[*full_path, CS.IN_PROGRESS],
-            team=[("Lucas Mercier", TeamRole.PILOT), ("Inès Moreau", TeamRole.FACILITATOR),
-                  ("Arthur Perrin", TeamRole.REFEREE), ("Mathis Girard", TeamRole.MEMBER),
-                  ("Léa Fontaine", TeamRole.MEMBER)],
+            team=[
+                ("Lucas Mercier", TeamRole.PILOT),
+                ("Inès Moreau", TeamRole.FACILITATOR),
+                ("Arthur Perrin", TeamRole.REFEREE),
+                ("Mathis Girard", TeamRole.MEMBER),
+                ("Léa Fontaine", TeamRole.MEMBER),
+            ],
         ),
         "crj": lab.commande(
-            programme, "Première journée du Conseil régional des jeunes",
-            commanditaire="Claire Dumas", role="Directrice de la jeunesse", direction="DJ",
+            programme,
+            "Première journée du Conseil régional des jeunes",
+            commanditaire="Claire Dumas",
+            role="Directrice de la jeunesse",
+            direction="DJ",
             wording="Organiser la première journée du Conseil régional des jeunes.",
             reformulated=(
                 "Faire de la journée un lieu de test des politiques jeunesse, "
@@ -357,9 +436,12 @@ def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
             path=[CS.RECEIVED, CS.CLARIFICATION, CS.REFORMULATED],
         ),
         "assistantes": lab.commande(
-            programme, "Un événement pour le réseau des assistantes",
+            programme,
+            "Un événement pour le réseau des assistantes",
             initial_title="Outiller le réseau des assistantes",
-            commanditaire="Lina Morel", role="Secrétaire générale adjointe", direction="DGS",
+            commanditaire="Lina Morel",
+            role="Secrétaire générale adjointe",
+            direction="DGS",
             wording="Choisir un logiciel pour outiller le réseau des assistantes de la Région.",
             reformulated=(
                 "Le réseau n'a pas d'abord besoin d'un logiciel mais d'un événement "
@@ -368,8 +450,11 @@ def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
             path=[CS.RECEIVED, CS.CLARIFICATION, CS.REFORMULATED, CS.SUBMITTED],
         ),
         "hub": lab.commande(
-            programme, "Hub PME", initial_title="Le guichet unique",
-            commanditaire="Bruno Lefort", role="Chef de projet développement économique",
+            programme,
+            "Hub PME",
+            initial_title="Le guichet unique",
+            commanditaire="Bruno Lefort",
+            role="Chef de projet développement économique",
             direction="DAE",
             wording=(
                 "Quelle organisation dans les territoires pour accompagner le développement "
@@ -378,20 +463,30 @@ def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
             path=[CS.RECEIVED],
         ),
         "comptoir": lab.commande(
-            programme, "Comptoir des services", commanditaire="Marc Aubert",
-            role="Directeur de la relation aux usagers", direction="DRU",
+            programme,
+            "Comptoir des services",
+            commanditaire="Marc Aubert",
+            role="Directeur de la relation aux usagers",
+            direction="DRU",
             wording="Ouvrir un comptoir des services pour les agents de la collectivité.",
             reformulated=(
                 "Un questionnaire pour éclairer la V1 du comptoir et un carnet de "
                 "préconisations pour imaginer la V2."
             ),
             path=[*full_path, CS.IN_PROGRESS, CS.PROTOTYPE, CS.DELIVERED],
-            team=[("Chloé Bonnet", TeamRole.PILOT), ("Hugo Lambert", TeamRole.MEMBER),
-                  ("Théo Guerin", TeamRole.FACILITATOR), ("Jade Faure", TeamRole.REFEREE)],
+            team=[
+                ("Chloé Bonnet", TeamRole.PILOT),
+                ("Hugo Lambert", TeamRole.MEMBER),
+                ("Théo Guerin", TeamRole.FACILITATOR),
+                ("Jade Faure", TeamRole.REFEREE),
+            ],
         ),
         "courriels": lab.commande(
-            programme, "Gérer les courriels au conseil régional",
-            commanditaire="Sophie Delorme", role="Élue, vice-présidente", direction="DGS",
+            programme,
+            "Gérer les courriels au conseil régional",
+            commanditaire="Sophie Delorme",
+            role="Élue, vice-présidente",
+            direction="DGS",
             wording="Réduire la surcharge de courriels des agents du conseil régional.",
             path=[CS.RECEIVED, CS.CLARIFICATION],
         ),
@@ -400,8 +495,13 @@ def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
 
 def _session_grand_atelier(lab: DemoLab, programme: Programme, regulars: list[str]) -> None:
     session = lab.session(
-        programme, 9, "Préparer le Grand Atelier", place="Salle du conseil, hôtel de la métropole",
-        start=-150, days=3, status="held",
+        programme,
+        9,
+        "Préparer le Grand Atelier",
+        place="Salle du conseil, hôtel de la métropole",
+        start=-150,
+        days=3,
+        status="held",
         objectives=(
             "Imaginer le futur Labo et son organisation ; trouver de nouveaux adhérents ; "
             "préparer le Grand Atelier qui doit orienter l'offre de service du Labo."
@@ -413,182 +513,370 @@ def _session_grand_atelier(lab: DemoLab, programme: Programme, regulars: list[st
             "offre d'aide à l'adhésion au projet."
         ),
     )
-    day1 = lab.day(session, 0, "Le futur Labo", blocks=[
-        Block("Brise-glace « retour de vacances »", ItemKind.ICEBREAKER, 20),
-        Block("Café et collation", ItemKind.COFFEE, 15),
-        Block("Rappel du rendez-vous de juin", ItemKind.REMINDER, 30,
-              description="Courte restitution de chaque atelier du rendez-vous de présentation."),
-        Block("Combien d'adhérents, quels profils ?", ItemKind.DEBATE, 40,
-              description="Votes et discussion : 5 permanents ; profils RH, 2 informatique, "
-                          "déchets, mobilité, énergie, économie."),
-        Block("Donner envie de rejoindre le Labo", ItemKind.WORKSHOP, 75,
-              subgroups=("Groupe slogan et vidéo", "Groupe texte de présentation")),
-        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
-        Block("Préparation du Grand Atelier", ItemKind.WORKSHOP, 150,
-              description="Répartir les rôles : brise-glace, présentation du Labo, tribunal, stands."),
-        Block("Débrief de la journée", ItemKind.DEBRIEF, 30),
-    ])
-    day2 = lab.day(session, 1, "Répétitions", blocks=[
-        Block("Tour de table", ItemKind.ICEBREAKER, 20),
-        Block("Répétition du tribunal de l'innovation", ItemKind.WORKSHOP, 90),
-        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
-        Block("Fabrication des trois stands", ItemKind.WORKSHOP, 120, materials="Panneaux, post-it, feutres"),
-    ])
-    day3 = lab.day(session, 2, "Le Grand Atelier", capacity=80, blocks=[
-        Block("Accueil des invités et répétition générale", ItemKind.FREE, 30),
-        Block("Brise-glace", ItemKind.ICEBREAKER, 15),
-        Block("Présentation de la Transfo et du Labo", ItemKind.PRESENTATION, 25,
-              description="Le Labo et ses premiers projets, dont le « bureau volant »."),
-        Block("Tribunal de l'innovation", ItemKind.WORKSHOP, 50,
-              alternative="Si moins de 20 personnes : un seul procès, jurés debout, sans tirage au sort."),
-        Block("Les trois stands de labos", ItemKind.WORKSHOP, 60,
-              alternative="Avec moins de 15 invités : un seul groupe qui passe d'un stand à l'autre.",
-              subgroups=("Stand du labo citoyen", "Stand du labo d'accompagnement de projets",
-                         "Stand du labo d'innovation interne")),
-        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
-        Block("Débrief à chaud des ambassadeurs", ItemKind.DEBRIEF, 45),
-    ])
+    day1 = lab.day(
+        session,
+        0,
+        "Le futur Labo",
+        blocks=[
+            Block("Brise-glace « retour de vacances »", ItemKind.ICEBREAKER, 20),
+            Block("Café et collation", ItemKind.COFFEE, 15),
+            Block(
+                "Rappel du rendez-vous de juin",
+                ItemKind.REMINDER,
+                30,
+                description="Courte restitution de chaque atelier du rendez-vous de présentation.",
+            ),
+            Block(
+                "Combien d'adhérents, quels profils ?",
+                ItemKind.DEBATE,
+                40,
+                description="Votes et discussion : 5 permanents ; profils RH, 2 informatique, "
+                "déchets, mobilité, énergie, économie.",
+            ),
+            Block(
+                "Donner envie de rejoindre le Labo",
+                ItemKind.WORKSHOP,
+                75,
+                subgroups=("Groupe slogan et vidéo", "Groupe texte de présentation"),
+            ),
+            Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+            Block(
+                "Préparation du Grand Atelier",
+                ItemKind.WORKSHOP,
+                150,
+                description="Répartir les rôles : brise-glace, présentation du Labo, tribunal, stands.",
+            ),
+            Block("Débrief de la journée", ItemKind.DEBRIEF, 30),
+        ],
+    )
+    day2 = lab.day(
+        session,
+        1,
+        "Répétitions",
+        blocks=[
+            Block("Tour de table", ItemKind.ICEBREAKER, 20),
+            Block("Répétition du tribunal de l'innovation", ItemKind.WORKSHOP, 90),
+            Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+            Block(
+                "Fabrication des trois stands",
+                ItemKind.WORKSHOP,
+                120,
+                materials="Panneaux, post-it, feutres",
+            ),
+        ],
+    )
+    day3 = lab.day(
+        session,
+        2,
+        "Le Grand Atelier",
+        capacity=80,
+        blocks=[
+            Block("Accueil des invités et répétition générale", ItemKind.FREE, 30),
+            Block("Brise-glace", ItemKind.ICEBREAKER, 15),
+            Block(
+                "Présentation de la Transfo et du Labo",
+                ItemKind.PRESENTATION,
+                25,
+                description="Le Labo et ses premiers projets, dont le « bureau volant ».",
+            ),
+            Block(
+                "Tribunal de l'innovation",
+                ItemKind.WORKSHOP,
+                50,
+                alternative="Si moins de 20 personnes : un seul procès, jurés debout, sans tirage au sort.",
+            ),
+            Block(
+                "Les trois stands de labos",
+                ItemKind.WORKSHOP,
+                60,
+                alternative="Avec moins de 15 invités : un seul groupe qui passe d'un stand à l'autre.",
+                subgroups=(
+                    "Stand du labo citoyen",
+                    "Stand du labo d'accompagnement de projets",
+                    "Stand du labo d'innovation interne",
+                ),
+            ),
+            Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+            Block("Débrief à chaud des ambassadeurs", ItemKind.DEBRIEF, 45),
+        ],
+    )
     for day in (day1, day2, day3):
         lab.attend(day, regulars)
         lab.attend(day, ["Camille Roussel", "Yanis Barbier"], AttendanceRole.FACILITATOR)
-    guests = ["Agnès Roy", "Denis Caron", "Fanny Picard", "Gilles Renaud", "Karine Leclerc",
-              "Olivier Brun", "Sylvie Masson"]
+    guests = [
+        "Agnès Roy",
+        "Denis Caron",
+        "Fanny Picard",
+        "Gilles Renaud",
+        "Karine Leclerc",
+        "Olivier Brun",
+        "Sylvie Masson",
+    ]
     lab.attend(day3, guests, AttendanceRole.GUEST)
     lab.attend(day3, ["Hélène Marchand"], AttendanceRole.MANAGEMENT)
-    lab.atelier(session, "Le tribunal de l'innovation", Format.TRIBUNAL,
-                item_title="Tribunal de l'innovation",
-                objectives="Deux procès : « L'innovation peut-elle bousculer l'expertise technique ? » "
-                           "et « L'innovation est-elle dans les gènes de notre métropole ? »",
-                facilitators=["Chloé Bonnet", "Nathan Rousseau", "Manon Vincent"],
-                participants=regulars[:8] + guests, guests=0)
-    lab.atelier(session, "Trois stands, trois labos", Format.LABO_STANDS,
-                item_title="Les trois stands de labos",
-                objectives="Confronter trois labos possibles (citoyen, accompagnement de projets, "
-                           "innovation interne) au regard des agents.",
-                facilitators=["Léa Fontaine", "Inès Moreau", "Hugo Lambert"],
-                participants=regulars + guests)
-    lab.atelier(session, "Rétrospective du Grand Atelier", Format.RETROSPECTIVE,
-                item_title="Débrief à chaud des ambassadeurs",
-                facilitators=["Camille Roussel"], participants=regulars)
+    lab.atelier(
+        session,
+        "Le tribunal de l'innovation",
+        Format.TRIBUNAL,
+        item_title="Tribunal de l'innovation",
+        objectives="Deux procès : « L'innovation peut-elle bousculer l'expertise technique ? » "
+        "et « L'innovation est-elle dans les gènes de notre métropole ? »",
+        facilitators=["Chloé Bonnet", "Nathan Rousseau", "Manon Vincent"],
+        participants=regulars[:8] + guests,
+        guests=0,
+    )
+    lab.atelier(
+        session,
+        "Trois stands, trois labos",
+        Format.LABO_STANDS,
+        item_title="Les trois stands de labos",
+        objectives="Confronter trois labos possibles (citoyen, accompagnement de projets, "
+        "innovation interne) au regard des agents.",
+        facilitators=["Léa Fontaine", "Inès Moreau", "Hugo Lambert"],
+        participants=regulars + guests,
+    )
+    lab.atelier(
+        session,
+        "Rétrospective du Grand Atelier",
+        Format.RETROSPECTIVE,
+        item_title="Débrief à chaud des ambassadeurs",
+        facilitators=["Camille Roussel"],
+        participants=regulars,
+    )
 
 
 def _session_debate(lab: DemoLab, programme: Programme, regulars: list[str]) -> None:
     session = lab.session(
-        programme, 10, "Et si le Labo se mêlait de…", place="Maison des associations",
-        start=-110, days=1, status="held",
+        programme,
+        10,
+        "Et si le Labo se mêlait de…",
+        place="Maison des associations",
+        start=-110,
+        days=1,
+        status="held",
         objectives="Débattre de la place du Labo et trier les idées de services.",
         debrief="Une salle majoritairement favorable à un Labo catalyseur et à un espace "
-                "permanent ; partagée sur un Labo réservé aux usagers et sur son budget propre.",
+        "permanent ; partagée sur un Labo réservé aux usagers et sur son budget propre.",
     )
-    day = lab.day(session, 0, blocks=[
-        Block("Brise-glace", ItemKind.ICEBREAKER, 15),
-        Block("Débat mouvant", ItemKind.DEBATE, 45,
-              description="Quatre questions clivantes ; chacun se place : oui, non, mitigé."),
-        Block("Tables de scénarios", ItemKind.WORKSHOP, 60),
-        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
-        Block("Tamis de critères", ItemKind.WORKSHOP, 60,
-              materials="Grilles A0 à deux axes, post-it de trois couleurs"),
-        Block("Trois groupes de travail", ItemKind.WORKSHOP, 90),
-        Block("Débrief", ItemKind.DEBRIEF, 30),
-    ])
+    day = lab.day(
+        session,
+        0,
+        blocks=[
+            Block("Brise-glace", ItemKind.ICEBREAKER, 15),
+            Block(
+                "Débat mouvant",
+                ItemKind.DEBATE,
+                45,
+                description="Quatre questions clivantes ; chacun se place : oui, non, mitigé.",
+            ),
+            Block("Tables de scénarios", ItemKind.WORKSHOP, 60),
+            Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+            Block(
+                "Tamis de critères",
+                ItemKind.WORKSHOP,
+                60,
+                materials="Grilles A0 à deux axes, post-it de trois couleurs",
+            ),
+            Block("Trois groupes de travail", ItemKind.WORKSHOP, 90),
+            Block("Débrief", ItemKind.DEBRIEF, 30),
+        ],
+    )
     lab.attend(day, regulars[2:12])
     lab.attend(day, ["Yanis Barbier"], AttendanceRole.FACILITATOR)
     participants = regulars[2:12]
-    lab.atelier(session, "Le Labo en quatre questions", Format.DEBAT_MOUVANT,
-                item_title="Débat mouvant",
-                objectives="Le Labo est-il un catalyseur ? Un espace permanent ? Réservé aux "
-                           "usagers ? Doit-il avoir son propre budget ?",
-                facilitators=["Yanis Barbier"], participants=participants)
-    lab.atelier(session, "Et si le Labo se mêlait de…", Format.SCENARIO_TABLES,
-                item_title="Tables de scénarios", facilitators=["Gabriel Robin"],
-                participants=participants)
-    lab.atelier(session, "Le tamis des idées", Format.CRITERIA_GRID, item_title="Tamis de critères",
-                objectives="Autonomie ↔ présence physique ; fréquent ↔ exceptionnel ; "
-                           "centralisé ↔ décentralisé.",
-                facilitators=["Zoé Chevalier"], participants=participants)
+    lab.atelier(
+        session,
+        "Le Labo en quatre questions",
+        Format.DEBAT_MOUVANT,
+        item_title="Débat mouvant",
+        objectives="Le Labo est-il un catalyseur ? Un espace permanent ? Réservé aux "
+        "usagers ? Doit-il avoir son propre budget ?",
+        facilitators=["Yanis Barbier"],
+        participants=participants,
+    )
+    lab.atelier(
+        session,
+        "Et si le Labo se mêlait de…",
+        Format.SCENARIO_TABLES,
+        item_title="Tables de scénarios",
+        facilitators=["Gabriel Robin"],
+        participants=participants,
+    )
+    lab.atelier(
+        session,
+        "Le tamis des idées",
+        Format.CRITERIA_GRID,
+        item_title="Tamis de critères",
+        objectives="Autonomie ↔ présence physique ; fréquent ↔ exceptionnel ; "
+        "centralisé ↔ décentralisé.",
+        facilitators=["Zoé Chevalier"],
+        participants=participants,
+    )
 
 
 def _session_one_year(lab, programme, regulars, commandes) -> None:
     session = lab.session(
-        programme, 11, "La Transfo a un an", place="Toulouse, salle des Jacobins",
-        start=-55, days=2, status="held",
+        programme,
+        11,
+        "La Transfo a un an",
+        place="Toulouse, salle des Jacobins",
+        start=-55,
+        days=2,
+        status="held",
         objectives="Préfigurer le réseau des ambassadeurs ; choisir trois commandes réelles "
-                   "et les clarifier par des démarreurs bienveillants.",
+        "et les clarifier par des démarreurs bienveillants.",
         debrief="Occiborne devient Occiline ; le réseau des assistantes sera outillé par un "
-                "événement plutôt qu'un logiciel ; la journée des jeunes devient aussi un lieu "
-                "de test.",
+        "événement plutôt qu'un logiciel ; la journée des jeunes devient aussi un lieu "
+        "de test.",
     )
-    day1 = lab.day(session, 0, "Le réseau des ambassadeurs", blocks=[
-        Block("Quelles valeurs pour le Labo ?", ItemKind.WORKSHOP, 90,
-              description="Autonomie, horizontalité, frugalité, curiosité, congruence."),
-        Block("Café", ItemKind.COFFEE, 15),
-        Block("Les conseils d'un autre laboratoire", ItemKind.PRESENTATION, 60),
-        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
-        Block("Moi et le Labo", ItemKind.WORKSHOP, 75,
-              description="Chacun situe ses compétences et ses appétences : prototypage, "
-                          "reformulation de la commande, enquête."),
-        Block("Le parcours du nouvel ambassadeur", ItemKind.WORKSHOP, 75),
-    ])
-    day2 = lab.day(session, 1, "Trois commandes réelles", blocks=[
-        Block("Brise-glace", ItemKind.ICEBREAKER, 15),
-        Block("Construire les grilles d'entretien", ItemKind.WORKSHOP, 60,
-              description="Un jeu de cartes interroge les grilles, questions dérangeantes comprises."),
-        Block("Démarreurs bienveillants", ItemKind.WORKSHOP, 90,
-              subgroups=("Occiline", "Conseil régional des jeunes", "Réseau des assistantes")),
-        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
-        Block("Débriefer et reformuler les commandes", ItemKind.DEBRIEF, 90),
-        Block("Calendrier des trois projets", ItemKind.FREE, 30),
-    ])
+    day1 = lab.day(
+        session,
+        0,
+        "Le réseau des ambassadeurs",
+        blocks=[
+            Block(
+                "Quelles valeurs pour le Labo ?",
+                ItemKind.WORKSHOP,
+                90,
+                description="Autonomie, horizontalité, frugalité, curiosité, congruence.",
+            ),
+            Block("Café", ItemKind.COFFEE, 15),
+            Block("Les conseils d'un autre laboratoire", ItemKind.PRESENTATION, 60),
+            Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+            Block(
+                "Moi et le Labo",
+                ItemKind.WORKSHOP,
+                75,
+                description="Chacun situe ses compétences et ses appétences : prototypage, "
+                "reformulation de la commande, enquête.",
+            ),
+            Block("Le parcours du nouvel ambassadeur", ItemKind.WORKSHOP, 75),
+        ],
+    )
+    day2 = lab.day(
+        session,
+        1,
+        "Trois commandes réelles",
+        blocks=[
+            Block("Brise-glace", ItemKind.ICEBREAKER, 15),
+            Block(
+                "Construire les grilles d'entretien",
+                ItemKind.WORKSHOP,
+                60,
+                description="Un jeu de cartes interroge les grilles, questions dérangeantes comprises.",
+            ),
+            Block(
+                "Démarreurs bienveillants",
+                ItemKind.WORKSHOP,
+                90,
+                subgroups=("Occiline", "Conseil régional des jeunes", "Réseau des assistantes"),
+            ),
+            Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+            Block("Débriefer et reformuler les commandes", ItemKind.DEBRIEF, 90),
+            Block("Calendrier des trois projets", ItemKind.FREE, 30),
+        ],
+    )
     for day in (day1, day2):
         lab.attend(day, regulars[:10] + AMBASSADOR_KEYS[14:18])
         lab.attend(day, ["Camille Roussel"], AttendanceRole.FACILITATOR)
-    lab.atelier(session, "Les valeurs du réseau", Format.FREE, item_title="Quelles valeurs pour le Labo ?",
-                facilitators=["Camille Roussel"], participants=regulars[:10])
-    for key, title in (("occiline", "Démarreur bienveillant : Occiborne"),
-                       ("crj", "Démarreur bienveillant : journée des jeunes"),
-                       ("assistantes", "Démarreur bienveillant : réseau des assistantes")):
-        lab.atelier(session, title, Format.DEMARREUR, commande=commandes[key],
-                    objectives="Cerner les contours de la commande avec son commanditaire.",
-                    facilitators=["Camille Roussel"], participants=regulars[:5])
+    lab.atelier(
+        session,
+        "Les valeurs du réseau",
+        Format.FREE,
+        item_title="Quelles valeurs pour le Labo ?",
+        facilitators=["Camille Roussel"],
+        participants=regulars[:10],
+    )
+    for key, title in (
+        ("occiline", "Démarreur bienveillant : Occiborne"),
+        ("crj", "Démarreur bienveillant : journée des jeunes"),
+        ("assistantes", "Démarreur bienveillant : réseau des assistantes"),
+    ):
+        lab.atelier(
+            session,
+            title,
+            Format.DEMARREUR,
+            commande=commandes[key],
+            objectives="Cerner les contours de la commande avec son commanditaire.",
+            facilitators=["Camille Roussel"],
+            participants=regulars[:5],
+        )
 
 
 def _session_coming(lab, programme, regulars, commandes) -> None:
     session = lab.session(
-        programme, 12, "Le démarreur bienveillant en vrai", place="Hôtel de région, salle 4",
-        start=24, days=2, status="planned",
+        programme,
+        12,
+        "Le démarreur bienveillant en vrai",
+        place="Hôtel de région, salle 4",
+        start=24,
+        days=2,
+        status="planned",
         objectives="Tester le démarreur bienveillant avec une élue ; prototyper le Hub PME ; "
-                   "lancer la fabrique des mandats.",
+        "lancer la fabrique des mandats.",
     )
-    day1 = lab.day(session, 0, "Démarreur et prototypes", capacity=20, blocks=[
-        Block("Accueil", ItemKind.COFFEE, 15),
-        Block("Démarreur bienveillant avec l'élue", ItemKind.WORKSHOP, 90,
-              description="Une élue, un discutant expert, un discutant naïf, cinq observateurs "
-                          "avec une grille d'observation ; trois phases.",
-              alternative="Si l'élue a moins d'une heure : garder les phases 1 et 3."),
-        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
-        Block("L'atelier des prototypes : Hub PME", ItemKind.WORKSHOP, 150),
-    ])
-    day2 = lab.day(session, 1, "La fabrique des mandats", blocks=[
-        Block("Tour de table", ItemKind.ICEBREAKER, 15),
-        Block("La fabrique des mandats", ItemKind.WORKSHOP, 120,
-              description="Rôles : usagers, fabricants, regards extérieurs, pilote, animateur, arbitre."),
-        Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
-        Block("Rétrospective de la semaine", ItemKind.DEBRIEF, 45),
-    ])
+    day1 = lab.day(
+        session,
+        0,
+        "Démarreur et prototypes",
+        capacity=20,
+        blocks=[
+            Block("Accueil", ItemKind.COFFEE, 15),
+            Block(
+                "Démarreur bienveillant avec l'élue",
+                ItemKind.WORKSHOP,
+                90,
+                description="Une élue, un discutant expert, un discutant naïf, cinq observateurs "
+                "avec une grille d'observation ; trois phases.",
+                alternative="Si l'élue a moins d'une heure : garder les phases 1 et 3.",
+            ),
+            Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+            Block("L'atelier des prototypes : Hub PME", ItemKind.WORKSHOP, 150),
+        ],
+    )
+    day2 = lab.day(
+        session,
+        1,
+        "La fabrique des mandats",
+        blocks=[
+            Block("Tour de table", ItemKind.ICEBREAKER, 15),
+            Block(
+                "La fabrique des mandats",
+                ItemKind.WORKSHOP,
+                120,
+                description="Rôles : usagers, fabricants, regards extérieurs, pilote, animateur, arbitre.",
+            ),
+            Block("Déjeuner", ItemKind.MEAL, 60, fixed="12:30"),
+            Block("Rétrospective de la semaine", ItemKind.DEBRIEF, 45),
+        ],
+    )
     for day in (day1, day2):
         lab.attend(day, regulars[:8])
         lab.attend(day, ["Camille Roussel", "Yanis Barbier"], AttendanceRole.FACILITATOR)
     lab.attend(day1, ["Sophie Delorme"], AttendanceRole.GUEST)
-    lab.atelier(session, "Démarreur bienveillant : les courriels", Format.DEMARREUR,
-                item_title="Démarreur bienveillant avec l'élue", commande=commandes["courriels"],
-                facilitators=["Camille Roussel"],
-                participants=["Léa Fontaine", "Mathis Girard", "Inès Moreau", "Hugo Lambert"])
-    lab.atelier(session, "L'atelier des prototypes : Hub PME", Format.FREE,
-                item_title="L'atelier des prototypes : Hub PME", commande=commandes["hub"],
-                facilitators=["Yanis Barbier"], participants=regulars[:6])
-    lab.atelier(session, "Rétrospective de la semaine", Format.RETROSPECTIVE,
-                item_title="Rétrospective de la semaine", facilitators=["Camille Roussel"],
-                participants=regulars[:8])
-
-
-
+    lab.atelier(
+        session,
+        "Démarreur bienveillant : les courriels",
+        Format.DEMARREUR,
+        item_title="Démarreur bienveillant avec l'élue",
+        commande=commandes["courriels"],
+        facilitators=["Camille Roussel"],
+        participants=["Léa Fontaine", "Mathis Girard", "Inès Moreau", "Hugo Lambert"],
+    )
+    lab.atelier(
+        session,
+        "L'atelier des prototypes : Hub PME",
+        Format.FREE,
+        item_title="L'atelier des prototypes : Hub PME",
+        commande=commandes["hub"],
+        facilitators=["Yanis Barbier"],
+        participants=regulars[:6],
+    )
+    lab.atelier(
+        session,
+        "Rétrospective de la semaine",
+        Format.RETROSPECTIVE,
+        item_title="Rétrospective de la semaine",
+        facilitators=["Camille Roussel"],
+        participants=regulars[:8],
+    )

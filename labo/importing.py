@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 # Header spellings accepted for each field, compared without accents or case.
 HEADERS: dict[str, tuple[str, ...]] = {
     "last_name": ("nom", "nom de famille", "last name", "last_name"),
-    "first_name": ("prenom", "first name", "first_name"),
+    "first_name": ("prénom", "first name", "first_name"),
     "email": ("email", "e-mail", "courriel", "mail", "adresse electronique"),
     "grade": ("grade", "categorie", "category"),
     "direction": ("direction",),
@@ -80,7 +80,9 @@ def _table_from_csv(data: bytes) -> list[list[str]]:
     try:
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as error:
-        raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
+        raise ImportFileError(
+            _("The CSV file is malformed: %(error)s") % {"error": error}
+        ) from error
 
 
 def _table_from_xlsx(data: bytes) -> list[list[str]]:
@@ -116,7 +118,7 @@ def parse(filename: str, data: bytes) -> ParsedFile:
     numbered = [(n, row) for n, row in enumerate(table, start=1) if any(cell for cell in row)]
     if not numbered:
         raise ImportFileError(_("The file is empty."))
-    _, header = numbered[0]
+    header = numbered[0][1]
     columns: list[str | None] = []
     ignored: list[str] = []
     for title in header:

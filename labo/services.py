@@ -48,7 +48,10 @@ class ImportCheck:
 
 def check_import(*, rows: list[dict[str, str]], lines: list[int]) -> ImportCheck:
     """Validate every row; say what would be created, updated or refused, and why."""
-    checks = [RowCheck(line=line, form=PersonRowForm(data=row)) for row, line in zip(rows, lines, strict=True)]
+    checks = [
+        RowCheck(line=line, form=PersonRowForm(data=row))
+        for row, line in zip(rows, lines, strict=True)
+    ]
     emails = [c.form.cleaned_data["email"] for c in checks if c.form.is_valid()]
     existing = {p.email.lower(): p for p in Person.objects.filter(email__in=emails)}
     seen: dict[str, int] = {}
@@ -113,7 +116,9 @@ def import_people(*, rows: list[dict[str, str]], lines: list[int]) -> ImportChec
             person.direction = _get_or_create_named(Direction, data["direction"], direction_cache)
         person.save()
         if data["skills"]:
-            person.skills.add(*(_get_or_create_named(Skill, s, skill_cache) for s in data["skills"]))
+            person.skills.add(
+                *(_get_or_create_named(Skill, s, skill_cache) for s in data["skills"])
+            )
         if data["appetites"]:
             person.appetites.add(
                 *(_get_or_create_named(Skill, s, skill_cache) for s in data["appetites"])

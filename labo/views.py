@@ -63,8 +63,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         person = Person.objects.filter(user=request.user).first()
         if person is not None:
             history = history_of(person)
-            context["my_sessions"] = sessions_of(person).select_related("programme").order_by(
-                "-starts_on"
+            context["my_sessions"] = (
+                sessions_of(person).select_related("programme").order_by("-starts_on")
             )
             context["my_ateliers"] = history.ateliers
         context["has_person"] = person is not None
@@ -156,9 +156,11 @@ def _import_confirm(request: HtmxHttpRequest) -> HttpResponse:
         data = signing.loads(form.cleaned_data["payload"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
         rows, lines = data["rows"], data["lines"]
     except (signing.BadSignature, KeyError, TypeError):
-        upload = ImportUploadForm()
-        upload.add_error(None, _("The preview has expired or was altered: send the file again."))
-        return render(request, "labo/person_import.html", {"upload": upload}, status=422)
+        context = {
+            "upload": ImportUploadForm(),
+            "import_error": _("The preview has expired or was altered: send the file again."),
+        }
+        return render(request, "labo/person_import.html", context, status=422)
     result = services.import_people(rows=rows, lines=lines)
     if not result.ok:
         context = {"upload": ImportUploadForm(), "check": result, "confirm": None}
@@ -169,4 +171,3 @@ def _import_confirm(request: HtmxHttpRequest) -> HttpResponse:
         % {"created": result.created_count, "updated": result.updated_count},
     )
     return redirect("labo:person-list")
-

@@ -35,9 +35,7 @@ def _time(minutes: int) -> datetime.time:
     return datetime.time(minutes // 60, minutes % 60)
 
 
-def cascade(
-    items: Iterable[T], day_start: datetime.time, day_end: datetime.time
-) -> list[Slot[T]]:
+def cascade(items: Iterable[T], day_start: datetime.time, day_end: datetime.time) -> list[Slot[T]]:
     """Give each item its start: after the previous one, or at its fixed time if pinned."""
     slots: list[Slot[T]] = []
     cursor = _minutes(day_start)

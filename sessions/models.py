@@ -75,9 +75,7 @@ class Day(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     starts_at = models.TimeField(_("starts at"), default=datetime.time(9, 0))
     ends_at = models.TimeField(_("ends at"), default=datetime.time(17, 0))
-    capacity = models.PositiveIntegerField(
-        _("expected attendance"), null=True, blank=True
-    )
+    capacity = models.PositiveIntegerField(_("expected attendance"), null=True, blank=True)
 
     class Meta:
         ordering = ["date"]
@@ -127,7 +125,9 @@ class AgendaItem(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_ITEM_MINUTES)],
     )
     fixed_start = models.TimeField(_("fixed start"), null=True, blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.FREE)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.FREE
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     facilitators = models.ManyToManyField(

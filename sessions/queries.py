@@ -21,9 +21,10 @@ def _person_of(user) -> Person | None:
 def sessions_of(person: Person) -> QuerySet[Session]:
     """Sessions a person takes part in: attending a day or facilitating."""
     attends = Attendance.objects.filter(day__session=OuterRef("pk"), person=person)
-    return Session.objects.filter(Exists(attends) | Exists(
-        Session.facilitators.through.objects.filter(session=OuterRef("pk"), person=person)
-    ))
+    return Session.objects.filter(
+        Exists(attends)
+        | Exists(Session.facilitators.through.objects.filter(session=OuterRef("pk"), person=person))
+    )
 
 
 def visible_sessions(user) -> QuerySet[Session]:

@@ -1,0 +1,127 @@
+"""Every named URL is declared in the access policy, and each is checked for every persona."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from labo.access import POLICY, access_for
+from tests.conftest import PERSONAS, client_for
+
+LOGIN = "/login/"
+
+
+def walk(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
+            yield from walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            # An unnamed pattern is known to the resolver by its view's dotted path.
+            local = pattern.name or pattern.lookup_str
+            yield (f"{namespace}:{local}" if namespace else local), pattern
+
+
+ALL_URLS = list(walk(get_resolver().url_patterns))
+APP_NAMESPACES = ("labo", "sessions")
+
+
+def test_every_url_is_named_and_declared():
+    undeclared = [name for name, _ in ALL_URLS if access_for(name) is None]
+    assert undeclared == []
+
+
+def test_policy_declares_no_url_that_does_not_exist():
+    names = {name for name, _ in ALL_URLS}
+    assert sorted(set(POLICY) - names) == []
+
+
+# Expected status per persona, in PERSONAS order: anonymous, outsider, member, facilitator,
+# management. 302 for anonymous is the login redirect.
+MATRIX = {
+    "labo:login": ("get", [200, 302, 302, 302, 302]),
+    "labo:logout": ("post", [302, 302, 302, 302, 302]),
+    "labo:healthz": ("get", [200, 200, 200, 200, 200]),
+    "labo:home": ("get", [302, 200, 200, 200, 200]),
+    "labo:my-profile": ("get", [302, 200, 200, 200, 200]),
+    "labo:person-list": ("get", [302, 403, 403, 200, 403]),
+    "labo:person-detail": ("get", [302, 403, 403, 200, 403]),
+    "labo:person-import": ("get", [302, 403, 403, 200, 403]),
+    "sessions:session-list": ("get", [302, 200, 200, 200, 200]),
+    "sessions:session-detail": ("get", [302, 404, 200, 200, 200]),
+}
+
+
+def url_kwargs(name, world):
+    if name == "labo:person-detail":
+        return {"pk": world.member.person.pk}
+    if name == "sessions:session-detail":
+        return {"pk": world.session.pk}
+    return {}
+
+
+def test_matrix_covers_every_application_url():
+    app_urls = {name for name, _ in ALL_URLS if name.split(":")[0] in APP_NAMESPACES}
+    assert sorted(app_urls ^ set(MATRIX)) == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_application_url_answers_each_persona(world, name, persona):
+    method, expected = MATRIX[name]
+    client = client_for(world, persona)
+    url = reverse(name, kwargs=url_kwargs(name, world))
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == expected[PERSONAS.index(persona)]
+    if persona == "anonymous" and response.status_code == 302 and name != "labo:logout":
+        assert response["Location"].startswith(f"{LOGIN}?next=")
+
+
+ADMIN_NO_ARGS = sorted(
+    name
+    for name, p in ALL_URLS
+    if name.startswith("admin:")
+    and p.name
+    and not p.pattern.regex.groupindex
+    and name != "admin:login"
+)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", ADMIN_NO_ARGS)
+def test_admin_is_for_staff_only(world, name, persona):
+    client = client_for(world, persona)
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == (302 if persona == "anonymous" else 403)
+
+
+@pytest.mark.parametrize("name", ADMIN_NO_ARGS)
+def test_admin_opens_to_a_superuser(world, name):
+    client = client_for(world, "admin")
+
+    response = client.get(reverse(name))
+
+    # The admin's logout only takes POST; autocomplete refuses a request without its fields.
+    expected = {"admin:logout": 405, "admin:autocomplete": 403}.get(name, 200)
+    assert response.status_code == expected
+
+
+def test_admin_change_page_refuses_an_ambassador(world):
+    client = client_for(world, "member")
+    url = reverse("admin:labo_sessions_session_change", args=[world.session.pk])
+
+    assert client.get(url).status_code == 403
+    assert client_for(world, "admin").get(url).status_code == 200
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin_login_page_stays_reachable(world, persona):
+    response = client_for(world, persona).get(reverse("admin:login"))
+
+    assert response.status_code in (200, 302)

@@ -1,0 +1,92 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from ateliers.models import Atelier, Format
+from commandes.models import Commande, StatusChange
+from labo.models import Person
+from sessions.models import AgendaItem, Attendance, Day, Session
+from sessions.queries import visible_sessions
+
+MODELS = [Person, Session, Day, AgendaItem, Attendance, Atelier, Commande, StatusChange]
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_seed_demo_is_idempotent(demo):
+    before = counts()
+
+    call_command("seed_demo", verbosity=0)
+
+    assert counts() == before
+
+
+def test_demo_has_twenty_ambassadors_of_mixed_grades(demo):
+    ambassadors = Person.objects.filter(domain_profile__isnull=False, joined_on__isnull=False)
+
+    assert ambassadors.count() >= 20
+    assert set(ambassadors.values_list("grade", flat=True)) == {"A", "B", "C"}
+
+
+def test_demo_has_a_grand_atelier_planned_for_80_that_got_7_guests(demo):
+    day = Day.objects.get(title="Le Grand Atelier")
+
+    assert day.capacity == 80
+    assert day.attendances.filter(role="guest").count() == 7
+    assert day.session.days.count() == 3
+
+
+def test_demo_has_past_and_coming_sessions_with_agendas(demo):
+    statuses = list(Session.objects.order_by("number").values_list("status", flat=True))
+
+    assert statuses.count("held") >= 2
+    assert "planned" in statuses
+    assert all(day.items.exists() for day in Day.objects.all())
+
+
+def test_demo_has_the_workshops_of_the_field_reports(demo):
+    formats = set(Atelier.objects.values_list("format", flat=True))
+
+    assert {
+        Format.TRIBUNAL,
+        Format.DEBAT_MOUVANT,
+        Format.DEMARREUR,
+        Format.LABO_STANDS,
+        Format.CRITERIA_GRID,
+        Format.SCENARIO_TABLES,
+    } <= formats
+
+
+def test_demo_has_the_commandes_with_their_history(demo):
+    occiline = Commande.objects.get(title="Occiline")
+
+    assert occiline.initial_title == "Occiborne"
+    assert occiline.team.count() == 5
+    assert list(occiline.history.values_list("to_status", flat=True))[-1] == occiline.status
+    assert Commande.objects.count() == 6
+
+
+def test_demo_logins_match_their_roles(demo):
+    users = {u.username: u for u in get_user_model().objects.all()}
+
+    assert users["admin"].is_superuser is True
+    assert users["animateur"].check_password("demo") is True
+    assert visible_sessions(users["ambassadrice"]).count() >= 3
+    assert visible_sessions(users["ambassadeur2"]).count() == 0
+    assert users["direction"].groups.filter(name="management").exists()
+
+
+def test_demo_accounts_have_no_usable_password_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+
+    call_command("seed_demo", verbosity=0)
+
+    assert get_user_model().objects.get(username="animateur").has_usable_password() is False

@@ -1,0 +1,107 @@
+import datetime
+
+from labo.models import Direction, Person, Skill
+from labo.services import check_import, import_people
+from tests import factories
+
+
+def row(**values):
+    base = {
+        "last_name": "Martin",
+        "first_name": "Anne",
+        "email": "anne@x.fr",
+        "grade": "",
+        "direction": "",
+        "job_title": "",
+        "domain_profile": "",
+        "skills": "",
+        "appetites": "",
+        "joined_on": "",
+        "is_active": "",
+    }
+    base.update(values)
+    return base
+
+
+def test_import_creates_people_with_directions_and_skills(db):
+    rows = [
+        row(
+            grade="cat. b",
+            direction="DSI",
+            skills="Prototypage; Vidéo",
+            appetites="Enquête",
+            joined_on="01/03/2026",
+            is_active="oui",
+        )
+    ]
+
+    result = import_people(rows=rows, lines=[2])
+
+    person = Person.objects.get(email="anne@x.fr")
+    assert result.ok is True
+    assert person.grade == "B"
+    assert person.direction.name == "DSI"
+    assert sorted(s.name for s in person.skills.all()) == ["Prototypage", "Vidéo"]
+    assert [s.name for s in person.appetites.all()] == ["Enquête"]
+    assert person.joined_on == datetime.date(2026, 3, 1)
+
+
+def test_import_updates_a_known_email_and_keeps_what_the_file_leaves_blank(db):
+    known = factories.PersonFactory(email="anne@x.fr", grade="A", job_title="Cheffe")
+
+    result = import_people(rows=[row(email="ANNE@x.fr", last_name="Martin-Roy")], lines=[2])
+
+    known.refresh_from_db()
+    assert result.updated_count == 1
+    assert known.last_name == "Martin-Roy"
+    assert known.grade == "A"
+    assert known.job_title == "Cheffe"
+
+
+def test_import_writes_nothing_when_one_row_is_wrong(db):
+    rows = [row(), row(email="b@x.fr", grade="D", direction="Nouvelle direction")]
+
+    result = import_people(rows=rows, lines=[2, 3])
+
+    assert result.ok is False
+    assert Person.objects.count() == 0
+    assert Direction.objects.count() == 0
+    assert result.rows[1].errors == ["grade : Le grade doit être A, B ou C."]
+
+
+def test_check_import_reports_duplicate_emails_with_the_first_line(db):
+    result = check_import(rows=[row(), row(first_name="Autre")], lines=[2, 7])
+
+    assert result.rows[1].errors == ["courriel : anne@x.fr figure déjà à la ligne 2."]
+
+
+def test_check_import_reports_each_invalid_field_in_french(db):
+    result = check_import(
+        rows=[
+            row(
+                email="pas-un-courriel", joined_on="31/02/2026", is_active="peut-être", last_name=""
+            )
+        ],
+        lines=[4],
+    )
+
+    assert result.rows[0].errors == [
+        "nom : Ce champ est obligatoire.",
+        "courriel : Saisissez une adresse de courriel valide.",
+        "date d'arrivée : Saisissez une date au format JJ/MM/AAAA.",
+        "actif : Écrivez « oui » ou « non ».",
+    ]
+
+
+def test_check_import_lists_new_directions_and_skills(db):
+    factories.DirectionFactory(name="DSI")
+    Skill.objects.create(name="Vidéo")
+
+    result = check_import(rows=[row(direction="DRH", skills="vidéo, Prototypage")], lines=[2])
+
+    assert result.new_directions == ["DRH"]
+    assert result.new_skills == ["Prototypage"]
+
+
+def test_check_import_of_no_row_is_not_ok(db):
+    assert check_import(rows=[], lines=[]).ok is False

@@ -1,0 +1,59 @@
+import datetime
+from dataclasses import dataclass
+
+from sessions.agenda import cascade, total_minutes
+
+
+@dataclass
+class Block:
+    duration_minutes: int
+    fixed_start: datetime.time | None = None
+
+
+def t(text: str) -> datetime.time:
+    return datetime.time.fromisoformat(text)
+
+
+def test_cascade_starts_each_block_after_the_previous():
+    slots = cascade([Block(20), Block(15), Block(30)], t("09:00"), t("17:00"))
+
+    assert [(s.start, s.end) for s in slots] == [
+        (t("09:00"), t("09:20")),
+        (t("09:20"), t("09:35")),
+        (t("09:35"), t("10:05")),
+    ]
+
+
+def test_cascade_pinned_block_starts_at_its_time_and_the_next_follows_it():
+    slots = cascade([Block(60), Block(60, t("12:30")), Block(30)], t("09:00"), t("17:00"))
+
+    assert [s.start for s in slots] == [t("09:00"), t("12:30"), t("13:30")]
+    assert [s.overlaps_pinned for s in slots] == [False, False, False]
+
+
+def test_cascade_flags_a_pinned_block_that_the_previous_one_runs_into():
+    slots = cascade([Block(240), Block(60, t("12:30"))], t("09:00"), t("17:00"))
+
+    assert slots[1].overlaps_pinned is True
+    assert slots[1].start == t("12:30")
+
+
+def test_cascade_flags_blocks_past_the_end_of_the_day():
+    slots = cascade([Block(120), Block(120)], t("14:00"), t("17:00"))
+
+    assert [s.past_day_end for s in slots] == [False, True]
+
+
+def test_cascade_never_wraps_past_midnight():
+    slots = cascade([Block(120)], t("23:00"), t("23:30"))
+
+    assert slots[0].end == t("23:59")
+    assert slots[0].past_day_end is True
+
+
+def test_cascade_of_no_block_is_empty():
+    assert cascade([], t("09:00"), t("17:00")) == []
+
+
+def test_total_minutes_adds_durations():
+    assert total_minutes([Block(20), Block(40)]) == 60
