@@ -1,0 +1,111 @@
+"""Each role logs in through the real login page and walks its pages; axe finds nothing."""
+
+import datetime
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+
+from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+PASSWORD = "un-mot-de-passe-solide"
+
+
+@pytest.fixture
+def lab(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    programme = factories.ProgrammeFactory(name="La Transfo")
+    session = factories.SessionFactory(
+        programme=programme,
+        number=9,
+        title="Préparer le Grand Atelier",
+        starts_on=timezone.localdate() + datetime.timedelta(days=5),
+        status="held",
+        debrief="Sept invités au lieu de quatre-vingts.",
+    )
+    day = factories.DayFactory(session=session, title="Le Grand Atelier", capacity=80)
+    item = factories.AgendaItemFactory(day=day, title="Tribunal de l'innovation", kind="workshop")
+    factories.AgendaItemFactory(
+        day=day, title="Déjeuner", kind="meal", fixed_start=datetime.time(12, 30)
+    )
+    factories.AtelierFactory(session=session, agenda_item=item, format="tribunal",
+                             title="Le tribunal")
+    skill = factories.SkillFactory(name="Prototypage")
+    users = {}
+    for username, role in (("animateur", FACILITATOR), ("ambassadrice", AMBASSADOR),
+                           ("direction", MANAGEMENT)):
+        user = factories.UserFactory(username=username, roles=[role],
+                                     password=PASSWORD)
+        person = factories.PersonFactory(user=user, first_name=username.capitalize(),
+                                         joined_on=timezone.localdate())
+        person.skills.add(skill)
+        users[username] = user
+    factories.AttendanceFactory(day=day, person=users["ambassadrice"].person)
+    programme.facilitators.add(users["animateur"].person)
+    return session
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def assert_accessible(page):
+    results = Axe().run(page, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def visit(page, live_server, path, heading):
+    page.goto(f"{live_server.url}{path}")
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert_accessible(page)
+
+
+def test_login_page_is_accessible(page, live_server, lab):
+    visit(page, live_server, "/login/", "Connexion")
+
+
+def test_facilitator_walks_their_pages(page, live_server, lab):
+    log_in(page, live_server, "animateur")
+    assert page.get_by_role("heading", name="Sessions à venir").is_visible()
+    assert_accessible(page)
+
+    visit(page, live_server, "/sessions/", "Sessions")
+    visit(page, live_server, f"/sessions/{lab.pk}/",
+          "Session n° 9 : Préparer le Grand Atelier")
+    visit(page, live_server, "/people/", "Personnes")
+    page.get_by_label("Catégorie").select_option("B")
+    page.wait_for_url("**grade=B**")
+    assert page.locator("#people-results").inner_text().startswith("0 personne")
+    visit(page, live_server, "/people/import/", "Importer la liste RH")
+    visit(page, live_server, "/me/", "Mon profil")
+
+
+def test_ambassador_keeps_their_profile(page, live_server, lab):
+    log_in(page, live_server, "ambassadrice")
+    assert page.get_by_role("link", name="#9 Préparer le Grand Atelier").first.is_visible()
+    assert_accessible(page)
+
+    visit(page, live_server, "/me/", "Mon profil")
+    page.get_by_role("group", name="appétences").get_by_label("Prototypage").check()
+    page.get_by_role("button", name="Enregistrer mon profil").click()
+    assert page.get_by_role("status").inner_text() == "Votre profil est enregistré."
+    assert_accessible(page)
+    visit(page, live_server, f"/sessions/{lab.pk}/",
+          "Session n° 9 : Préparer le Grand Atelier")
+
+
+def test_management_reads_the_latest_syntheses(page, live_server, lab):
+    log_in(page, live_server, "direction")
+    assert page.get_by_role("heading", name="Dernières synthèses").is_visible()
+    assert_accessible(page)
+
+    visit(page, live_server, f"/sessions/{lab.pk}/",
+          "Session n° 9 : Préparer le Grand Atelier")
