@@ -7,9 +7,6 @@ import pytest
 
 CHROMIUM = os.environ.get("LABO_CHROMIUM", "/usr/bin/chromium")
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-# tests themselves are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -38,3 +35,16 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sync_orm_beside_playwright():
+    # Playwright's sync API keeps an event loop running in this thread until the session
+    # ends; the ORM calls of the tests and of the database teardown are still synchronous.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -32,16 +32,20 @@ def lab(settings):
     factories.AgendaItemFactory(
         day=day, title="Déjeuner", kind="meal", fixed_start=datetime.time(12, 30)
     )
-    factories.AtelierFactory(session=session, agenda_item=item, format="tribunal",
-                             title="Le tribunal")
+    factories.AtelierFactory(
+        session=session, agenda_item=item, format="tribunal", title="Le tribunal"
+    )
     skill = factories.SkillFactory(name="Prototypage")
     users = {}
-    for username, role in (("animateur", FACILITATOR), ("ambassadrice", AMBASSADOR),
-                           ("direction", MANAGEMENT)):
-        user = factories.UserFactory(username=username, roles=[role],
-                                     password=PASSWORD)
-        person = factories.PersonFactory(user=user, first_name=username.capitalize(),
-                                         joined_on=timezone.localdate())
+    for username, role in (
+        ("animateur", FACILITATOR),
+        ("ambassadrice", AMBASSADOR),
+        ("direction", MANAGEMENT),
+    ):
+        user = factories.UserFactory(username=username, roles=[role], password=PASSWORD)
+        person = factories.PersonFactory(
+            user=user, first_name=username.capitalize(), joined_on=timezone.localdate()
+        )
         person.skills.add(skill)
         users[username] = user
     factories.AttendanceFactory(day=day, person=users["ambassadrice"].person)
@@ -78,8 +82,7 @@ def test_facilitator_walks_their_pages(page, live_server, lab):
     assert_accessible(page)
 
     visit(page, live_server, "/sessions/", "Sessions")
-    visit(page, live_server, f"/sessions/{lab.pk}/",
-          "Session n° 9 : Préparer le Grand Atelier")
+    visit(page, live_server, f"/sessions/{lab.pk}/", "Session n° 9 : Préparer le Grand Atelier")
     visit(page, live_server, "/people/", "Personnes")
     page.get_by_label("Catégorie").select_option("B")
     page.wait_for_url("**grade=B**")
@@ -98,8 +101,7 @@ def test_ambassador_keeps_their_profile(page, live_server, lab):
     page.get_by_role("button", name="Enregistrer mon profil").click()
     assert page.get_by_role("status").inner_text() == "Votre profil est enregistré."
     assert_accessible(page)
-    visit(page, live_server, f"/sessions/{lab.pk}/",
-          "Session n° 9 : Préparer le Grand Atelier")
+    visit(page, live_server, f"/sessions/{lab.pk}/", "Session n° 9 : Préparer le Grand Atelier")
 
 
 def test_management_reads_the_latest_syntheses(page, live_server, lab):
@@ -107,5 +109,4 @@ def test_management_reads_the_latest_syntheses(page, live_server, lab):
     assert page.get_by_role("heading", name="Dernières synthèses").is_visible()
     assert_accessible(page)
 
-    visit(page, live_server, f"/sessions/{lab.pk}/",
-          "Session n° 9 : Préparer le Grand Atelier")
+    visit(page, live_server, f"/sessions/{lab.pk}/", "Session n° 9 : Préparer le Grand Atelier")

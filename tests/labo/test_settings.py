@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_production_settings_pass_check_deploy_without_warning(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
         "SECRET_KEY": "x7$kq!2-this-is-a-long-random-production-secret-for-the-check-9f3a",
         "ALLOWED_HOSTS": "labo.example.org",
