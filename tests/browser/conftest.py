@@ -8,7 +8,6 @@ import pytest
 CHROMIUM = os.environ.get("LABO_CHROMIUM", "/usr/bin/chromium")
 
 
-
 def pytest_collection_modifyitems(config, items):
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return

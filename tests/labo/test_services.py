@@ -1,5 +1,8 @@
 import datetime
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from labo.models import Direction, Person, Skill
 from labo.services import check_import, import_people
 from tests import factories
@@ -105,3 +108,19 @@ def test_check_import_lists_new_directions_and_skills(db):
 
 def test_check_import_of_no_row_is_not_ok(db):
     assert check_import(rows=[], lines=[]).ok is False
+
+
+text = st.text(max_size=60)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.fixed_dictionaries({name: text for name in row()}))
+def test_any_row_is_either_imported_whole_or_refused_with_messages(db, values):
+    result = import_people(rows=[values], lines=[2])
+
+    if result.ok:
+        assert Person.objects.filter(email=result.rows[0].form.cleaned_data["email"]).exists()
+    else:
+        assert result.rows[0].errors != []
+        assert Person.objects.count() == 0
+    Person.objects.all().delete()

@@ -1,6 +1,9 @@
 import datetime
 from dataclasses import dataclass
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from sessions.agenda import cascade, total_minutes
 
 
@@ -57,3 +60,24 @@ def test_cascade_of_no_block_is_empty():
 
 def test_total_minutes_adds_durations():
     assert total_minutes([Block(20), Block(40)]) == 60
+
+
+durations = st.integers(min_value=1, max_value=12 * 60)
+pins = st.one_of(st.none(), st.times().map(lambda t: t.replace(second=0, microsecond=0)))
+
+
+@given(st.lists(st.tuples(durations, pins), max_size=30))
+def test_cascade_properties(blocks):
+    items = [Block(minutes, pin) for minutes, pin in blocks]
+
+    slots = cascade(items, t("09:00"), t("17:00"))
+
+    assert len(slots) == len(items)
+    for previous, slot in zip([None, *slots], slots, strict=False):
+        if slot.item.fixed_start is not None:
+            assert slot.start == slot.item.fixed_start
+        elif previous is None:
+            assert slot.start == t("09:00")
+        else:
+            assert slot.start == previous.end
+        assert slot.end >= slot.start
