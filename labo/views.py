@@ -77,8 +77,10 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def person_list(request: HtmxHttpRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET or None)
-    people = Person.objects.select_related("direction").annotate(
-        session_count=Count("attendances__day__session", distinct=True)
+    people = (
+        Person.objects.select_related("direction")
+        .annotate(session_count=Count("attendances__day__session", distinct=True))
+        .order_by("last_name", "first_name", "pk")
     )
     if form.is_valid():
         people = form.filter(people)

@@ -267,3 +267,14 @@ def test_import_refuses_a_file_larger_than_the_limit(world, facilitator_client, 
 
     assert response.status_code == 422
     assert "Le fichier est trop volumineux" in response.content.decode()
+
+
+def test_person_list_is_in_alphabetical_order(world, facilitator_client):
+    factories.PersonFactory(first_name="Zoé", last_name="Abadie")
+    factories.PersonFactory(first_name="Anne", last_name="Zidane")
+
+    response = facilitator_client.get(reverse("labo:person-list"))
+
+    names = [p.last_name for p in response.context["people"]]
+    assert names == sorted(names)
+    assert names[0] == "Abadie"
