@@ -110,3 +110,24 @@ def test_management_reads_the_latest_syntheses(page, live_server, lab):
     assert_accessible(page)
 
     visit(page, live_server, f"/sessions/{lab.pk}/", "Session n° 9 : Préparer le Grand Atelier")
+
+
+@pytest.mark.parametrize("username", ["animateur", "ambassadrice", "direction"])
+def test_pages_fit_a_320_pixel_screen(page, live_server, lab, username):
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in(page, live_server, username)
+
+    for path in ["/", "/sessions/", f"/sessions/{lab.pk}/", "/me/"]:
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} is {width} px wide"
+
+
+def test_skip_link_moves_focus_to_the_content(page, live_server, lab):
+    log_in(page, live_server, "ambassadrice")
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Aller au contenu")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"

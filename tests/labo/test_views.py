@@ -278,3 +278,33 @@ def test_person_list_is_in_alphabetical_order(world, facilitator_client):
     names = [p.last_name for p in response.context["people"]]
     assert names == sorted(names)
     assert names[0] == "Abadie"
+
+
+def add_history(world, count):
+    person = world.member.person
+    for number in range(count):
+        session = factories.SessionFactory(
+            programme=world.programme,
+            number=200 + number,
+            status="held",
+            starts_on=timezone.localdate() + datetime.timedelta(days=number),
+        )
+        factories.AttendanceFactory(day=factories.DayFactory(session=session), person=person)
+        factories.AtelierFactory(session=session).participants.add(person)
+        factories.CommandeFactory(programme=world.programme, status="submitted")
+
+
+@pytest.mark.parametrize(
+    ("persona", "queries"), [("facilitator", 4), ("member", 6), ("management", 5)]
+)
+@pytest.mark.parametrize("count", [1, 30])
+def test_home_query_count_is_constant(world, django_assert_num_queries, persona, queries, count):
+    from tests.conftest import client_for
+
+    add_history(world, count)
+    client = client_for(world, persona)
+
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("labo:home"))
+
+    assert response.status_code == 200
