@@ -45,6 +45,8 @@ def roles(*names: str, scope: str = "") -> Access:
     return Access(roles=frozenset(names), scope=scope)
 
 
+PLANNER_SCOPE = "facilitators of the session's programme; other facilitators 403"
+
 POLICY: dict[str, Access] = {
     "labo:login": PUBLIC,
     "labo:logout": PUBLIC,
@@ -60,6 +62,15 @@ POLICY: dict[str, Access] = {
     "sessions:session-detail": Access(
         roles=ALL_ROLES, scope="ambassadors: member of the session, else 404"
     ),
+    "sessions:session-create": roles(FACILITATOR, scope="in a programme they facilitate"),
+    **{
+        f"sessions:{name}": roles(FACILITATOR, scope=PLANNER_SCOPE)
+        for name in (
+            "session-edit", "agenda", "session-save-template", "day-update", "item-create",
+            "item-from-method", "day-reorder", "item-update", "item-edit", "item-duplicate",
+            "item-delete", "item-restore", "item-move", "item-move-to-day", "item-add-subgroup",
+        )
+    },
 }
 
 # Whole namespaces whose views guard themselves the same way (Django's admin).

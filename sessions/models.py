@@ -104,6 +104,13 @@ class ItemKind(models.TextChoices):
     FREE = "free", _("Free")
 
 
+class LiveItemManager(models.Manager):
+    """Agenda items not in the bin (a deleted item stays restorable for a while)."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class AgendaItem(models.Model):
     """A timed block of a day; its start cascades unless pinned to a fixed time."""
 
@@ -139,6 +146,10 @@ class AgendaItem(models.Model):
         blank=True,
         help_text=_("What we do if far fewer (or more) people come."),
     )
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+
+    objects = LiveItemManager()
+    all_objects = models.Manager()  # noqa: DJ012 (ruff reads the second manager as a field)
 
     class Meta:
         ordering = ["day", "position", "pk"]
@@ -189,3 +200,100 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.day}"
+
+
+class Method(models.Model):
+    """A reusable block or day format of the method library, with its instructions."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.WORKSHOP
+    )
+    atelier_format = models.CharField(_("workshop format"), max_length=20, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("default duration (minutes)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ITEM_MINUTES)],
+    )
+    instructions = models.TextField(_("instructions"), blank=True)
+    materials = models.TextField(_("materials"), blank=True)
+    alternative_plan = models.TextField(_("alternative plan"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("method")
+        verbose_name_plural = _("methods")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MethodStep(models.Model):
+    """One block of a method that fills a whole day (or half a day)."""
+
+    method = models.ForeignKey(
+        Method, verbose_name=_("method"), on_delete=models.CASCADE, related_name="steps"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.FREE
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ITEM_MINUTES)],
+    )
+    fixed_start = models.TimeField(_("fixed start"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["method", "position", "pk"]
+        verbose_name = _("method step")
+        verbose_name_plural = _("method steps")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SessionTemplate(models.Model):
+    """A session saved for reuse: its days and their blocks, as plain data."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    days = models.JSONField(_("days"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("session template")
+        verbose_name_plural = _("session templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DayRun(models.Model):
+    """The live state of a day being run: which block is on and since when."""
+
+    day = models.OneToOneField(
+        Day, verbose_name=_("day"), on_delete=models.CASCADE, related_name="run"
+    )
+    current_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("current block"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    item_started_at = models.DateTimeField(_("block started at"), null=True, blank=True)
+    extra_minutes = models.PositiveSmallIntegerField(_("extra minutes"), default=0)
+    finished = models.BooleanField(_("finished"), default=False)
+
+    class Meta:
+        verbose_name = _("day run")
+        verbose_name_plural = _("day runs")
+
+    def __str__(self) -> str:
+        return str(self.day)

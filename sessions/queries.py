@@ -57,3 +57,32 @@ def latest_held_sessions(limit: int = 5) -> QuerySet[Session]:
         .select_related("programme")
         .order_by("-starts_on")[:limit]
     )
+
+
+def agenda_of(days) -> list[dict]:
+    """Each day with its blocks (run by, sub-groups, workshop) and their cascaded times."""
+    from django.db.models import Prefetch
+
+    from sessions.agenda import cascade, total_minutes
+    from sessions.models import AgendaItem
+
+    items = (
+        AgendaItem.objects.filter(parent__isnull=True)
+        .select_related("atelier")
+        .prefetch_related("facilitators", "subgroups")
+        .order_by("position", "pk")
+    )
+    days = days.prefetch_related(Prefetch("items", queryset=items, to_attr="top_items"))
+    agenda = []
+    for day in days:
+        slots = cascade(day.top_items, day.starts_at, day.ends_at)
+        agenda.append(
+            {
+                "day": day,
+                "slots": slots,
+                "total": total_minutes(day.top_items),
+                "ends_at": slots[-1].end if slots else day.starts_at,
+                "warnings": sum(1 for s in slots if s.overlaps_pinned or s.past_day_end),
+            }
+        )
+    return agenda

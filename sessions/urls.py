@@ -1,10 +1,26 @@
 from django.urls import path
 
-from sessions import views
+from sessions import planner, views
 
 app_name = "sessions"
 
 urlpatterns = [
     path("", views.session_list, name="session-list"),
+    path("new/", planner.session_create, name="session-create"),
     path("<int:pk>/", views.session_detail, name="session-detail"),
+    path("<int:pk>/edit/", planner.session_edit, name="session-edit"),
+    path("<int:pk>/agenda/", planner.agenda, name="agenda"),
+    path("<int:pk>/save-template/", planner.session_save_template, name="session-save-template"),
+    path("days/<int:pk>/", planner.day_update, name="day-update"),
+    path("days/<int:pk>/items/", planner.item_create, name="item-create"),
+    path("days/<int:pk>/from-method/", planner.item_from_method, name="item-from-method"),
+    path("days/<int:pk>/reorder/", planner.day_reorder, name="day-reorder"),
+    path("items/<int:pk>/", planner.item_update, name="item-update"),
+    path("items/<int:pk>/edit/", planner.item_edit, name="item-edit"),
+    path("items/<int:pk>/duplicate/", planner.item_duplicate, name="item-duplicate"),
+    path("items/<int:pk>/delete/", planner.item_delete, name="item-delete"),
+    path("items/<int:pk>/restore/", planner.item_restore, name="item-restore"),
+    path("items/<int:pk>/move/", planner.item_move, name="item-move"),
+    path("items/<int:pk>/move-to-day/", planner.item_move_to_day, name="item-move-to-day"),
+    path("items/<int:pk>/subgroups/", planner.item_add_subgroup, name="item-add-subgroup"),
 ]

@@ -51,13 +51,49 @@ MATRIX = {
     "labo:person-import": ("get", [302, 403, 403, 200, 403]),
     "sessions:session-list": ("get", [302, 200, 200, 200, 200]),
     "sessions:session-detail": ("get", [302, 404, 200, 200, 200]),
+    # The planner: facilitators of the programme only. Empty POSTs are refused with a
+    # French message (422 on the page) or sent back to the planner (302).
+    "sessions:session-create": ("get", [302, 403, 403, 200, 403]),
+    "sessions:session-edit": ("get", [302, 403, 403, 200, 403]),
+    "sessions:agenda": ("get", [302, 403, 403, 200, 403]),
+    "sessions:item-edit": ("get", [302, 403, 403, 200, 403]),
+    "sessions:session-save-template": ("post", [302, 403, 403, 422, 403]),
+    "sessions:day-update": ("post", [302, 403, 403, 422, 403]),
+    "sessions:item-create": ("post", [302, 403, 403, 422, 403]),
+    "sessions:item-update": ("post", [302, 403, 403, 422, 403]),
+    "sessions:item-from-method": ("post", [302, 403, 403, 302, 403]),
+    "sessions:day-reorder": ("post", [302, 403, 403, 302, 403]),
+    "sessions:item-duplicate": ("post", [302, 403, 403, 302, 403]),
+    "sessions:item-delete": ("post", [302, 403, 403, 302, 403]),
+    "sessions:item-restore": ("post", [302, 403, 403, 302, 403]),
+    "sessions:item-move": ("post", [302, 403, 403, 302, 403]),
+    "sessions:item-move-to-day": ("post", [302, 403, 403, 302, 403]),
+    "sessions:item-add-subgroup": ("post", [302, 403, 403, 302, 403]),
 }
+
+PLANNER = sorted(
+    name
+    for name, (_, expected) in MATRIX.items()
+    if name.startswith("sessions:") and expected[2] == 403 and name != "sessions:session-create"
+)
 
 
 def url_kwargs(name, world):
     if name == "labo:person-detail":
         return {"pk": world.member.person.pk}
-    if name == "sessions:session-detail":
+    if name.startswith("sessions:day-") or name in (
+        "sessions:item-create",
+        "sessions:item-from-method",
+    ):
+        return {"pk": world.day.pk}
+    if name.startswith("sessions:item-"):
+        return {"pk": world.item.pk}
+    if name.startswith("sessions:session-") and name not in (
+        "sessions:session-list",
+        "sessions:session-create",
+    ):
+        return {"pk": world.session.pk}
+    if name == "sessions:agenda":
         return {"pk": world.session.pk}
     return {}
 
@@ -125,3 +161,18 @@ def test_admin_login_page_stays_reachable(world, persona):
     response = client_for(world, persona).get(reverse("admin:login"))
 
     assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("name", PLANNER)
+def test_planner_refuses_a_facilitator_of_another_programme(world, client, name):
+    from labo.roles import FACILITATOR
+    from tests import factories
+
+    stranger = factories.UserFactory(username="eve", roles=[FACILITATOR])
+    factories.PersonFactory(user=stranger)
+    client.force_login(stranger)
+    method, _expected = MATRIX[name]
+
+    response = getattr(client, method)(reverse(name, kwargs=url_kwargs(name, world)))
+
+    assert response.status_code == 403

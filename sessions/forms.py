@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from labo.models import Person, Programme
+from sessions.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceRole,
+    Day,
+    Method,
+    Session,
+    SessionTemplate,
+)
+
+MAX_SESSION_DAYS = 14
+
+
+class SessionForm(forms.ModelForm):
+    template = forms.ModelChoiceField(
+        label=_("Start from a template"),
+        queryset=SessionTemplate.objects.all(),
+        required=False,
+        empty_label=_("No template: empty days"),
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "programme",
+            "number",
+            "title",
+            "place",
+            "starts_on",
+            "ends_on",
+            "objectives",
+            "facilitators",
+            "status",
+            "preparation_half_days",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "facilitators": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programmes is not None:
+            self.fields["programme"].queryset = programmes
+        self.fields["facilitators"].queryset = Person.objects.filter(
+            user__groups__name="facilitator"
+        ).distinct()
+        if self.instance.pk:
+            del self.fields["template"]
+        else:
+            del self.fields["status"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end:
+            if end < start:
+                self.add_error("ends_on", _("The end date must be on or after the start date."))
+            elif (end - start).days + 1 > MAX_SESSION_DAYS:
+                self.add_error(
+                    "ends_on",
+                    _("A session lasts at most %(days)d days.") % {"days": MAX_SESSION_DAYS},
+                )
+        return data
+
+
+class DayForm(forms.ModelForm):
+    class Meta:
+        model = Day
+        fields = ["title", "starts_at", "ends_at", "capacity"]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("The day must end after it starts."))
+        return data
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "title",
+            "kind",
+            "duration_minutes",
+            "fixed_start",
+            "description",
+            "facilitators",
+            "materials",
+            "alternative_plan",
+        ]
+        widgets = {
+            "fixed_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "duration_minutes": forms.NumberInput(attrs={"min": 1, "max": 720, "step": 5}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "materials": forms.Textarea(attrs={"rows": 2}),
+            "alternative_plan": forms.Textarea(attrs={"rows": 2}),
+            "facilitators": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {
+            "duration_minutes": {
+                "min_value": _("A block lasts at least one minute."),
+                "max_value": _("A block lasts at most 12 hours (720 minutes)."),
+                "invalid": _("Enter a duration in whole minutes."),
+            }
+        }
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facilitators"].queryset = (
+            people if people is not None else Person.objects.none()
+        )
+
+
+class QuickItemForm(forms.ModelForm):
+    """The short form at the foot of a day: enough to add a block, the rest is edited inline."""
+
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "kind", "duration_minutes", "fixed_start"]
+        widgets = ItemForm.Meta.widgets
+        error_messages = ItemForm.Meta.error_messages
+
+
+class SubgroupForm(forms.Form):
+    title = forms.CharField(label=_("Parallel sub-group"), max_length=200)
+
+
+class MoveToDayForm(forms.Form):
+    day = forms.ModelChoiceField(
+        label=_("Move to"),
+        queryset=Day.objects.none(),
+        error_messages={"invalid_choice": _("Choose a day of this session.")},
+    )
+    position = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].queryset = session.days.all()
+
+
+class ReorderForm(forms.Form):
+    order = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_order(self) -> list[int]:
+        try:
+            ids = [int(part) for part in self.cleaned_data["order"].split(",") if part.strip()]
+        except ValueError as error:
+            raise forms.ValidationError(_("The new order is not readable.")) from error
+        return ids
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
+
+    @property
+    def offset(self) -> int:
+        return -1 if self.cleaned_data["direction"] == "up" else 1
+
+
+class MethodPickForm(forms.Form):
+    method = forms.ModelChoiceField(
+        label=_("From the method library"),
+        queryset=Method.objects.all(),
+        empty_label=_("Choose a method"),
+    )
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = SessionTemplate
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class AttendanceForm(forms.ModelForm):
+    class Meta:
+        model = Attendance
+        fields = ["role", "present"]
+
+
+AttendanceFormSet = forms.modelformset_factory(Attendance, form=AttendanceForm, extra=0)
+
+
+class AddAttendeesForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("Add people"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=AttendanceRole.choices, initial=AttendanceRole.AMBASSADOR
+    )
+
+    def __init__(self, *args, day: Day, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = (
+            Person.objects.active().exclude(attendances__day=day).select_related("direction")
+        )
+
+
+def programmes_of(user) -> forms.QuerySet[Programme]:
+    if user.is_superuser:
+        return Programme.objects.all()
+    return Programme.objects.filter(facilitators__user=user)

@@ -1,0 +1,405 @@
+"""The agenda planner: facilitators build each day from blocks, through htmx or plain forms.
+
+Every write answers an htmx request with the day's fragment (and, for a move between
+days, the other day out of band); a plain POST is redirected back to the planner.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from labo.http import HtmxHttpRequest
+from labo.models import Person
+from sessions import services
+from sessions.forms import (
+    DayForm,
+    ItemForm,
+    MethodPickForm,
+    MoveForm,
+    MoveToDayForm,
+    QuickItemForm,
+    ReorderForm,
+    SessionForm,
+    SubgroupForm,
+    TemplateForm,
+    programmes_of,
+)
+from sessions.models import AgendaItem, Day, Session
+from sessions.queries import agenda_of
+from sessions.views import check_session_access, get_session_for
+
+PAGE = "sessions/planner.html"
+
+
+def get_day_for(request: HtmxHttpRequest, pk: int, *, write: bool = False) -> Day:
+    day = get_object_or_404(Day.objects.select_related("session__programme"), pk=pk)
+    check_session_access(request, day.session, write=write)
+    return day
+
+
+def get_item_for(
+    request: HtmxHttpRequest, pk: int, *, write: bool = False, deleted: bool = False
+) -> AgendaItem:
+    manager = AgendaItem.all_objects if deleted else AgendaItem.objects
+    item = get_object_or_404(manager.select_related("day__session__programme"), pk=pk)
+    check_session_access(request, item.day.session, write=write)
+    return item
+
+
+def _people(session: Session):
+    return Person.objects.filter(user__groups__name__in=["facilitator", "ambassador"]).distinct()
+
+
+def _with_forms(entry: dict, bound: dict | None = None) -> dict:
+    """Attach the day's forms, blank or (for the day that was posted) bound with errors."""
+    day = entry["day"]
+    bound = bound if bound and bound.get("day") == day.pk else {}
+    entry["day_form"] = bound.get("day_form") or DayForm(instance=day, prefix=f"settings{day.pk}")
+    entry["quick_form"] = bound.get("quick_form") or QuickItemForm(prefix=f"day{day.pk}")
+    entry["method_form"] = MethodPickForm(prefix=f"method{day.pk}")
+    return entry
+
+
+def _day_context(day: Day, *, bound: dict | None = None, undo=None, **extra) -> dict:
+    entry = agenda_of(Day.objects.filter(pk=day.pk).select_related("session"))[0]
+    entry["undo"] = undo
+    return {
+        "session": day.session,
+        "entry": _with_forms(entry, bound),
+        "days": list(day.session.days.all()),
+        **extra,
+    }
+
+
+def _answer(request: HtmxHttpRequest, day: Day, *, status: int = 200, **extra) -> HttpResponse:
+    """The day's fragment for htmx; back to the planner (at that day) for a plain form."""
+    if not request.htmx:
+        if extra.get("error"):
+            messages.error(request, extra["error"])
+        undo = extra.get("undo")
+        query = f"?undo={undo.pk}" if undo else ""
+        return redirect(
+            reverse("sessions:agenda", args=[day.session_id]) + query + f"#day-{day.pk}"
+        )
+    context = _day_context(day, **extra)
+    return render(request, f"{PAGE}#day", context, status=status)
+
+
+@require_GET
+def agenda(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for(request, pk, write=True)
+    undo = editing = edit_form = None
+    if request.GET.get("edit", "").isdigit():
+        editing_item = AgendaItem.objects.filter(
+            pk=request.GET["edit"], day__session=session
+        ).first()
+        if editing_item:
+            editing = editing_item.pk
+            edit_form = ItemForm(
+                instance=editing_item, people=_people(session), prefix=f"item{editing}"
+            )
+    if request.GET.get("undo", "").isdigit():
+        undo = AgendaItem.all_objects.filter(
+            pk=request.GET["undo"], day__session=session, deleted_at__isnull=False
+        ).first()
+    return _render_page(request, session, undo_item=undo, editing=editing, edit_form=edit_form)
+
+
+def _render_page(
+    request,
+    session: Session,
+    *,
+    status: int = 200,
+    bound: dict | None = None,
+    undo_item: AgendaItem | None = None,
+    **extra,
+) -> HttpResponse:
+    days = Day.objects.filter(session=session).select_related("session")
+    agenda = [_with_forms(entry, bound) for entry in agenda_of(days)]
+    for entry in agenda:
+        entry["undo"] = undo_item if undo_item and undo_item.day_id == entry["day"].pk else None
+    context = {
+        "session": session,
+        "agenda": agenda,
+        "days": list(session.days.all()),
+        "template_form": TemplateForm(),
+        **extra,
+    }
+    return render(request, PAGE, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request: HtmxHttpRequest) -> HttpResponse:
+    programmes = programmes_of(request.user)
+    form = SessionForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        session = services.create_session(
+            programme=data["programme"],
+            number=data["number"],
+            title=data["title"],
+            place=data["place"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            objectives=data["objectives"],
+            facilitators=data["facilitators"],
+            template=data["template"],
+        )
+        messages.success(request, _("The session is created, with one agenda per day."))
+        return redirect("sessions:agenda", session.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "sessions/session_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for(request, pk, write=True)
+    form = SessionForm(
+        request.POST or None, instance=session, programmes=programmes_of(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.update_session_dates(
+                    session=session,
+                    starts_on=form.cleaned_data["starts_on"],
+                    ends_on=form.cleaned_data["ends_on"],
+                )
+                form.save()
+        except services.AgendaError as error:
+            form.add_error("ends_on", str(error))
+        else:
+            messages.success(request, _("The session is saved."))
+            return redirect("sessions:agenda", session.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "sessions/session_form.html", {"form": form, "session": session}, status=status
+    )
+
+
+@require_POST
+def day_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk, write=True)
+    form = DayForm(request.POST, instance=day, prefix=f"settings{day.pk}")
+    if not form.is_valid():
+        return _invalid(request, day, day_form=form)
+    form.save()
+    return _answer(request, day, announce=_("The day is saved."))
+
+
+def _invalid(request: HtmxHttpRequest, day: Day, **forms) -> HttpResponse:
+    bound = {"day": day.pk, **forms}
+    if request.htmx:
+        return render(request, f"{PAGE}#day", _day_context(day, bound=bound), status=422)
+    return _render_page(request, day.session, status=422, bound=bound)
+
+
+@require_POST
+def item_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk, write=True)
+    form = QuickItemForm(request.POST, prefix=f"day{day.pk}")
+    if not form.is_valid():
+        return _invalid(request, day, quick_form=form)
+    item = services.add_item(day=day, **form.cleaned_data)
+    return _answer(
+        request,
+        day,
+        focus=f"item-{item.pk}",
+        announce=_("Block “%(title)s” added.") % {"title": item.title},
+    )
+
+
+@require_POST
+def item_from_method(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk, write=True)
+    form = MethodPickForm(request.POST, prefix=f"method{day.pk}")
+    if not form.is_valid():
+        return _answer(request, day, status=422, error=_("Choose a method from the library."))
+    items = services.add_from_method(day=day, method=form.cleaned_data["method"])
+    return _answer(
+        request,
+        day,
+        focus=f"item-{items[0].pk}",
+        announce=_("%(count)d block(s) added from “%(method)s”.")
+        % {"count": len(items), "method": form.cleaned_data["method"].name},
+    )
+
+
+@require_GET
+def item_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk, write=True)
+    form = ItemForm(instance=item, people=_people(item.day.session), prefix=f"item{item.pk}")
+    if request.htmx:
+        return render(
+            request, f"{PAGE}#item-form", {"item": item, "form": form, "session": item.day.session}
+        )
+    return _render_page(request, item.day.session, editing=item.pk, edit_form=form)
+
+
+@require_POST
+def item_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk, write=True)
+    form = ItemForm(
+        request.POST, instance=item, people=_people(item.day.session), prefix=f"item{item.pk}"
+    )
+    if not form.is_valid():
+        if request.htmx:
+            response = render(
+                request,
+                f"{PAGE}#item-form",
+                {"item": item, "form": form, "session": item.day.session},
+                status=422,
+            )
+            return reswap(retarget(response, f"#item-{item.pk}"), "outerHTML")
+        return _render_page(request, item.day.session, status=422, editing=item.pk, edit_form=form)
+    form.save()
+    return _answer(
+        request,
+        item.day,
+        focus=f"item-{item.pk}",
+        announce=_("Block “%(title)s” saved.") % {"title": item.title},
+    )
+
+
+@require_POST
+def item_duplicate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk, write=True)
+    copy = services.duplicate_item(item=item)
+    return _answer(
+        request,
+        item.day,
+        focus=f"item-{copy.pk}",
+        announce=_("Block “%(title)s” duplicated.") % {"title": item.title},
+    )
+
+
+@require_POST
+def item_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk, write=True)
+    deleted = services.delete_item(item=item)
+    return _answer(
+        request,
+        item.day,
+        undo=deleted,
+        focus="undo",
+        announce=_("Block “%(title)s” deleted.") % {"title": item.title},
+    )
+
+
+@require_POST
+def item_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk, write=True, deleted=True)
+    try:
+        services.restore_item(item=item)
+    except services.AgendaError as error:
+        return _answer(request, item.day, status=422, error=str(error))
+    return _answer(
+        request,
+        item.day,
+        focus=f"item-{item.pk}",
+        announce=_("Block “%(title)s” restored.") % {"title": item.title},
+    )
+
+
+@require_POST
+def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk, write=True)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, item.day, status=422, error=_("Choose up or down."))
+    services.move_item(item=item, offset=form.offset)
+    item.refresh_from_db()
+    total = AgendaItem.objects.filter(day=item.day, parent__isnull=True).count()
+    focus = f"item-{item.pk}-{form.cleaned_data['direction']}"
+    return _answer(
+        request,
+        item.day,
+        focus=focus,
+        announce=_("“%(title)s” moved to position %(position)d of %(total)d.")
+        % {"title": item.title, "position": item.position + 1, "total": total},
+    )
+
+
+@require_POST
+def item_move_to_day(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk, write=True)
+    source = item.day
+    form = MoveToDayForm(request.POST, session=source.session)
+    if not form.is_valid():
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+        return _answer(request, source, status=422, error=error)
+    target = form.cleaned_data["day"]
+    try:
+        services.move_to_day(item=item, day=target, position=form.cleaned_data["position"])
+    except services.AgendaError as error:
+        return _answer(request, source, status=422, error=str(error))
+    announce = _("“%(title)s” moved to %(day)s.") % {
+        "title": item.title,
+        "day": date_format(target.date, "l j F"),
+    }
+    if not request.htmx:
+        return _answer(request, target)
+    response = _answer(request, source, announce=announce)
+    other = render(request, f"{PAGE}#day", _day_context(target, oob=True, focus=f"item-{item.pk}"))
+    response.content += other.content
+    return response
+
+
+@require_POST
+def item_add_subgroup(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk, write=True)
+    form = SubgroupForm(request.POST, prefix=f"sub{item.pk}")
+    if not form.is_valid():
+        return _answer(
+            request, item.day, status=422, error=_("Give the parallel sub-group a title.")
+        )
+    position = item.subgroups.count()
+    AgendaItem.objects.create(
+        day=item.day,
+        parent=item,
+        position=position,
+        title=form.cleaned_data["title"],
+        kind=item.kind,
+        duration_minutes=item.duration_minutes,
+    )
+    return _answer(
+        request,
+        item.day,
+        focus=f"item-{item.pk}",
+        announce=_("Sub-group added to “%(title)s”.") % {"title": item.title},
+    )
+
+
+@require_POST
+def day_reorder(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk, write=True)
+    form = ReorderForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.StaleAgenda(form.errors["order"][0])
+        services.reorder_day(day=day, order=form.cleaned_data["order"])
+    except services.AgendaError as error:
+        return _answer(request, day, status=409, error=str(error))
+    return _answer(request, day, announce=_("New order saved."))
+
+
+@require_POST
+def session_save_template(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for(request, pk, write=True)
+    form = TemplateForm(request.POST)
+    if not form.is_valid():
+        return _render_page(request, session, status=422, template_form=form)
+    services.save_as_template(session=session, **form.cleaned_data)
+    messages.success(
+        request,
+        _("The session is saved as the template “%(name)s”.") % {"name": form.cleaned_data["name"]},
+    )
+    return redirect("sessions:agenda", session.pk)

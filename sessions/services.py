@@ -1,0 +1,348 @@
+"""Agenda workflows. Every write to a day's blocks locks the day first, so that two
+facilitators editing the same day are serialised and positions stay 0..n-1."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from labo.models import Person, Programme
+from sessions.models import AgendaItem, Day, DayRun, Method, Session, SessionTemplate
+
+UNDO_WINDOW = datetime.timedelta(minutes=10)
+COPIED_FIELDS = (
+    "duration_minutes",
+    "fixed_start",
+    "kind",
+    "title",
+    "description",
+    "materials",
+    "alternative_plan",
+)
+
+
+class AgendaError(Exception):
+    """A change refused for a reason the user must read (already translated)."""
+
+
+class StaleAgenda(AgendaError):
+    """The agenda changed since the page was loaded."""
+
+
+def _lock(day: Day) -> Day:
+    return Day.objects.select_for_update().get(pk=day.pk)
+
+
+def _top_items(day: Day) -> list[AgendaItem]:
+    return list(AgendaItem.objects.filter(day=day, parent__isnull=True).order_by("position", "pk"))
+
+
+def _renumber(items: Sequence[AgendaItem]) -> None:
+    changed = []
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+            changed.append(item)
+    AgendaItem.objects.bulk_update(changed, ["position"])
+
+
+def _dates(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    return [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+# Sessions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_session(
+    *,
+    programme: Programme,
+    number: int,
+    title: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    place: str = "",
+    objectives: str = "",
+    facilitators: Iterable[Person] = (),
+    template: SessionTemplate | None = None,
+) -> Session:
+    """Create a session with one day per date, filled from a template if one is given."""
+    session = Session.objects.create(
+        programme=programme,
+        number=number,
+        title=title,
+        place=place,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        objectives=objectives,
+        status="planned",
+    )
+    session.facilitators.set(facilitators)
+    days = [Day.objects.create(session=session, date=date) for date in _dates(starts_on, ends_on)]
+    if template is not None:
+        _fill_from_template(days, template)
+    return session
+
+
+def _fill_from_template(days: list[Day], template: SessionTemplate) -> None:
+    for day, spec in zip(days, template.days, strict=False):
+        day.title = spec.get("title", "")
+        day.starts_at = datetime.time.fromisoformat(spec.get("starts_at", "09:00"))
+        day.ends_at = datetime.time.fromisoformat(spec.get("ends_at", "17:00"))
+        day.save(update_fields=["title", "starts_at", "ends_at"])
+        for position, block in enumerate(spec.get("items", [])):
+            parent = _create_from_spec(day, block, position)
+            for sub_position, sub in enumerate(block.get("subgroups", [])):
+                _create_from_spec(day, sub, sub_position, parent=parent)
+
+
+def _create_from_spec(day, spec, position, parent=None) -> AgendaItem:
+    fixed = spec.get("fixed_start")
+    return AgendaItem.objects.create(
+        day=day,
+        parent=parent,
+        position=position,
+        title=spec["title"],
+        kind=spec.get("kind", "free"),
+        duration_minutes=spec.get("duration_minutes", 30),
+        fixed_start=datetime.time.fromisoformat(fixed) if fixed else None,
+        description=spec.get("description", ""),
+        materials=spec.get("materials", ""),
+        alternative_plan=spec.get("alternative_plan", ""),
+    )
+
+
+@transaction.atomic
+def update_session_dates(
+    *, session: Session, starts_on: datetime.date, ends_on: datetime.date
+) -> None:
+    """Add days for new dates; remove days that fall outside, if they hold no block."""
+    wanted = set(_dates(starts_on, ends_on))
+    doomed = session.days.exclude(date__in=wanted)
+    if AgendaItem.objects.filter(day__in=doomed).exists():
+        raise AgendaError(
+            _("Some days outside the new dates still have blocks: move or delete them first.")
+        )
+    doomed.delete()
+    existing = set(session.days.values_list("date", flat=True))
+    Day.objects.bulk_create(Day(session=session, date=d) for d in sorted(wanted - existing))
+
+
+def _item_spec(item: AgendaItem, subgroups: Iterable[AgendaItem] = ()) -> dict:
+    spec = {field: getattr(item, field) for field in COPIED_FIELDS}
+    spec["fixed_start"] = (
+        item.fixed_start.isoformat(timespec="minutes") if item.fixed_start else None
+    )
+    subs = [_item_spec(sub) for sub in subgroups]
+    if subs:
+        spec["subgroups"] = subs
+    return spec
+
+
+@transaction.atomic
+def save_as_template(*, session: Session, name: str, description: str = "") -> SessionTemplate:
+    """Keep the session's days and blocks (not its people or dates) for reuse."""
+    days = []
+    for day in session.days.prefetch_related("items__subgroups"):
+        top = [i for i in day.items.all() if i.parent_id is None]
+        days.append(
+            {
+                "title": day.title,
+                "starts_at": day.starts_at.isoformat(timespec="minutes"),
+                "ends_at": day.ends_at.isoformat(timespec="minutes"),
+                "items": [_item_spec(item, item.subgroups.all()) for item in top],
+            }
+        )
+    return SessionTemplate.objects.create(name=name, description=description, days=days)
+
+
+# Blocks --------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_item(*, day: Day, position: int | None = None, **fields) -> AgendaItem:
+    """Add a block at the end of the day (or at a position)."""
+    day = _lock(day)
+    items = _top_items(day)
+    item = AgendaItem(day=day, **fields)
+    at = len(items) if position is None else max(0, min(position, len(items)))
+    items.insert(at, item)
+    item.position = at
+    item.save()
+    _renumber(items)
+    return item
+
+
+@transaction.atomic
+def add_from_method(*, day: Day, method: Method) -> list[AgendaItem]:
+    """A method with steps fills the day with them; otherwise it gives one block."""
+    steps = list(method.steps.all())
+    if not steps:
+        return [
+            add_item(
+                day=day,
+                title=method.name,
+                kind=method.kind,
+                duration_minutes=method.duration_minutes,
+                description=method.instructions,
+                materials=method.materials,
+                alternative_plan=method.alternative_plan,
+            )
+        ]
+    return [
+        add_item(
+            day=day,
+            title=step.title,
+            kind=step.kind,
+            duration_minutes=step.duration_minutes,
+            fixed_start=step.fixed_start,
+            description=step.description,
+        )
+        for step in steps
+    ]
+
+
+@transaction.atomic
+def duplicate_item(*, item: AgendaItem) -> AgendaItem:
+    """Copy a block (and its sub-groups) right after itself."""
+    day = _lock(item.day)
+    items = _top_items(day)
+    original = next(i for i in items if i.pk == item.pk)
+    copy = AgendaItem(day=day, **{f: getattr(original, f) for f in COPIED_FIELDS})
+    copy.title = _("%(title)s (copy)") % {"title": original.title}
+    copy.fixed_start = None  # two blocks pinned to the same time would overlap at once
+    items.insert(items.index(original) + 1, copy)
+    copy.position = items.index(copy)
+    copy.save()
+    copy.facilitators.set(original.facilitators.all())
+    for sub in original.subgroups.all():
+        AgendaItem.objects.create(
+            day=day,
+            parent=copy,
+            position=sub.position,
+            **{f: getattr(sub, f) for f in COPIED_FIELDS},
+        )
+    _renumber(items)
+    return copy
+
+
+@transaction.atomic
+def delete_item(*, item: AgendaItem) -> AgendaItem:
+    """Put a block in the bin; it can be restored for a while."""
+    day = _lock(item.day)
+    AgendaItem.objects.filter(pk=item.pk).update(deleted_at=timezone.now())
+    _renumber(_top_items(day))
+    return AgendaItem.all_objects.get(pk=item.pk)
+
+
+@transaction.atomic
+def restore_item(*, item: AgendaItem) -> AgendaItem:
+    """Bring a deleted block back where it was, if the undo window is still open."""
+    day = _lock(item.day)
+    item = AgendaItem.all_objects.get(pk=item.pk)
+    if item.deleted_at is None:
+        return item
+    if timezone.now() - item.deleted_at > UNDO_WINDOW:
+        raise AgendaError(_("This block was deleted too long ago to be restored."))
+    items = _top_items(day)
+    items.insert(min(item.position, len(items)), item)
+    item.deleted_at = None
+    item.save(update_fields=["deleted_at"])
+    _renumber(items)
+    return item
+
+
+@transaction.atomic
+def move_item(*, item: AgendaItem, offset: int) -> AgendaItem:
+    """Move a block up (negative offset) or down within its day."""
+    day = _lock(item.day)
+    items = _top_items(day)
+    current = next((i for i in items if i.pk == item.pk), None)
+    if current is None:
+        raise StaleAgenda(_("This block no longer exists."))
+    index = items.index(current)
+    target = max(0, min(index + offset, len(items) - 1))
+    items.insert(target, items.pop(index))
+    _renumber(items)
+    return current
+
+
+@transaction.atomic
+def reorder_day(*, day: Day, order: Sequence[int]) -> None:
+    """Apply a new order given as the list of the day's block ids."""
+    day = _lock(day)
+    items = _top_items(day)
+    by_pk = {item.pk: item for item in items}
+    if sorted(order) != sorted(by_pk) or len(set(order)) != len(order):
+        raise StaleAgenda(
+            _("The agenda changed since you loaded it: here it is as it is now. Try again.")
+        )
+    _renumber([by_pk[pk] for pk in order])
+
+
+@transaction.atomic
+def move_to_day(*, item: AgendaItem, day: Day, position: int | None = None) -> AgendaItem:
+    """Move a block to another day of the same session, at the end or at a position."""
+    if day.session_id != item.day.session_id:
+        raise AgendaError(_("A block can only move to a day of the same session."))
+    if day.pk == item.day_id:
+        return item
+    first, second = sorted([item.day, day], key=lambda d: d.pk)
+    _lock(first)
+    _lock(second)
+    source = item.day
+    item = AgendaItem.objects.get(pk=item.pk)
+    items = _top_items(day)
+    at = len(items) if position is None else max(0, min(position, len(items)))
+    item.day = day
+    item.position = at
+    item.save(update_fields=["day", "position"])
+    AgendaItem.objects.filter(parent=item).update(day=day)
+    items.insert(at, item)
+    _renumber(items)
+    _renumber(_top_items(source))
+    return item
+
+
+# Run mode --------------------------------------------------------------------
+
+
+@transaction.atomic
+def run_action(*, day: Day, action: str) -> DayRun:
+    """Start the day, add five minutes to the current block, or go to the next block."""
+    day = _lock(day)
+    run, _created = DayRun.objects.get_or_create(day=day)
+    items = _top_items(day)
+    now = timezone.now()
+    if action == "start" or (run.current_item_id is None and not run.finished):
+        run.current_item = items[0] if items else None
+        run.item_started_at = now
+        run.extra_minutes = 0
+        run.finished = not items
+    elif action == "add5":
+        run.extra_minutes = min(run.extra_minutes + 5, 240)
+    elif action == "next":
+        ids = [i.pk for i in items]
+        index = ids.index(run.current_item_id) if run.current_item_id in ids else -1
+        if index + 1 < len(items):
+            run.current_item = items[index + 1]
+        else:
+            run.current_item = None
+            run.finished = True
+        run.item_started_at = now
+        run.extra_minutes = 0
+    elif action == "reset":
+        run.current_item, run.item_started_at, run.extra_minutes, run.finished = (
+            None,
+            None,
+            0,
+            False,
+        )
+    else:
+        raise AgendaError(_("Unknown action."))
+    run.save()
+    return run
