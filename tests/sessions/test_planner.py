@@ -1,0 +1,410 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from sessions import services
+from sessions.models import AgendaItem, Day, Method, Session
+from tests import factories
+
+HTMX = {"HX-Request": "true"}
+
+
+def titles(day):
+    return list(
+        AgendaItem.objects.filter(day=day, parent__isnull=True)
+        .order_by("position")
+        .values_list("title", flat=True)
+    )
+
+
+@pytest.fixture
+def second_day(world):
+    return factories.DayFactory(
+        session=world.session, date=world.session.starts_on + datetime.timedelta(days=1)
+    )
+
+
+def test_create_session_makes_one_day_per_date(world, facilitator_client):
+    response = facilitator_client.post(
+        reverse("sessions:session-create"),
+        {
+            "programme": world.programme.pk,
+            "number": 42,
+            "title": "Session 42",
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-02",
+            "place": "Metz",
+        },
+    )
+
+    session = Session.objects.get(number=42)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("sessions:agenda", args=[session.pk])
+    assert session.days.count() == 2
+
+
+def test_create_session_refuses_end_before_start_in_french(world, facilitator_client):
+    response = facilitator_client.post(
+        reverse("sessions:session-create"),
+        {
+            "programme": world.programme.pk,
+            "number": 43,
+            "title": "À l'envers",
+            "starts_on": "2026-12-05",
+            "ends_on": "2026-12-01",
+        },
+    )
+
+    assert response.status_code == 422
+    assert "La date de fin doit être égale ou postérieure à la date de début." in (
+        response.content.decode()
+    )
+    assert not Session.objects.filter(number=43).exists()
+
+
+def test_create_session_only_in_a_programme_the_facilitator_runs(world, facilitator_client):
+    foreign = factories.ProgrammeFactory()
+
+    response = facilitator_client.post(
+        reverse("sessions:session-create"),
+        {
+            "programme": foreign.pk,
+            "number": 1,
+            "title": "Ailleurs",
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-01",
+        },
+    )
+
+    assert response.status_code == 422
+    assert not Session.objects.filter(programme=foreign).exists()
+
+
+def test_create_session_from_a_template(world, facilitator_client):
+    template = services.save_as_template(session=world.session, name="Modèle")
+
+    facilitator_client.post(
+        reverse("sessions:session-create"),
+        {
+            "programme": world.programme.pk,
+            "number": 44,
+            "title": "Depuis un modèle",
+            "starts_on": "2027-01-04",
+            "ends_on": "2027-01-04",
+            "template": template.pk,
+        },
+    )
+
+    day = Session.objects.get(number=44).days.get()
+    assert titles(day) == ["Tribunal de l'innovation"]
+
+
+def test_add_block_through_htmx_returns_the_day_fragment(world, facilitator_client):
+    response = facilitator_client.post(
+        reverse("sessions:item-create", args=[world.day.pk]),
+        {
+            f"day{world.day.pk}-title": "Déjeuner",
+            f"day{world.day.pk}-kind": "meal",
+            f"day{world.day.pk}-duration_minutes": "60",
+            f"day{world.day.pk}-fixed_start": "12:30",
+        },
+        headers=HTMX,
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith(f'<article class="day planner-day" id="day-{world.day.pk}"')
+    assert "12:30–13:30" in content
+    assert "Bloc « Déjeuner » ajouté." in content
+    assert titles(world.day) == ["Tribunal de l'innovation", "Déjeuner"]
+
+
+@pytest.mark.parametrize(
+    ("duration", "message"),
+    [
+        ("-5", "Un bloc dure au moins une minute."),
+        ("0", "Un bloc dure au moins une minute."),
+        ("100000", "Un bloc dure au plus 12 heures (720 minutes)."),
+        ("abc", "Saisissez une durée en minutes entières."),
+    ],
+)
+def test_add_block_with_a_bad_duration_is_refused_next_to_the_field(
+    world, facilitator_client, duration, message
+):
+    prefix = f"day{world.day.pk}"
+    response = facilitator_client.post(
+        reverse("sessions:item-create", args=[world.day.pk]),
+        {
+            f"{prefix}-title": "Trop long",
+            f"{prefix}-kind": "free",
+            f"{prefix}-duration_minutes": duration,
+        },
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert titles(world.day) == ["Tribunal de l'innovation"]
+
+
+def test_add_block_without_javascript_redirects_back_to_the_day(world, facilitator_client):
+    prefix = f"day{world.day.pk}"
+
+    response = facilitator_client.post(
+        reverse("sessions:item-create", args=[world.day.pk]),
+        {f"{prefix}-title": "Café", f"{prefix}-kind": "coffee", f"{prefix}-duration_minutes": "15"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#day-{world.day.pk}")
+
+
+def test_invalid_block_without_javascript_renders_the_page_with_the_error(
+    world, facilitator_client
+):
+    prefix = f"day{world.day.pk}"
+
+    response = facilitator_client.post(
+        reverse("sessions:item-create", args=[world.day.pk]),
+        {f"{prefix}-title": "", f"{prefix}-kind": "coffee", f"{prefix}-duration_minutes": "15"},
+    )
+
+    assert response.status_code == 422
+    assert "Ce champ est obligatoire." in response.content.decode()
+
+
+def test_edit_block_inline_pins_it_and_shows_the_overlap_warning(world, facilitator_client):
+    world.item.duration_minutes = 240
+    world.item.save()
+    lunch = services.add_item(day=world.day, title="Déjeuner", duration_minutes=60)
+    prefix = f"item{lunch.pk}"
+
+    response = facilitator_client.post(
+        reverse("sessions:item-update", args=[lunch.pk]),
+        {
+            f"{prefix}-title": "Déjeuner",
+            f"{prefix}-kind": "meal",
+            f"{prefix}-duration_minutes": "60",
+            f"{prefix}-fixed_start": "12:30",
+        },
+        headers=HTMX,
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Le bloc précédent déborde sur cet horaire fixe." in content
+    lunch.refresh_from_db()
+    assert lunch.fixed_start == datetime.time(12, 30)
+
+
+def test_edit_block_with_errors_retargets_the_form(world, facilitator_client):
+    prefix = f"item{world.item.pk}"
+
+    response = facilitator_client.post(
+        reverse("sessions:item-update", args=[world.item.pk]),
+        {f"{prefix}-title": "", f"{prefix}-kind": "free", f"{prefix}-duration_minutes": "-1"},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == f"#item-{world.item.pk}"
+    world.item.refresh_from_db()
+    assert world.item.title == "Tribunal de l'innovation"
+
+
+def test_edit_form_fragment_for_htmx_and_page_without_javascript(world, facilitator_client):
+    url = reverse("sessions:item-edit", args=[world.item.pk])
+
+    fragment = facilitator_client.get(url, headers=HTMX).content.decode()
+    page = facilitator_client.get(url).content.decode()
+
+    assert fragment.lstrip().startswith(
+        f'<li class="agenda-item editing" id="item-{world.item.pk}"'
+    )
+    assert "<html" in page
+    assert f'id="item-{world.item.pk}"' in page
+
+
+def test_delete_offers_undo_and_undo_restores(world, facilitator_client):
+    response = facilitator_client.post(
+        reverse("sessions:item-delete", args=[world.item.pk]), headers=HTMX
+    )
+
+    assert "Bloc « Tribunal de l&#x27;innovation » supprimé." in response.content.decode()
+    assert titles(world.day) == []
+
+    facilitator_client.post(reverse("sessions:item-restore", args=[world.item.pk]), headers=HTMX)
+
+    assert titles(world.day) == ["Tribunal de l'innovation"]
+
+
+def test_delete_without_javascript_keeps_the_undo_on_the_page(world, facilitator_client):
+    response = facilitator_client.post(reverse("sessions:item-delete", args=[world.item.pk]))
+    page = facilitator_client.get(response["Location"])
+
+    assert reverse("sessions:item-restore", args=[world.item.pk]) in page.content.decode()
+
+
+def test_move_up_announces_the_new_position(world, facilitator_client):
+    second = services.add_item(day=world.day, title="Café", duration_minutes=15)
+
+    response = facilitator_client.post(
+        reverse("sessions:item-move", args=[second.pk]), {"direction": "up"}, headers=HTMX
+    )
+
+    content = response.content.decode()
+    assert titles(world.day) == ["Café", "Tribunal de l'innovation"]
+    assert "« Café » déplacé en position 1 sur 2." in content
+    assert f'data-focus="item-{second.pk}-up"' in content
+
+
+def test_reorder_with_a_stale_order_answers_409_and_keeps_the_agenda(world, facilitator_client):
+    second = services.add_item(day=world.day, title="Café", duration_minutes=15)
+
+    response = facilitator_client.post(
+        reverse("sessions:day-reorder", args=[world.day.pk]),
+        {"order": f"{second.pk}"},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 409
+    assert "Le déroulé a changé depuis son chargement" in response.content.decode()
+    assert titles(world.day) == ["Tribunal de l'innovation", "Café"]
+
+
+def test_reorder_with_garbage_is_refused(world, facilitator_client):
+    response = facilitator_client.post(
+        reverse("sessions:day-reorder", args=[world.day.pk]), {"order": "1,deux"}, headers=HTMX
+    )
+
+    assert response.status_code == 409
+    assert "Le nouvel ordre est illisible." in response.content.decode()
+
+
+def test_move_to_another_day_returns_both_days(world, facilitator_client, second_day):
+    response = facilitator_client.post(
+        reverse("sessions:item-move-to-day", args=[world.item.pk]),
+        {"day": second_day.pk},
+        headers=HTMX,
+    )
+
+    content = response.content.decode()
+    assert titles(second_day) == ["Tribunal de l'innovation"]
+    assert f'id="day-{world.day.pk}"' in content
+    assert f'id="day-{second_day.pk}" aria-labelledby="day-{second_day.pk}-title"' in content
+    assert 'hx-swap-oob="true"' in content
+
+
+def test_move_to_a_day_of_another_session_is_refused_in_french(world, facilitator_client):
+    foreign = factories.DayFactory()
+
+    response = facilitator_client.post(
+        reverse("sessions:item-move-to-day", args=[world.item.pk]),
+        {"day": foreign.pk},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422
+    assert "Choisissez une journée de cette session." in response.content.decode()
+    assert titles(world.day) == ["Tribunal de l'innovation"]
+
+
+def test_add_from_method(world, facilitator_client):
+    method = Method.objects.get(name="Brise-glace")
+
+    facilitator_client.post(
+        reverse("sessions:item-from-method", args=[world.day.pk]),
+        {f"method{world.day.pk}-method": method.pk},
+        headers=HTMX,
+    )
+
+    assert titles(world.day) == ["Tribunal de l'innovation", "Brise-glace"]
+
+
+def test_add_subgroup(world, facilitator_client):
+    facilitator_client.post(
+        reverse("sessions:item-add-subgroup", args=[world.item.pk]),
+        {f"sub{world.item.pk}-title": "Table 1"},
+        headers=HTMX,
+    )
+
+    assert list(world.item.subgroups.values_list("title", flat=True)) == ["Table 1"]
+
+
+def test_day_settings_refuse_an_end_before_the_start(world, facilitator_client):
+    prefix = f"settings{world.day.pk}"
+
+    response = facilitator_client.post(
+        reverse("sessions:day-update", args=[world.day.pk]),
+        {f"{prefix}-starts_at": "17:00", f"{prefix}-ends_at": "09:00"},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422
+    assert "La journée doit finir après son début." in response.content.decode()
+    assert Day.objects.get(pk=world.day.pk).starts_at == datetime.time(9, 0)
+
+
+def test_save_as_template(world, facilitator_client):
+    response = facilitator_client.post(
+        reverse("sessions:session-save-template", args=[world.session.pk]),
+        {"name": "Session type"},
+    )
+
+    assert response.status_code == 302
+    assert world.session.days.count() == 1
+
+
+def test_edit_session_refuses_to_drop_a_day_with_blocks(world, facilitator_client):
+    later = world.session.starts_on + datetime.timedelta(days=3)
+
+    response = facilitator_client.post(
+        reverse("sessions:session-edit", args=[world.session.pk]),
+        {
+            "programme": world.programme.pk,
+            "number": world.session.number,
+            "title": world.session.title,
+            "starts_on": later.isoformat(),
+            "ends_on": later.isoformat(),
+            "status": "planned",
+        },
+    )
+
+    assert response.status_code == 422
+    assert "Des journées hors des nouvelles dates ont encore des blocs" in (
+        response.content.decode()
+    )
+    world.session.refresh_from_db()
+    assert world.session.starts_on != later
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_agenda_page_query_count_is_constant(
+    world, facilitator_client, django_assert_num_queries, count
+):
+    for _ in range(count):
+        block = factories.AgendaItemFactory(day=world.day)
+        block.facilitators.add(world.facilitator.person)
+
+    with django_assert_num_queries(12):
+        response = facilitator_client.get(reverse("sessions:agenda", args=[world.session.pk]))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_move_fragment_query_count_is_constant(
+    world, facilitator_client, django_assert_num_queries, count
+):
+    for _ in range(count):
+        factories.AgendaItemFactory(day=world.day)
+
+    with django_assert_num_queries(21):
+        response = facilitator_client.post(
+            reverse("sessions:item-move", args=[world.item.pk]),
+            {"direction": "down"},
+            headers=HTMX,
+        )
+
+    assert response.status_code == 200
