@@ -66,9 +66,21 @@ POLICY: dict[str, Access] = {
     **{
         f"sessions:{name}": roles(FACILITATOR, scope=PLANNER_SCOPE)
         for name in (
-            "session-edit", "agenda", "session-save-template", "day-update", "item-create",
-            "item-from-method", "day-reorder", "item-update", "item-edit", "item-duplicate",
-            "item-delete", "item-restore", "item-move", "item-move-to-day", "item-add-subgroup",
+            "session-edit",
+            "agenda",
+            "session-save-template",
+            "day-update",
+            "item-create",
+            "item-from-method",
+            "day-reorder",
+            "item-update",
+            "item-edit",
+            "item-duplicate",
+            "item-delete",
+            "item-restore",
+            "item-move",
+            "item-move-to-day",
+            "item-add-subgroup",
         )
     },
 }

@@ -37,6 +37,17 @@ def _lock(day: Day) -> Day:
     return Day.objects.select_for_update().get(pk=day.pk)
 
 
+def _lock_item(item: AgendaItem, manager=None) -> tuple[Day, AgendaItem]:
+    """Lock the block's day, then make sure the block is still in it."""
+    day = _lock(item.day)
+    fresh = (manager or AgendaItem.all_objects).filter(pk=item.pk, day=day).first()
+    if fresh is None:
+        raise StaleAgenda(
+            _("This block has moved or gone meanwhile: here is the day as it is now.")
+        )
+    return day, fresh
+
+
 def _top_items(day: Day) -> list[AgendaItem]:
     return list(AgendaItem.objects.filter(day=day, parent__isnull=True).order_by("position", "pk"))
 
@@ -209,7 +220,7 @@ def add_from_method(*, day: Day, method: Method) -> list[AgendaItem]:
 @transaction.atomic
 def duplicate_item(*, item: AgendaItem) -> AgendaItem:
     """Copy a block (and its sub-groups) right after itself."""
-    day = _lock(item.day)
+    day, _fresh = _lock_item(item, AgendaItem.objects)
     items = _top_items(day)
     original = next(i for i in items if i.pk == item.pk)
     copy = AgendaItem(day=day, **{f: getattr(original, f) for f in COPIED_FIELDS})
@@ -233,7 +244,7 @@ def duplicate_item(*, item: AgendaItem) -> AgendaItem:
 @transaction.atomic
 def delete_item(*, item: AgendaItem) -> AgendaItem:
     """Put a block in the bin; it can be restored for a while."""
-    day = _lock(item.day)
+    day, _fresh = _lock_item(item, AgendaItem.objects)
     AgendaItem.objects.filter(pk=item.pk).update(deleted_at=timezone.now())
     _renumber(_top_items(day))
     return AgendaItem.all_objects.get(pk=item.pk)
@@ -242,8 +253,7 @@ def delete_item(*, item: AgendaItem) -> AgendaItem:
 @transaction.atomic
 def restore_item(*, item: AgendaItem) -> AgendaItem:
     """Bring a deleted block back where it was, if the undo window is still open."""
-    day = _lock(item.day)
-    item = AgendaItem.all_objects.get(pk=item.pk)
+    day, item = _lock_item(item)
     if item.deleted_at is None:
         return item
     if timezone.now() - item.deleted_at > UNDO_WINDOW:
@@ -259,11 +269,9 @@ def restore_item(*, item: AgendaItem) -> AgendaItem:
 @transaction.atomic
 def move_item(*, item: AgendaItem, offset: int) -> AgendaItem:
     """Move a block up (negative offset) or down within its day."""
-    day = _lock(item.day)
+    day, _fresh = _lock_item(item, AgendaItem.objects)
     items = _top_items(day)
-    current = next((i for i in items if i.pk == item.pk), None)
-    if current is None:
-        raise StaleAgenda(_("This block no longer exists."))
+    current = next(i for i in items if i.pk == item.pk)
     index = items.index(current)
     target = max(0, min(index + offset, len(items) - 1))
     items.insert(target, items.pop(index))
@@ -291,11 +299,16 @@ def move_to_day(*, item: AgendaItem, day: Day, position: int | None = None) -> A
         raise AgendaError(_("A block can only move to a day of the same session."))
     if day.pk == item.day_id:
         return item
+    # Lock both days in a fixed order so that two opposite moves cannot deadlock.
     first, second = sorted([item.day, day], key=lambda d: d.pk)
     _lock(first)
     _lock(second)
     source = item.day
-    item = AgendaItem.objects.get(pk=item.pk)
+    item = AgendaItem.objects.filter(pk=item.pk, day=source).first()
+    if item is None:
+        raise StaleAgenda(
+            _("This block has moved or gone meanwhile: here is the day as it is now.")
+        )
     items = _top_items(day)
     at = len(items) if position is None else max(0, min(position, len(items)))
     item.day = day
