@@ -81,6 +81,7 @@ POLICY: dict[str, Access] = {
             "item-move",
             "item-move-to-day",
             "item-add-subgroup",
+            "day-attendance",
         )
     },
 }

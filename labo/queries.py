@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from labo.models import Person
 
@@ -52,3 +53,32 @@ def onboarding_of(person: Person, history: History) -> Onboarding:
         methods_tried=[labels[f] for f in Format.values if f in tried],
         methods_to_try=[labels[f] for f in Format.values if f not in tried],
     )
+
+
+@dataclass
+class GradeMix:
+    minimum: int
+    total: int
+    masked: bool
+    rows: list[tuple[str, int | None]]
+
+
+def grade_mix(people: QuerySet) -> GradeMix:
+    """Count people per grade; fewer than LABO_MIN_GROUP_SIZE in a cell is shown as masked."""
+    from django.conf import settings
+    from django.db.models import Count
+
+    from labo.models import Grade
+
+    minimum = settings.LABO_MIN_GROUP_SIZE
+    counts = dict(people.order_by().values_list("grade").annotate(n=Count("pk", distinct=True)))
+    total = sum(counts.values())
+    labels = [*Grade.choices, ("", _("Unknown"))]
+    if total < minimum:
+        rows = [(label, None) for _grade, label in labels]
+        return GradeMix(minimum=minimum, total=total, masked=True, rows=rows)
+    rows = []
+    for grade, label in labels:
+        n = counts.get(grade, 0)
+        rows.append((label, n if n >= minimum or n == 0 else None))
+    return GradeMix(minimum=minimum, total=total, masked=False, rows=rows)

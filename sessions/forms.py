@@ -192,7 +192,9 @@ class AttendanceForm(forms.ModelForm):
         fields = ["role", "present"]
 
 
-AttendanceFormSet = forms.modelformset_factory(Attendance, form=AttendanceForm, extra=0)
+AttendanceFormSet = forms.modelformset_factory(
+    Attendance, form=AttendanceForm, extra=0, can_delete=True
+)
 
 
 class AddAttendeesForm(forms.Form):

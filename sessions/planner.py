@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,8 +19,11 @@ from django_htmx.http import reswap, retarget
 
 from labo.http import HtmxHttpRequest
 from labo.models import Person
+from labo.queries import grade_mix
 from sessions import services
 from sessions.forms import (
+    AddAttendeesForm,
+    AttendanceFormSet,
     DayForm,
     ItemForm,
     MethodPickForm,
@@ -403,3 +407,35 @@ def session_save_template(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         _("The session is saved as the template “%(name)s”.") % {"name": form.cleaned_data["name"]},
     )
     return redirect("sessions:agenda", session.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def day_attendance(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk, write=True)
+    attendances = day.attendances.select_related("person__direction").order_by(
+        "person__last_name", "person__first_name"
+    )
+    formset = AttendanceFormSet(request.POST or None, queryset=attendances, prefix="att")
+    adding = AddAttendeesForm(request.POST or None, day=day, prefix="add")
+    if request.method == "POST" and formset.is_valid() and adding.is_valid():
+        services.record_attendance(
+            day=day,
+            changes=[form.instance for form in formset.forms if form.has_changed()],
+            removed=[form.instance for form in formset.deleted_forms],
+            added=adding.cleaned_data["people"],
+            role=adding.cleaned_data["role"],
+        )
+        messages.success(request, _("Attendance saved."))
+        return redirect("sessions:day-attendance", day.pk)
+    present = Person.objects.filter(attendances__day=day, attendances__present=True)
+    context = {
+        "day": day,
+        "session": day.session,
+        "formset": formset,
+        "adding": adding,
+        "mix": grade_mix(present),
+        "roles": day.attendances.values("role").annotate(n=Count("pk")).order_by("role"),
+        "present_count": present.count(),
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "sessions/attendance.html", context, status=status)

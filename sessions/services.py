@@ -11,7 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from labo.models import Person, Programme
-from sessions.models import AgendaItem, Day, DayRun, Method, Session, SessionTemplate
+from sessions.models import (
+    AgendaItem,
+    Attendance,
+    Day,
+    DayRun,
+    Method,
+    Session,
+    SessionTemplate,
+)
 
 UNDO_WINDOW = datetime.timedelta(minutes=10)
 COPIED_FIELDS = (
@@ -319,6 +327,27 @@ def move_to_day(*, item: AgendaItem, day: Day, position: int | None = None) -> A
     _renumber(items)
     _renumber(_top_items(source))
     return item
+
+
+@transaction.atomic
+def record_attendance(
+    *,
+    day: Day,
+    changes: Iterable[Attendance],
+    removed: Iterable[Attendance],
+    added: Iterable[Person],
+    role: str,
+) -> None:
+    """Save the day's attendance sheet in one go."""
+    removed_pks = [a.pk for a in removed if a.pk]
+    Attendance.objects.filter(day=day, pk__in=removed_pks).delete()
+    for attendance in changes:
+        if attendance.pk not in removed_pks:
+            attendance.save(update_fields=["role", "present"])
+    Attendance.objects.bulk_create(
+        [Attendance(day=day, person=person, role=role) for person in added],
+        ignore_conflicts=True,
+    )
 
 
 # Run mode --------------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("days/<int:pk>/items/", planner.item_create, name="item-create"),
     path("days/<int:pk>/from-method/", planner.item_from_method, name="item-from-method"),
     path("days/<int:pk>/reorder/", planner.day_reorder, name="day-reorder"),
+    path("days/<int:pk>/attendance/", planner.day_attendance, name="day-attendance"),
     path("items/<int:pk>/", planner.item_update, name="item-update"),
     path("items/<int:pk>/edit/", planner.item_edit, name="item-edit"),
     path("items/<int:pk>/duplicate/", planner.item_duplicate, name="item-duplicate"),

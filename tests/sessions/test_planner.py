@@ -408,3 +408,53 @@ def test_move_fragment_query_count_is_constant(
         )
 
     assert response.status_code == 200
+
+
+def test_attendance_records_roles_presence_and_additions(world, facilitator_client):
+    member_attendance = world.day.attendances.get()
+    newcomers = factories.PersonFactory.create_batch(2)
+    data = {
+        "att-TOTAL_FORMS": "1",
+        "att-INITIAL_FORMS": "1",
+        "att-0-id": member_attendance.pk,
+        "att-0-role": "observer",
+        "att-0-present": "",
+        "add-people": [p.pk for p in newcomers],
+        "add-role": "guest",
+    }
+
+    response = facilitator_client.post(
+        reverse("sessions:day-attendance", args=[world.day.pk]), data
+    )
+
+    assert response.status_code == 302
+    member_attendance.refresh_from_db()
+    assert (member_attendance.role, member_attendance.present) == ("observer", False)
+    assert world.day.attendances.filter(role="guest").count() == 2
+
+
+def test_attendance_with_a_bad_role_changes_nothing(world, facilitator_client):
+    attendance = world.day.attendances.get()
+
+    response = facilitator_client.post(
+        reverse("sessions:day-attendance", args=[world.day.pk]),
+        {
+            "att-TOTAL_FORMS": "1",
+            "att-INITIAL_FORMS": "1",
+            "att-0-id": attendance.pk,
+            "att-0-role": "king",
+            "add-role": "guest",
+        },
+    )
+
+    assert response.status_code == 422
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    attendance.refresh_from_db()
+    assert attendance.role == "ambassador"
+
+
+def test_attendance_page_masks_a_small_grade_mix(world, facilitator_client):
+    response = facilitator_client.get(reverse("sessions:day-attendance", args=[world.day.pk]))
+
+    assert response.context["mix"].masked is True
+    assert "la répartition n’est pas affichée" in response.content.decode()
