@@ -62,6 +62,8 @@ POLICY: dict[str, Access] = {
     "sessions:session-detail": Access(
         roles=ALL_ROLES, scope="ambassadors: member of the session, else 404"
     ),
+    "sessions:session-ics": Access(roles=ALL_ROLES, scope="as the session page"),
+    "sessions:personal-feed": Access(public=True, scope="a signed token names the person"),
     "sessions:session-create": roles(FACILITATOR, scope="in a programme they facilitate"),
     **{
         f"sessions:{name}": roles(FACILITATOR, scope=PLANNER_SCOPE)

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -111,8 +112,16 @@ def my_profile(request: HtmxHttpRequest) -> HttpResponse:
         status = 422
     else:
         status = 200
+    from sessions.calendar import feed_token
+
     history = history_of(person)
-    context = {"person": person, "form": form, "history": history}
+    feed = reverse("sessions:personal-feed", args=[feed_token(person)])
+    context = {
+        "person": person,
+        "form": form,
+        "history": history,
+        "feed_url": request.build_absolute_uri(feed),
+    }
     if person.is_newcomer():
         context["onboarding"] = onboarding_of(person, history)
     return render(request, "labo/my_profile.html", context, status=status)

@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ateliers.models import Atelier
 from labo.http import HtmxHttpRequest
+from sessions.calendar import build_calendar, person_from_token
 from sessions.models import Day, Session
-from sessions.queries import agenda_of, visible_sessions
+from sessions.queries import agenda_of, sessions_of, visible_sessions
 
 
 def check_session_access(request: HtmxHttpRequest, session: Session, *, write: bool) -> None:
@@ -55,3 +57,29 @@ def session_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "can_edit": rules.test_rule("sessions.change_session", request.user, session),
     }
     return render(request, "sessions/session_detail.html", context)
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def session_ics(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for(request, pk)
+    agenda = agenda_of(Day.objects.filter(session=session).select_related("session"))
+    content = build_calendar(agenda, name=str(session))
+    return _ics_response(content, f"session-{session.number}.ics")
+
+
+@require_GET
+def personal_feed(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    person = person_from_token(token)
+    if person is None:
+        raise Http404
+    days = Day.objects.filter(session__in=sessions_of(person)).select_related("session")
+    content = build_calendar(
+        agenda_of(days), name=_("Labo — %(name)s") % {"name": person.full_name}
+    )
+    return _ics_response(content, "labo.ics")

@@ -70,6 +70,9 @@ MATRIX = {
     "sessions:item-move-to-day": ("post", [302, 403, 403, 302, 403]),
     "sessions:item-add-subgroup": ("post", [302, 403, 403, 302, 403]),
     "sessions:day-attendance": ("get", [302, 403, 403, 200, 403]),
+    "sessions:session-ics": ("get", [302, 404, 200, 200, 200]),
+    # A public URL: the signed token is the credential (a wrong one is a 404).
+    "sessions:personal-feed": ("get", [200, 200, 200, 200, 200]),
 }
 
 PLANNER = sorted(
@@ -82,6 +85,10 @@ PLANNER = sorted(
 def url_kwargs(name, world):
     if name == "labo:person-detail":
         return {"pk": world.member.person.pk}
+    if name == "sessions:personal-feed":
+        from sessions.calendar import feed_token
+
+        return {"token": feed_token(world.member.person)}
     if name.startswith("sessions:day-") or name in (
         "sessions:item-create",
         "sessions:item-from-method",

@@ -1,0 +1,63 @@
+"""Calendar invitations (iCalendar) for a session, and a personal feed per person."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from labo.models import Person
+
+FEED_SALT = "labo.calendar-feed"
+
+
+def feed_token(person: Person) -> str:
+    return signing.dumps(person.pk, salt=FEED_SALT)
+
+
+def person_from_token(token: str) -> Person | None:
+    try:
+        pk = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        return None
+    return Person.objects.filter(pk=pk, is_active=True).first()
+
+
+def build_calendar(agenda: list[dict], *, name: str) -> bytes:
+    """One event per day, from its start to the end of its last block, agenda in the notes."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Labo//Agenda//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    stamp = timezone.now()
+    for entry in agenda:
+        day = entry["day"]
+        session = day.session
+        end = max(entry["ends_at"], day.ends_at) if entry["slots"] else day.ends_at
+        event = Event()
+        event.add("uid", f"labo-day-{day.pk}@labo")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", datetime.datetime.combine(day.date, day.starts_at, tzinfo=zone))
+        event.add("dtend", datetime.datetime.combine(day.date, end, tzinfo=zone))
+        summary = _("Session #%(number)s: %(title)s") % {
+            "number": session.number,
+            "title": session.title,
+        }
+        if day.title:
+            summary = f"{summary} — {day.title}"
+        event.add("summary", summary)
+        if session.place:
+            event.add("location", session.place)
+        lines = [f"{s.start:%H:%M}–{s.end:%H:%M} {s.item.title}" for s in entry["slots"]]
+        event.add("description", "\n".join(lines))
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
