@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from ateliers.models import Atelier
 from labo.http import HtmxHttpRequest
+from labo.pdf import pdf_response, render_pdf
 from sessions.calendar import build_calendar, person_from_token
 from sessions.models import Day, Session
 from sessions.queries import agenda_of, sessions_of, visible_sessions
@@ -83,3 +84,34 @@ def personal_feed(request: HtmxHttpRequest, token: str) -> HttpResponse:
         agenda_of(days), name=_("Labo — %(name)s") % {"name": person.full_name}
     )
     return _ics_response(content, "labo.ics")
+
+
+@require_GET
+def day_agenda_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    day = get_object_or_404(Day.objects.select_related("session__programme"), pk=pk)
+    check_session_access(request, day.session, write=False)
+    entry = agenda_of(Day.objects.filter(pk=day.pk).select_related("session"))[0]
+    content = render_pdf(
+        "sessions/pdf/agenda.html", {"session": day.session, "day": day, "entry": entry}
+    )
+    return pdf_response(content, f"deroule-{day.date:%Y-%m-%d}.pdf")
+
+
+SIGN_IN_BLANK_ROWS = 8
+
+
+@require_GET
+def day_sign_in_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    day = get_object_or_404(Day.objects.select_related("session__programme"), pk=pk)
+    check_session_access(request, day.session, write=True)
+    attendances = day.attendances.select_related("person__direction").order_by(
+        "person__last_name", "person__first_name"
+    )
+    context = {
+        "session": day.session,
+        "day": day,
+        "attendances": attendances,
+        "blanks": range(SIGN_IN_BLANK_ROWS),
+    }
+    content = render_pdf("sessions/pdf/sign_in.html", context)
+    return pdf_response(content, f"emargement-{day.date:%Y-%m-%d}.pdf")

@@ -71,6 +71,8 @@ MATRIX = {
     "sessions:item-add-subgroup": ("post", [302, 403, 403, 302, 403]),
     "sessions:day-attendance": ("get", [302, 403, 403, 200, 403]),
     "sessions:session-ics": ("get", [302, 404, 200, 200, 200]),
+    "sessions:day-agenda-pdf": ("get", [302, 404, 200, 200, 200]),
+    "sessions:day-sign-in-pdf": ("get", [302, 403, 403, 200, 403]),
     # A public URL: the signed token is the credential (a wrong one is a 404).
     "sessions:personal-feed": ("get", [200, 200, 200, 200, 200]),
 }
