@@ -65,6 +65,8 @@ POLICY: dict[str, Access] = {
     "sessions:session-ics": Access(roles=ALL_ROLES, scope="as the session page"),
     "sessions:day-agenda-pdf": Access(roles=ALL_ROLES, scope="as the session page"),
     "sessions:day-sign-in-pdf": roles(FACILITATOR, scope=PLANNER_SCOPE),
+    "sessions:day-run": Access(roles=ALL_ROLES, scope="as the session page; actions for editors"),
+    "sessions:day-run-action": roles(FACILITATOR, scope=PLANNER_SCOPE),
     "sessions:personal-feed": Access(public=True, scope="a signed token names the person"),
     "sessions:session-create": roles(FACILITATOR, scope="in a programme they facilitate"),
     **{

@@ -58,3 +58,44 @@ def cascade(items: Iterable[T], day_start: datetime.time, day_end: datetime.time
 
 def total_minutes(items: Iterable[Timed]) -> int:
     return sum(item.duration_minutes for item in items)
+
+
+@dataclass(frozen=True)
+class RunState(Generic[T]):
+    """Where a day being run stands against its plan."""
+
+    current: Slot[T] | None
+    next: Slot[T] | None
+    ends_at: datetime.datetime | None
+    remaining_seconds: int
+    delay_minutes: int
+
+    @property
+    def ahead_minutes(self) -> int:
+        return max(0, -self.delay_minutes)
+
+
+def run_state(
+    slots: list[Slot[T]],
+    current_pk: int | None,
+    started_at: datetime.datetime | None,
+    extra_minutes: int,
+    now: datetime.datetime,
+) -> RunState[T]:
+    """The current block's end, time left, and how far the day is ahead (<0) or behind (>0)."""
+    index = next(
+        (i for i, s in enumerate(slots) if getattr(s.item, "pk", None) == current_pk), None
+    )
+    if index is None or started_at is None:
+        return RunState(None, None, None, 0, 0)
+    slot = slots[index]
+    ends_at = started_at + datetime.timedelta(minutes=slot.item.duration_minutes + extra_minutes)
+    planned_end = datetime.datetime.combine(started_at.date(), slot.end, tzinfo=started_at.tzinfo)
+    delay = round((ends_at - planned_end).total_seconds() / 60)
+    return RunState(
+        current=slot,
+        next=slots[index + 1] if index + 1 < len(slots) else None,
+        ends_at=ends_at,
+        remaining_seconds=int((ends_at - now).total_seconds()),
+        delay_minutes=delay,
+    )

@@ -171,6 +171,17 @@ class MoveForm(forms.Form):
         return -1 if self.cleaned_data["direction"] == "up" else 1
 
 
+class RunActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("start", _("Start the day")),
+            ("add5", _("Add five minutes")),
+            ("next", _("Next block")),
+            ("reset", _("Reset")),
+        ]
+    )
+
+
 class MethodPickForm(forms.Form):
     method = forms.ModelChoiceField(
         label=_("From the method library"),

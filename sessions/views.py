@@ -4,15 +4,20 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from ateliers.models import Atelier
 from labo.http import HtmxHttpRequest
 from labo.pdf import pdf_response, render_pdf
+from sessions import services
+from sessions.agenda import run_state
 from sessions.calendar import build_calendar, person_from_token
-from sessions.models import Day, Session
+from sessions.forms import RunActionForm
+from sessions.models import Day, DayRun, Session
 from sessions.queries import agenda_of, sessions_of, visible_sessions
 
 
@@ -115,3 +120,51 @@ def day_sign_in_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     }
     content = render_pdf("sessions/pdf/sign_in.html", context)
     return pdf_response(content, f"emargement-{day.date:%Y-%m-%d}.pdf")
+
+
+def _run_context(request: HtmxHttpRequest, day: Day) -> dict:
+    entry = agenda_of(Day.objects.filter(pk=day.pk).select_related("session"))[0]
+    run = DayRun.objects.filter(day=day).first()
+    state = run_state(
+        entry["slots"],
+        run.current_item_id if run else None,
+        timezone.localtime(run.item_started_at) if run and run.item_started_at else None,
+        run.extra_minutes if run else 0,
+        timezone.localtime(),
+    )
+    return {
+        "session": day.session,
+        "day": day,
+        "entry": entry,
+        "run": run,
+        "state": state,
+        "can_run": rules.test_rule("sessions.change_session", request.user, day.session),
+        "projector": request.GET.get("projector") == "1",
+        "actions": RunActionForm.base_fields["action"].choices,
+    }
+
+
+@require_GET
+def day_run(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    day = get_object_or_404(Day.objects.select_related("session__programme"), pk=pk)
+    check_session_access(request, day.session, write=False)
+    template = "sessions/run.html#state" if request.htmx else "sessions/run.html"
+    return render(request, template, _run_context(request, day))
+
+
+@require_POST
+def day_run_action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    day = get_object_or_404(Day.objects.select_related("session__programme"), pk=pk)
+    check_session_access(request, day.session, write=True)
+    form = RunActionForm(request.POST)
+    if form.is_valid():
+        services.run_action(day=day, action=form.cleaned_data["action"])
+        status = 200
+    else:
+        status = 422
+    if not request.htmx:
+        return redirect(
+            reverse("sessions:day-run", args=[day.pk])
+            + ("?projector=1" if request.POST.get("projector") == "1" else "")
+        )
+    return render(request, "sessions/run.html#state", _run_context(request, day), status=status)

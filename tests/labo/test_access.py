@@ -73,6 +73,8 @@ MATRIX = {
     "sessions:session-ics": ("get", [302, 404, 200, 200, 200]),
     "sessions:day-agenda-pdf": ("get", [302, 404, 200, 200, 200]),
     "sessions:day-sign-in-pdf": ("get", [302, 403, 403, 200, 403]),
+    "sessions:day-run": ("get", [302, 404, 200, 200, 200]),
+    "sessions:day-run-action": ("post", [302, 403, 403, 302, 403]),
     # A public URL: the signed token is the credential (a wrong one is a 404).
     "sessions:personal-feed": ("get", [200, 200, 200, 200, 200]),
 }

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sessions.agenda import cascade, total_minutes
+from sessions.agenda import cascade, run_state, total_minutes
 
 
 @dataclass
@@ -81,3 +81,53 @@ def test_cascade_properties(blocks):
         else:
             assert slot.start == previous.end
         assert slot.end >= slot.start
+
+
+@dataclass
+class Item:
+    pk: int
+    duration_minutes: int
+    fixed_start: datetime.time | None = None
+
+
+PARIS = datetime.timezone(datetime.timedelta(hours=1))
+
+
+def at(text: str) -> datetime.datetime:
+    return datetime.datetime.combine(datetime.date(2026, 6, 25), t(text), tzinfo=PARIS)
+
+
+def test_run_state_on_time():
+    slots = cascade([Item(1, 30), Item(2, 60)], t("09:00"), t("17:00"))
+
+    state = run_state(slots, 1, at("09:00"), 0, at("09:10"))
+
+    assert state.current.item.pk == 1
+    assert state.next.item.pk == 2
+    assert state.remaining_seconds == 20 * 60
+    assert state.delay_minutes == 0
+
+
+def test_run_state_behind_when_started_late_and_extended():
+    slots = cascade([Item(1, 30), Item(2, 60)], t("09:00"), t("17:00"))
+
+    state = run_state(slots, 2, at("09:40"), 5, at("10:00"))
+
+    assert state.delay_minutes == 15
+    assert state.next is None
+    assert state.ends_at == at("10:45")
+
+
+def test_run_state_ahead_and_overtime_counts_below_zero():
+    slots = cascade([Item(1, 30), Item(2, 60)], t("09:00"), t("17:00"))
+
+    state = run_state(slots, 2, at("09:20"), 0, at("10:30"))
+
+    assert state.delay_minutes == -10
+    assert state.remaining_seconds == -10 * 60
+
+
+def test_run_state_without_a_current_block_is_empty():
+    state = run_state([], None, None, 0, at("09:00"))
+
+    assert (state.current, state.remaining_seconds) == (None, 0)
