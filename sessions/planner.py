@@ -36,7 +36,7 @@ from sessions.forms import (
     TemplateForm,
     programmes_of,
 )
-from sessions.models import AgendaItem, Day, Session
+from sessions.models import AgendaItem, Day, Method, Session
 from sessions.queries import agenda_of
 from sessions.views import check_session_access, get_session_for
 
@@ -62,14 +62,52 @@ def _people(session: Session):
     return Person.objects.filter(user__groups__name__in=["facilitator", "ambassador"]).distinct()
 
 
-def _with_forms(entry: dict, bound: dict | None = None) -> dict:
+ITEM_URLS = {
+    "update": "sessions:item-update",
+    "edit": "sessions:item-edit",
+    "duplicate": "sessions:item-duplicate",
+    "delete": "sessions:item-delete",
+    "move": "sessions:item-move",
+    "move_to_day": "sessions:item-move-to-day",
+    "add_subgroup": "sessions:item-add-subgroup",
+}
+_PLACEHOLDER = 987654321
+_url_patterns: dict[str, str] = {}
+
+
+def item_urls(pk: int) -> dict[str, str]:
+    """The block's action URLs; reversed once per process, then filled in (a page has many)."""
+    if not _url_patterns:
+        for key, name in ITEM_URLS.items():
+            _url_patterns[key] = reverse(name, args=[_PLACEHOLDER]).replace(
+                str(_PLACEHOLDER), "{pk}"
+            )
+    return {key: pattern.format(pk=pk) for key, pattern in _url_patterns.items()}
+
+
+def _with_forms(entry: dict, bound: dict | None = None, methods: list | None = None) -> dict:
     """Attach the day's forms, blank or (for the day that was posted) bound with errors."""
+    for slot in entry["slots"]:
+        slot.item.urls = item_urls(slot.item.pk)
+        for sub in slot.item.subgroup_list:
+            sub.urls = item_urls(sub.pk)
     day = entry["day"]
     bound = bound if bound and bound.get("day") == day.pk else {}
-    entry["day_form"] = bound.get("day_form") or DayForm(instance=day, prefix=f"settings{day.pk}")
+    entry["day_form"] = bound.get("day_form") or (
+        DayForm(instance=day, prefix=f"settings{day.pk}") if bound.get("settings") else None
+    )
     entry["quick_form"] = bound.get("quick_form") or QuickItemForm(prefix=f"day{day.pk}")
     entry["method_form"] = MethodPickForm(prefix=f"method{day.pk}")
+    if methods is not None:
+        # One query for the library, not one per day's select.
+        entry["method_form"].fields["method"].choices = methods
     return entry
+
+
+def _method_choices() -> list[tuple[object, str]]:
+    return [("", MethodPickForm.base_fields["method"].empty_label)] + [
+        (m.pk, m.name) for m in Method.objects.only("pk", "name")
+    ]
 
 
 def _day_context(day: Day, *, bound: dict | None = None, undo=None, **extra) -> dict:
@@ -110,11 +148,16 @@ def agenda(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             edit_form = ItemForm(
                 instance=editing_item, people=_people(session), prefix=f"item{editing}"
             )
+    bound = None
+    if request.GET.get("settings", "").isdigit():
+        bound = {"day": int(request.GET["settings"]), "settings": True}
     if request.GET.get("undo", "").isdigit():
         undo = AgendaItem.all_objects.filter(
             pk=request.GET["undo"], day__session=session, deleted_at__isnull=False
         ).first()
-    return _render_page(request, session, undo_item=undo, editing=editing, edit_form=edit_form)
+    return _render_page(
+        request, session, bound=bound, undo_item=undo, editing=editing, edit_form=edit_form
+    )
 
 
 def _render_page(
@@ -127,7 +170,8 @@ def _render_page(
     **extra,
 ) -> HttpResponse:
     days = Day.objects.filter(session=session).select_related("session")
-    agenda = [_with_forms(entry, bound) for entry in agenda_of(days)]
+    methods = _method_choices()
+    agenda = [_with_forms(entry, bound, methods) for entry in agenda_of(days)]
     for entry in agenda:
         entry["undo"] = undo_item if undo_item and undo_item.day_id == entry["day"].pk else None
     context = {
@@ -189,9 +233,15 @@ def session_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def day_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk, write=True)
+    if request.method == "GET":
+        if not request.htmx:
+            url = reverse("sessions:agenda", args=[day.session_id])
+            return redirect(f"{url}?settings={day.pk}#day-{day.pk}")
+        form = DayForm(instance=day, prefix=f"settings{day.pk}")
+        return render(request, f"{PAGE}#day-settings", {"day": day, "form": form})
     form = DayForm(request.POST, instance=day, prefix=f"settings{day.pk}")
     if not form.is_valid():
         return _invalid(request, day, day_form=form)

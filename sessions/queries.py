@@ -60,21 +60,42 @@ def latest_held_sessions(limit: int = 5) -> QuerySet[Session]:
 
 
 def agenda_of(days) -> list[dict]:
-    """Each day with its blocks (run by, sub-groups, workshop) and their cascaded times."""
-    from django.db.models import Prefetch
+    """Each day with its blocks (run by, sub-groups, workshop) and their cascaded times.
+
+    Three queries whatever the number of days and blocks: the days, every block of
+    those days (sub-groups included), and who runs them. The tree is built here rather
+    than with prefetch_related, which costs a related manager per block.
+    """
+    from collections import defaultdict
 
     from sessions.agenda import cascade, total_minutes
     from sessions.models import AgendaItem
 
-    items = (
-        AgendaItem.objects.filter(parent__isnull=True)
-        .select_related("atelier")
-        .prefetch_related("facilitators", "subgroups")
-        .order_by("position", "pk")
+    days = list(days)
+    blocks = list(
+        AgendaItem.objects.filter(day__in=days).select_related("atelier").order_by("position", "pk")
     )
-    days = days.prefetch_related(Prefetch("items", queryset=items, to_attr="top_items"))
+    runners = defaultdict(list)
+    through = (
+        AgendaItem.facilitators.through.objects.filter(agendaitem__in=[b.pk for b in blocks])
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name")
+    )
+    for link in through:
+        runners[link.agendaitem_id].append(link.person)
+    children = defaultdict(list)
+    top = defaultdict(list)
+    for block in blocks:
+        block.runners = runners[block.pk]
+        if block.parent_id is None:
+            top[block.day_id].append(block)
+        else:
+            children[block.parent_id].append(block)
     agenda = []
     for day in days:
+        for block in top[day.pk]:
+            block.subgroup_list = children[block.pk]
+        day.top_items = top[day.pk]
         slots = cascade(day.top_items, day.starts_at, day.ends_at)
         agenda.append(
             {

@@ -387,7 +387,7 @@ def test_agenda_page_query_count_is_constant(
         block = factories.AgendaItemFactory(day=world.day)
         block.facilitators.add(world.facilitator.person)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = facilitator_client.get(reverse("sessions:agenda", args=[world.session.pk]))
 
     assert response.status_code == 200
@@ -400,7 +400,7 @@ def test_move_fragment_query_count_is_constant(
     for _ in range(count):
         factories.AgendaItemFactory(day=world.day)
 
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(21):
         response = facilitator_client.post(
             reverse("sessions:item-move", args=[world.item.pk]),
             {"direction": "down"},
@@ -458,3 +458,15 @@ def test_attendance_page_masks_a_small_grade_mix(world, facilitator_client):
 
     assert response.context["mix"].masked is True
     assert "la répartition n’est pas affichée" in response.content.decode()
+
+
+def test_day_settings_load_on_demand_and_without_javascript(world, facilitator_client):
+    url = reverse("sessions:day-update", args=[world.day.pk])
+
+    fragment = facilitator_client.get(url, headers=HTMX)
+    plain = facilitator_client.get(url)
+    page = facilitator_client.get(plain["Location"])
+
+    assert f'name="settings{world.day.pk}-starts_at"' in fragment.content.decode()
+    assert plain.status_code == 302
+    assert f'name="settings{world.day.pk}-starts_at"' in page.content.decode()

@@ -53,7 +53,7 @@ def test_session_detail_query_count_is_constant(
     add_items(second_day, extra, world.facilitator.person)
     factories.AtelierFactory.create_batch(extra // 10, session=world.session)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = facilitator_client.get(
             reverse("sessions:session-detail", args=[world.session.pk])
         )

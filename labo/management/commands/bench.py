@@ -1,0 +1,94 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.urls import reverse
+
+from labo.bench import logged_in_client, measure, table
+from sessions.models import AgendaItem, Session
+
+HTMX = {"HX-Request": "true"}
+
+
+class Command(BaseCommand):
+    help = "Print p50/p95 server time and response size of main pages and htmx edits."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("targets", nargs="*", help="what to measure: agenda (default: all)")
+        parser.add_argument("--runs", type=int, default=100)
+
+    def handle(self, *args, targets, runs, **options) -> None:
+        known = {"agenda"}
+        unknown = set(targets) - known
+        if unknown:
+            raise CommandError(f"Unknown target(s): {', '.join(sorted(unknown))}")
+        targets = targets or sorted(known)
+        if not Session.objects.filter(number=9).exists():
+            call_command("seed_demo", verbosity=0)
+        measures = []
+        if "agenda" in targets:
+            measures += self.agenda(runs)
+        self.stdout.write(table(measures))
+
+    def agenda(self, runs: int):
+        session = Session.objects.get(number=9, programme__name="La Transfo")
+        client = logged_in_client("animateur")
+        day = session.days.order_by("date").first()
+        item = AgendaItem.objects.filter(day=day, parent__isnull=True).order_by("position")[1]
+        order = ",".join(
+            str(pk)
+            for pk in AgendaItem.objects.filter(day=day, parent__isnull=True)
+            .order_by("position")
+            .values_list("pk", flat=True)
+        )
+        directions = iter(["up", "down"] * (runs + 10))
+        prefix = f"item{item.pk}"
+        edit = {
+            f"{prefix}-title": item.title,
+            f"{prefix}-kind": item.kind,
+            f"{prefix}-duration_minutes": item.duration_minutes,
+        }
+        with transaction.atomic():
+            results = [
+                measure(
+                    "agenda page (3 days)",
+                    lambda: client.get(reverse("sessions:agenda", args=[session.pk])),
+                    runs=runs,
+                    target_ms=50,
+                ),
+                measure(
+                    "edit: move a block (htmx)",
+                    lambda: client.post(
+                        reverse("sessions:item-move", args=[item.pk]),
+                        {"direction": next(directions)},
+                        headers=HTMX,
+                    ),
+                    runs=runs,
+                    target_ms=30,
+                ),
+                measure(
+                    "edit: save a block (htmx)",
+                    lambda: client.post(
+                        reverse("sessions:item-update", args=[item.pk]), edit, headers=HTMX
+                    ),
+                    runs=runs,
+                    target_ms=30,
+                ),
+                measure(
+                    "edit: reorder a day (htmx)",
+                    lambda: client.post(
+                        reverse("sessions:day-reorder", args=[day.pk]),
+                        {"order": order},
+                        headers=HTMX,
+                    ),
+                    runs=runs,
+                    target_ms=30,
+                ),
+                measure(
+                    "session page (read-only)",
+                    lambda: client.get(reverse("sessions:session-detail", args=[session.pk])),
+                    runs=runs,
+                    target_ms=50,
+                ),
+            ]
+            transaction.set_rollback(True)  # the demo lab is left as it was
+        return results
