@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from sessions.models import AgendaItem, Attendance, Day, Session
+from sessions.models import (
+    AgendaItem,
+    Attendance,
+    Day,
+    DayRun,
+    Method,
+    MethodStep,
+    Session,
+    SessionTemplate,
+)
 
 
 class DayInline(admin.TabularInline):
@@ -57,3 +66,28 @@ class AttendanceAdmin(admin.ModelAdmin):
     search_fields = ["person__last_name", "person__first_name"]
     list_select_related = ["person", "day__session"]
     autocomplete_fields = ["person"]
+
+
+class MethodStepInline(admin.TabularInline):
+    model = MethodStep
+    extra = 0
+
+
+@admin.register(Method)
+class MethodAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "atelier_format", "duration_minutes"]
+    list_filter = ["kind"]
+    search_fields = ["name", "instructions"]
+    inlines = [MethodStepInline]
+
+
+@admin.register(SessionTemplate)
+class SessionTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(DayRun)
+class DayRunAdmin(admin.ModelAdmin):
+    list_display = ["day", "current_item", "item_started_at", "extra_minutes", "finished"]
+    list_select_related = ["day__session", "current_item"]

@@ -90,6 +90,8 @@ class DayForm(forms.ModelForm):
 
 
 class ItemForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
     class Meta:
         model = AgendaItem
         fields = [
@@ -120,6 +122,7 @@ class ItemForm(forms.ModelForm):
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
         self.fields["facilitators"].queryset = (
             people if people is not None else Person.objects.none()
         )

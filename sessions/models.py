@@ -147,6 +147,9 @@ class AgendaItem(models.Model):
         help_text=_("What we do if far fewer (or more) people come."),
     )
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+    # Bumped on each edit, so that two people editing the same block cannot overwrite
+    # each other unknowingly.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = LiveItemManager()
     all_objects = models.Manager()  # noqa: DJ012 (ruff reads the second manager as a field)

@@ -314,13 +314,31 @@ def item_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             )
             return reswap(retarget(response, f"#item-{item.pk}"), "outerHTML")
         return _render_page(request, item.day.session, status=422, editing=item.pk, edit_form=form)
-    form.save()
+    try:
+        services.save_item(form=form)
+    except services.StaleAgenda as error:
+        return _edit_conflict(request, item, form, str(error))
     return _answer(
         request,
         item.day,
         focus=f"item-{item.pk}",
         announce=_("Block “%(title)s” saved.") % {"title": item.title},
     )
+
+
+def _edit_conflict(request, item: AgendaItem, form: ItemForm, message: str) -> HttpResponse:
+    """Show the user's text again, against the latest version, with the conflict explained."""
+    current = AgendaItem.objects.get(pk=item.pk)
+    data = request.POST.copy()
+    data[form.add_prefix("version")] = str(current.version)
+    form = ItemForm(data, instance=current, people=_people(current.day.session), prefix=form.prefix)
+    form.is_valid()
+    form.add_error(None, message)
+    context = {"item": current, "form": form, "session": current.day.session}
+    if request.htmx:
+        response = render(request, f"{PAGE}#item-form", context, status=409)
+        return reswap(retarget(response, f"#item-{item.pk}"), "outerHTML")
+    return _render_page(request, current.day.session, status=409, editing=item.pk, edit_form=form)
 
 
 @require_POST

@@ -226,6 +226,22 @@ def add_from_method(*, day: Day, method: Method) -> list[AgendaItem]:
 
 
 @transaction.atomic
+def save_item(*, form) -> AgendaItem:
+    """Save an edited block unless someone else saved it since the form was loaded."""
+    item = form.instance
+    seen = form.cleaned_data["version"]
+    if not AgendaItem.objects.filter(pk=item.pk, version=seen).update(version=seen + 1):
+        raise StaleAgenda(
+            _(
+                "Someone changed this block while you were editing it. Your text is still "
+                "in the form: check the block and save again to keep your version."
+            )
+        )
+    item.version = seen + 1
+    return form.save()
+
+
+@transaction.atomic
 def duplicate_item(*, item: AgendaItem) -> AgendaItem:
     """Copy a block (and its sub-groups) right after itself."""
     day, _fresh = _lock_item(item, AgendaItem.objects)

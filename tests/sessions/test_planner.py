@@ -187,6 +187,7 @@ def test_edit_block_inline_pins_it_and_shows_the_overlap_warning(world, facilita
             f"{prefix}-kind": "meal",
             f"{prefix}-duration_minutes": "60",
             f"{prefix}-fixed_start": "12:30",
+            f"{prefix}-version": "0",
         },
         headers=HTMX,
     )
@@ -470,3 +471,57 @@ def test_day_settings_load_on_demand_and_without_javascript(world, facilitator_c
     assert f'name="settings{world.day.pk}-starts_at"' in fragment.content.decode()
     assert plain.status_code == 302
     assert f'name="settings{world.day.pk}-starts_at"' in page.content.decode()
+
+
+def edit_data(item, **values):
+    prefix = f"item{item.pk}"
+    data = {
+        f"{prefix}-title": item.title,
+        f"{prefix}-kind": item.kind,
+        f"{prefix}-duration_minutes": item.duration_minutes,
+        f"{prefix}-version": item.version,
+    }
+    data.update({f"{prefix}-{k}": v for k, v in values.items()})
+    return data
+
+
+def test_two_facilitators_editing_one_block_do_not_overwrite_each_other(world, facilitator_client):
+    loaded = AgendaItem.objects.get(pk=world.item.pk)  # both load version 0
+    first = facilitator_client.post(
+        reverse("sessions:item-update", args=[loaded.pk]),
+        edit_data(loaded, title="Titre d'Alice"),
+        headers=HTMX,
+    )
+
+    second = facilitator_client.post(
+        reverse("sessions:item-update", args=[loaded.pk]),
+        edit_data(loaded, duration_minutes=90),
+        headers=HTMX,
+    )
+
+    content = second.content.decode()
+    assert first.status_code == 200
+    assert second.status_code == 409
+    assert "Quelqu’un a modifié ce bloc pendant que vous l’éditiez." in content
+    assert 'value="90"' in content  # the second person's input is still there
+    item = AgendaItem.objects.get(pk=loaded.pk)
+    assert (item.title, item.duration_minutes, item.version) == ("Titre d'Alice", 30, 1)
+
+
+def test_saving_again_after_a_conflict_keeps_the_second_version(world, facilitator_client):
+    loaded = AgendaItem.objects.get(pk=world.item.pk)
+    facilitator_client.post(
+        reverse("sessions:item-update", args=[loaded.pk]),
+        edit_data(loaded, title="Titre d'Alice"),
+        headers=HTMX,
+    )
+    loaded.version = 1  # the conflict form carries the latest version
+
+    response = facilitator_client.post(
+        reverse("sessions:item-update", args=[loaded.pk]),
+        edit_data(loaded, duration_minutes=90),
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+    assert AgendaItem.objects.get(pk=loaded.pk).duration_minutes == 90
