@@ -395,7 +395,22 @@ def seed_demo(today: datetime.date | None = None) -> DemoLab:
     _session_debate(lab, programme, regulars)
     _session_one_year(lab, programme, regulars, commandes)
     _session_coming(lab, programme, regulars, commandes)
+    _templates(programme)
     return lab
+
+
+def _templates(programme: Programme) -> None:
+    from sessions.models import SessionTemplate
+    from sessions.services import save_as_template
+
+    name = "Deux jours : réseau et commandes réelles"
+    if not SessionTemplate.objects.filter(name=name).exists():
+        save_as_template(
+            session=Session.objects.get(programme=programme, number=11),
+            name=name,
+            description="Une journée sur le réseau des ambassadeurs, une journée de démarreurs "
+            "bienveillants sur trois commandes réelles.",
+        )
 
 
 def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
