@@ -1,3 +1,5 @@
+import itertools
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -42,11 +44,16 @@ class Command(BaseCommand):
         )
         directions = iter(["up", "down"] * (runs + 10))
         prefix = f"item{item.pk}"
-        edit = {
-            f"{prefix}-title": item.title,
-            f"{prefix}-kind": item.kind,
-            f"{prefix}-duration_minutes": item.duration_minutes,
-        }
+        versions = itertools.count(item.version)  # each save bumps the block's version
+
+        def edit():
+            return {
+                f"{prefix}-title": item.title,
+                f"{prefix}-kind": item.kind,
+                f"{prefix}-duration_minutes": item.duration_minutes,
+                f"{prefix}-version": next(versions),
+            }
+
         with transaction.atomic():
             results = [
                 measure(
@@ -68,7 +75,7 @@ class Command(BaseCommand):
                 measure(
                     "edit: save a block (htmx)",
                     lambda: client.post(
-                        reverse("sessions:item-update", args=[item.pk]), edit, headers=HTMX
+                        reverse("sessions:item-update", args=[item.pk]), edit(), headers=HTMX
                     ),
                     runs=runs,
                     target_ms=30,
