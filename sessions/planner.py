@@ -433,15 +433,10 @@ def item_add_subgroup(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return _answer(
             request, item.day, status=422, error=_("Give the parallel sub-group a title.")
         )
-    position = item.subgroups.count()
-    AgendaItem.objects.create(
-        day=item.day,
-        parent=item,
-        position=position,
-        title=form.cleaned_data["title"],
-        kind=item.kind,
-        duration_minutes=item.duration_minutes,
-    )
+    try:
+        services.add_subgroup(item=item, title=form.cleaned_data["title"])
+    except services.AgendaError as error:
+        return _answer(request, item.day, status=422, error=str(error))
     return _answer(
         request,
         item.day,

@@ -226,6 +226,22 @@ def add_from_method(*, day: Day, method: Method) -> list[AgendaItem]:
 
 
 @transaction.atomic
+def add_subgroup(*, item: AgendaItem, title: str) -> AgendaItem:
+    """A group working in parallel during the block, for the block's whole duration."""
+    day, item = _lock_item(item, AgendaItem.objects)
+    if item.parent_id is not None:
+        raise AgendaError(_("A sub-group cannot have sub-groups of its own."))
+    return AgendaItem.objects.create(
+        day=day,
+        parent=item,
+        position=item.subgroups.count(),
+        title=title,
+        kind=item.kind,
+        duration_minutes=item.duration_minutes,
+    )
+
+
+@transaction.atomic
 def save_item(*, form) -> AgendaItem:
     """Save an edited block unless someone else saved it since the form was loaded."""
     item = form.instance

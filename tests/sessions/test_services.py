@@ -268,3 +268,17 @@ def test_run_action_refuses_an_unknown_action(day):
 
     with pytest.raises(services.AgendaError):
         services.run_action(day=day, action="rewind")
+
+
+def test_add_subgroup_appends_and_refuses_nesting(day):
+    block = item(day, "A")
+
+    first = services.add_subgroup(item=block, title="Table 1")
+    services.add_subgroup(item=block, title="Table 2")
+
+    assert list(block.subgroups.values_list("title", "position")) == [
+        ("Table 1", 0),
+        ("Table 2", 1),
+    ]
+    with pytest.raises(services.AgendaError):
+        services.add_subgroup(item=first, title="Trop profond")
