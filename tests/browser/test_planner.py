@@ -130,3 +130,19 @@ def test_run_mode_is_accessible_and_runs(page, live_server, planned):
     for view in ("", "?projector=1"):
         page.goto(f"{live_server.url}/sessions/days/{day.pk}/run/{view}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, view
+
+
+def test_drag_a_block_to_the_next_day(page, live_server, planned):
+    session, day = planned
+    other = session.days.exclude(pk=day.pk).get()
+    moving = factories.AgendaItemFactory(day=day, title="Rétrospective", position=0)
+    target = factories.AgendaItemFactory(day=other, title="Accueil", position=0)
+    log_in(page, live_server, "animateur")
+    page.goto(f"{live_server.url}/sessions/{session.pk}/agenda/")
+    page.set_viewport_size({"width": 1280, "height": 2400})  # both days on screen
+
+    page.locator(f"#item-{moving.pk} .time").drag_to(page.locator(f"#item-{target.pk} .time"))
+
+    expect(page.locator(f"#day-{other.pk} ol.agenda-edit")).to_contain_text("Rétrospective")
+    assert AgendaItem.objects.get(pk=moving.pk).day_id == other.pk
+    assert titles(page, day) == []
