@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +53,10 @@ class Atelier(models.Model):
     )
     guest_count = models.PositiveIntegerField(_("guests without an account"), default=0)
     summary = models.TextField(_("summary"), blank=True)
+    ideas_revealed = models.BooleanField(_("ideas revealed"), default=False)
+    votes_per_person = models.PositiveSmallIntegerField(
+        _("dots per person"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
 
     class Meta:
         ordering = ["session", "pk"]
@@ -59,3 +65,530 @@ class Atelier(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def collects_ideas(self) -> bool:
+        return self.format in IDEA_FORMATS
+
+
+IDEA_FORMATS = {"free", "scenario_tables", "criteria_grid", "retrospective", "tribunal"}
+
+RATING = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Result(models.Model):
+    """What every result has: its workshop, who logged it and when."""
+
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        Person,
+        verbose_name=_("logged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+# Débat mouvant ----------------------------------------------------------------
+
+
+class DebateQuestion(Result):
+    """A divisive statement; the room stands for yes, no or mixed."""
+
+    atelier = models.ForeignKey(
+        Atelier,
+        verbose_name=_("workshop"),
+        on_delete=models.CASCADE,
+        related_name="debate_questions",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("statement"), max_length=300)
+    yes = models.PositiveIntegerField(_("yes"), default=0)
+    no = models.PositiveIntegerField(_("no"), default=0)
+    mixed = models.PositiveIntegerField(_("mixed"), default=0)
+    arguments = models.TextField(_("key arguments"), blank=True)
+
+    class Meta:
+        ordering = ["atelier", "position", "pk"]
+        verbose_name = _("debate question")
+        verbose_name_plural = _("debate questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def total(self) -> int:
+        return self.yes + self.no + self.mixed
+
+    @property
+    def tally(self) -> list[tuple[str, str, int]]:
+        return [("yes", _("Yes"), self.yes), ("no", _("No"), self.no),
+                ("mixed", _("Mixed"), self.mixed)]
+
+
+# Tribunal de l'innovation ----------------------------------------------------
+
+
+class TribunalCase(Result):
+    """One question put on trial, with the room's positions before and after."""
+
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="tribunal_cases"
+    )
+    question = models.CharField(_("question"), max_length=300)
+    prosecution = models.TextField(_("prosecution's arguments"), blank=True)
+    defence = models.TextField(_("defence's arguments"), blank=True)
+    before_for = models.PositiveIntegerField(_("convinced, before"), default=0)
+    before_against = models.PositiveIntegerField(_("sceptical, before"), default=0)
+    before_undecided = models.PositiveIntegerField(_("undecided, before"), default=0)
+    after_for = models.PositiveIntegerField(_("convinced, after"), default=0)
+    after_against = models.PositiveIntegerField(_("sceptical, after"), default=0)
+    after_undecided = models.PositiveIntegerField(_("undecided, after"), default=0)
+    verdict = models.TextField(_("verdict"), blank=True)
+    lessons = models.TextField(
+        _("lessons"), blank=True, help_text=_("For example on how the question was worded.")
+    )
+
+    class Meta:
+        ordering = ["atelier", "pk"]
+        verbose_name = _("tribunal case")
+        verbose_name_plural = _("tribunal cases")
+
+    def __str__(self) -> str:
+        return self.question
+
+
+# Démarreur bienveillant ------------------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEWED = "reviewed", _("Reviewed")
+    SENT = "sent", _("Sent")
+
+
+class DemarreurReport(models.Model):
+    """The interview with a commanditaire: what was asked, seen, and reformulated."""
+
+    atelier = models.OneToOneField(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="demarreur"
+    )
+    timebox_minutes = models.PositiveSmallIntegerField(
+        _("timebox (minutes)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+    )
+    used_minutes = models.PositiveSmallIntegerField(
+        _("time used (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    phases_observed = models.TextField(_("phases observed"), blank=True)
+    reformulated_request = models.TextField(_("reformulated request"), blank=True)
+    hypotheses = models.TextField(_("hypotheses"), blank=True)
+    options_retained = models.TextField(_("options retained"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    status = models.CharField(
+        _("report status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    reviewed_by = models.ForeignKey(
+        Person,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("démarreur report")
+        verbose_name_plural = _("démarreur reports")
+
+    def __str__(self) -> str:
+        return str(self.atelier)
+
+
+class DemarreurRoleKind(models.TextChoices):
+    COMMANDITAIRE = "commanditaire", _("Commanditaire")
+    EXPERT = "expert", _("Expert discussant")
+    NAIVE = "naive", _("Naive discussant")
+    FACILITATOR = "facilitator", _("Facilitator")
+    SCRIBE = "scribe", _("Scribe")
+    OBSERVER = "observer", _("Observer")
+
+
+class DemarreurRole(models.Model):
+    report = models.ForeignKey(
+        DemarreurReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="roles"
+    )
+    role = models.CharField(_("role"), max_length=14, choices=DemarreurRoleKind.choices)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="demarreur_roles"
+    )
+
+    class Meta:
+        ordering = ["report", "role", "pk"]
+        verbose_name = _("démarreur role")
+        verbose_name_plural = _("démarreur roles")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "person", "role"], name="demarreur_role_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class InterviewQuestion(models.Model):
+    report = models.ForeignKey(
+        DemarreurReport,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="questions",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("question"), max_length=300)
+    uncomfortable = models.BooleanField(_("uncomfortable question"), default=False)
+
+    class Meta:
+        ordering = ["report", "position", "pk"]
+        verbose_name = _("interview question")
+        verbose_name_plural = _("interview questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Observation(models.Model):
+    """An observer's note on one phase, through the observation grid."""
+
+    report = models.ForeignKey(
+        DemarreurReport,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="observations",
+    )
+    observer = models.CharField(_("observer"), max_length=120)
+    phase = models.CharField(_("phase"), max_length=120)
+    note = models.TextField(_("what was observed"))
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "created_at", "pk"]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+
+    def __str__(self) -> str:
+        return f"{self.observer}: {self.phase}"
+
+
+# Labo stands -----------------------------------------------------------------
+
+
+class Stand(Result):
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="stands"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    offers = models.TextField(
+        _("offers and services"), blank=True, help_text=_("One offer per line.")
+    )
+
+    class Meta:
+        ordering = ["atelier", "pk"]
+        verbose_name = _("stand")
+        verbose_name_plural = _("stands")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StandVisit(models.Model):
+    """A cell of the rotation: which group is at which stand in which round."""
+
+    stand = models.ForeignKey(
+        Stand, verbose_name=_("stand"), on_delete=models.CASCADE, related_name="visits"
+    )
+    group = models.CharField(_("group"), max_length=60)
+    round = models.PositiveSmallIntegerField(_("round"))
+
+    class Meta:
+        ordering = ["round", "stand", "group"]
+        verbose_name = _("stand visit")
+        verbose_name_plural = _("stand visits")
+        constraints = [
+            models.UniqueConstraint(fields=["stand", "round"], name="one_group_per_stand_and_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} → {self.stand} ({self.round})"
+
+
+class StandFeedback(Result):
+    stand = models.ForeignKey(
+        Stand, verbose_name=_("stand"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    understanding = models.PositiveSmallIntegerField(_("understanding (1–5)"), validators=RATING)
+    interest = models.PositiveSmallIntegerField(_("interest (1–5)"), validators=RATING)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["stand", "pk"]
+        verbose_name = _("stand feedback")
+        verbose_name_plural = _("stand feedback")
+
+    def __str__(self) -> str:
+        return f"{self.stand}: {self.understanding}/{self.interest}"
+
+
+class SuggestedOffer(Result):
+    stand = models.ForeignKey(
+        Stand, verbose_name=_("stand"), on_delete=models.CASCADE, related_name="suggestions"
+    )
+    text = models.CharField(_("suggested offer"), max_length=300)
+    adopted = models.BooleanField(_("added to the stand's offers"), default=False)
+
+    class Meta:
+        ordering = ["stand", "pk"]
+        verbose_name = _("suggested offer")
+        verbose_name_plural = _("suggested offers")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# Criteria grid ------------------------------------------------------------------
+
+
+class CriteriaGrid(models.Model):
+    """Two axes with named ends; ideas are placed on it from 0 to 100 on each axis."""
+
+    atelier = models.OneToOneField(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="grid"
+    )
+    x_low = models.CharField(_("left end"), max_length=80)
+    x_high = models.CharField(_("right end"), max_length=80)
+    y_low = models.CharField(_("bottom end"), max_length=80)
+    y_high = models.CharField(_("top end"), max_length=80)
+    zones = models.TextField(_("zones that come out"), blank=True)
+
+    class Meta:
+        verbose_name = _("criteria grid")
+        verbose_name_plural = _("criteria grids")
+
+    def __str__(self) -> str:
+        return f"{self.x_low} ↔ {self.x_high} / {self.y_low} ↔ {self.y_high}"
+
+
+# Retrospective --------------------------------------------------------------------
+
+
+class RetroKind(models.TextChoices):
+    WORKED = "worked", _("What worked")
+    DIDNT = "didnt", _("What did not work")
+    IMPROVE = "improve", _("How to improve")
+
+
+class RetroEntry(Result):
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="retro_entries"
+    )
+    step = models.CharField(_("step"), max_length=120, blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=RetroKind.choices)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["atelier", "step", "kind", "pk"]
+        verbose_name = _("retrospective entry")
+        verbose_name_plural = _("retrospective entries")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+# Ideas (post-its) -----------------------------------------------------------------
+
+
+class Theme(models.Model):
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="themes"
+    )
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["atelier", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [models.UniqueConstraint(fields=["atelier", "name"], name="theme_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Idea(Result):
+    """A post-it. An anonymous idea keeps no trace of its author, for anyone."""
+
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="ideas"
+    )
+    text = models.TextField(_("idea"))
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ideas",
+    )
+    x = models.PositiveSmallIntegerField(
+        _("position on the horizontal axis"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+    y = models.PositiveSmallIntegerField(
+        _("position on the vertical axis"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+
+    class Meta:
+        ordering = ["atelier", "pk"]
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Vote(models.Model):
+    """One dot on an idea, by a person or a guest link's holder."""
+
+    idea = models.ForeignKey(
+        Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="votes"
+    )
+    voter = models.CharField(_("voter"), max_length=80)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        indexes = [models.Index(fields=["voter"])]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}"
+
+
+# Every workshop ---------------------------------------------------------------------
+
+
+class Photo(Result):
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("photo"), upload_to="photos/%Y/%m/")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="photos/%Y/%m/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+
+    class Meta:
+        ordering = ["atelier", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class Action(Result):
+    """Who does what by when."""
+
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="actions"
+    )
+    what = models.CharField(_("what"), max_length=300)
+    owner = models.ForeignKey(
+        Person,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    owner_name = models.CharField(_("who (no account)"), max_length=120, blank=True)
+    due_on = models.DateField(_("by when"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        ordering = ["atelier", "done", "due_on", "pk"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class Rating(models.Model):
+    """A participant's rating of the methods (1–5) and a comment; anonymous."""
+
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    score = models.PositiveSmallIntegerField(_("rating (1–5)"), validators=RATING)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["atelier", "pk"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="rating_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score}/5"
+
+
+class GuestPurpose(models.TextChoices):
+    VOTE = "vote", _("Vote on ideas and debate")
+    RATE = "rate", _("Rate the workshop")
+    OBSERVE = "observe", _("Fill the observation grid")
+
+
+class GuestLink(models.Model):
+    """A signed link (or QR code) that lets a guest without an account answer one thing."""
+
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="guest_links"
+    )
+    purpose = models.CharField(_("purpose"), max_length=8, choices=GuestPurpose.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["atelier", "-created_at"]
+        verbose_name = _("guest link")
+        verbose_name_plural = _("guest links")
+
+    def __str__(self) -> str:
+        return f"{self.atelier} — {self.get_purpose_display()}"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

@@ -14,7 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from labo.roles import ALL_ROLES, FACILITATOR, roles_of
+from labo.roles import ALL_ROLES, AMBASSADOR, FACILITATOR, roles_of
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,42 @@ POLICY: dict[str, Access] = {
         )
     },
 }
+
+ATELIER_READ = Access(roles=ALL_ROLES, scope="as the session page; outsiders 404")
+ATELIER_LOG = Access(
+    roles=frozenset({FACILITATOR, AMBASSADOR}),
+    scope="the workshop's facilitators and the session's members; management reads only",
+)
+ATELIER_RUN = roles(FACILITATOR, scope="the workshop's facilitators and the programme's")
+POLICY.update(
+    {
+        "ateliers:atelier-detail": ATELIER_READ,
+        "ateliers:photo-file": ATELIER_READ,
+        "ateliers:atelier-create": roles(FACILITATOR, scope=PLANNER_SCOPE),
+        "ateliers:atelier-edit": ATELIER_RUN,
+        "ateliers:result-delete": ATELIER_RUN,
+        "ateliers:report-transition": ATELIER_RUN,
+        "ateliers:reveal": ATELIER_RUN,
+        "ateliers:guest-link-create": ATELIER_RUN,
+        "ateliers:guest-link-revoke": ATELIER_RUN,
+        "ateliers:guest": Access(public=True, scope="a signed, revocable link to one workshop"),
+        **{
+            f"ateliers:{name}": ATELIER_LOG
+            for name in (
+                "result-add",
+                "result-update",
+                "report-update",
+                "grid-update",
+                "rotation",
+                "photo-add",
+                "tap",
+                "vote",
+                "idea-place",
+                "offer-adopt",
+            )
+        },
+    }
+)
 
 # Whole namespaces whose views guard themselves the same way (Django's admin).
 NAMESPACE_POLICY: dict[str, Access] = {"admin": STAFF}

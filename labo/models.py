@@ -19,6 +19,9 @@ class Direction(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    email = models.EmailField(
+        _("e-mail"), blank=True, help_text=_("The direction's mailbox, copied on reports.")
+    )
 
     class Meta:
         ordering = ["name"]

@@ -22,5 +22,6 @@ core_patterns = [
 urlpatterns = [
     path("", include((core_patterns, "labo"))),
     path("sessions/", include("sessions.urls")),
+    path("ateliers/", include("ateliers.urls")),
     path("admin/", admin.site.urls),
 ]

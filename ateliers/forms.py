@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ateliers.models import (
+    Action,
+    Atelier,
+    CriteriaGrid,
+    DebateQuestion,
+    DemarreurReport,
+    DemarreurRole,
+    GuestLink,
+    Idea,
+    InterviewQuestion,
+    Observation,
+    Rating,
+    RetroEntry,
+    Stand,
+    StandFeedback,
+    SuggestedOffer,
+    Theme,
+    TribunalCase,
+)
+from labo.models import Person
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+SCORE = forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)])
+
+
+class AtelierForm(forms.ModelForm):
+    class Meta:
+        model = Atelier
+        fields = [
+            "title",
+            "format",
+            "objectives",
+            "agenda_item",
+            "commande",
+            "facilitators",
+            "participants",
+            "guest_count",
+            "votes_per_person",
+            "summary",
+        ]
+        widgets = {
+            "objectives": TEXTAREA,
+            "summary": TEXTAREA,
+            "facilitators": forms.CheckboxSelectMultiple,
+            "participants": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = session.days.model.objects.none()
+        from sessions.models import AgendaItem
+
+        self.fields["agenda_item"].queryset = AgendaItem.objects.filter(
+            day__session=session, parent__isnull=True
+        ).select_related("day")
+        people = Person.objects.filter(attendances__day__session=session).distinct()
+        self.fields["participants"].queryset = people
+        self.fields["facilitators"].queryset = (
+            people | Person.objects.filter(facilitated_sessions=session)
+        ).distinct()
+        self.fields["commande"].queryset = session.programme.commandes.all()
+
+
+class DebateQuestionForm(forms.ModelForm):
+    class Meta:
+        model = DebateQuestion
+        fields = ["text", "yes", "no", "mixed", "arguments"]
+        widgets = {"arguments": TEXTAREA}
+
+
+class TribunalCaseForm(forms.ModelForm):
+    class Meta:
+        model = TribunalCase
+        fields = [
+            "question",
+            "prosecution",
+            "defence",
+            "before_for",
+            "before_against",
+            "before_undecided",
+            "after_for",
+            "after_against",
+            "after_undecided",
+            "verdict",
+            "lessons",
+        ]
+        widgets = {
+            "prosecution": TEXTAREA,
+            "defence": TEXTAREA,
+            "verdict": TEXTAREA,
+            "lessons": TEXTAREA,
+        }
+
+
+class DemarreurReportForm(forms.ModelForm):
+    class Meta:
+        model = DemarreurReport
+        fields = [
+            "timebox_minutes",
+            "used_minutes",
+            "phases_observed",
+            "reformulated_request",
+            "hypotheses",
+            "options_retained",
+            "next_steps",
+        ]
+        widgets = {
+            name: TEXTAREA
+            for name in [
+                "phases_observed",
+                "reformulated_request",
+                "hypotheses",
+                "options_retained",
+                "next_steps",
+            ]
+        }
+
+
+class DemarreurRoleForm(forms.ModelForm):
+    class Meta:
+        model = DemarreurRole
+        fields = ["role", "person"]
+
+
+class InterviewQuestionForm(forms.ModelForm):
+    class Meta:
+        model = InterviewQuestion
+        fields = ["text", "uncomfortable"]
+
+
+class ObservationForm(forms.ModelForm):
+    class Meta:
+        model = Observation
+        fields = ["observer", "phase", "note"]
+        widgets = {"note": TEXTAREA}
+
+
+class StandForm(forms.ModelForm):
+    class Meta:
+        model = Stand
+        fields = ["name", "offers"]
+        widgets = {"offers": TEXTAREA}
+
+
+class StandFeedbackForm(forms.ModelForm):
+    class Meta:
+        model = StandFeedback
+        fields = ["stand", "understanding", "interest", "comment"]
+        widgets = {"understanding": SCORE, "interest": SCORE, "comment": TEXTAREA}
+
+
+class SuggestedOfferForm(forms.ModelForm):
+    class Meta:
+        model = SuggestedOffer
+        fields = ["stand", "text"]
+
+
+class RotationForm(forms.Form):
+    groups = forms.CharField(label=_("Groups, one per line"), widget=TEXTAREA)
+
+    def clean_groups(self) -> list[str]:
+        names = [" ".join(line.split()) for line in self.cleaned_data["groups"].splitlines()]
+        names = [name[:60] for name in names if name]
+        if len(set(names)) != len(names):
+            raise forms.ValidationError(_("Two groups have the same name."))
+        return names
+
+
+class CriteriaGridForm(forms.ModelForm):
+    class Meta:
+        model = CriteriaGrid
+        fields = ["x_low", "x_high", "y_low", "y_high", "zones"]
+        widgets = {"zones": TEXTAREA}
+
+
+class RetroEntryForm(forms.ModelForm):
+    class Meta:
+        model = RetroEntry
+        fields = ["step", "kind", "text"]
+        widgets = {"text": TEXTAREA}
+
+
+class IdeaForm(forms.ModelForm):
+    anonymous = forms.BooleanField(label=_("Anonymous: my name is not kept"), required=False)
+
+    class Meta:
+        model = Idea
+        fields = ["text", "x", "y"]
+        widgets = {"text": TEXTAREA}
+
+
+class PlaceIdeaForm(forms.ModelForm):
+    class Meta:
+        model = Idea
+        fields = ["x", "y", "theme"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(atelier=self.instance.atelier_id)
+
+
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name"]
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["what", "owner", "owner_name", "due_on", "done"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class RatingForm(forms.ModelForm):
+    class Meta:
+        model = Rating
+        fields = ["score", "comment"]
+        widgets = {"score": SCORE, "comment": TEXTAREA}
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo of a board (JPEG, PNG or WebP, up to 15 MB)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
+        ),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+
+
+class GuestLinkForm(forms.ModelForm):
+    class Meta:
+        model = GuestLink
+        fields = ["purpose"]
+
+
+class TapForm(forms.Form):
+    position = forms.ChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No")), ("mixed", _("Mixed"))]
+    )
+    delta = forms.TypedChoiceField(choices=[("1", "+1"), ("-1", "−1")], coerce=int)

@@ -1,0 +1,88 @@
+"""Guests without an account answer through a signed, revocable link: a vote, a rating or
+the observation grid. A guest is told apart from another by a random signed cookie."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from ateliers import forms as f
+from ateliers import services
+from ateliers.models import DemarreurReport, GuestLink, GuestPurpose, Idea, Rating, Vote
+
+COOKIE = "labo_guest"
+COOKIE_SALT = "labo.guest-cookie"
+
+
+def _guest_id(request: HttpRequest) -> tuple[str, bool]:
+    value = request.get_signed_cookie(COOKIE, default=None, salt=COOKIE_SALT)
+    if value:
+        return value, False
+    return secrets.token_urlsafe(12), True
+
+
+def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
+    guest_id, fresh = _guest_id(request)
+    voter = f"g{link.pk}:{guest_id}"
+    atelier = link.atelier
+    form = None
+    status = 200
+    if link.purpose == GuestPurpose.RATE:
+        form = f.RatingForm(request.POST or None, prefix="rating")
+        if request.method == "POST" and form.is_valid():
+            Rating.objects.create(atelier=atelier, **form.cleaned_data)
+            messages.success(request, _("Thank you: your rating is recorded."))
+            return _back(token, guest_id, fresh)
+    elif link.purpose == GuestPurpose.OBSERVE:
+        form = f.ObservationForm(request.POST or None, prefix="observation")
+        if request.method == "POST" and form.is_valid():
+            report = DemarreurReport.objects.get_or_create(atelier=atelier)[0]
+            form.instance.report = report
+            form.save()
+            messages.success(request, _("Thank you: your observation is recorded."))
+            return _back(token, guest_id, fresh)
+    elif request.method == "POST":
+        idea = get_object_or_404(Idea, pk=request.POST.get("idea", 0), atelier=atelier)
+        try:
+            services.vote(idea=idea, voter=voter)
+        except services.ResultError as error:
+            messages.error(request, str(error))
+        return _back(token, guest_id, fresh)
+    if request.method == "POST":
+        status = 422
+    ideas = []
+    dots_left = 0
+    if link.purpose == GuestPurpose.VOTE and atelier.ideas_revealed:
+        ideas = list(Idea.objects.filter(atelier=atelier).annotate(
+            mine=Count("votes", filter=Q(votes__voter=voter))).order_by("pk"))
+        dots_left = atelier.votes_per_person - Vote.objects.filter(
+            idea__atelier=atelier, voter=voter).count()
+    context = {"link": link, "atelier": atelier, "form": form, "ideas": ideas,
+               "dots_left": max(0, dots_left)}
+    response = render(request, "ateliers/guest.html", context, status=status)
+    if fresh:
+        _remember(response, guest_id)
+    return response
+
+
+def _remember(response: HttpResponse, guest_id: str) -> None:
+    response.set_signed_cookie(COOKIE, guest_id, salt=COOKIE_SALT, max_age=60 * 60 * 24 * 30,
+                               httponly=True, samesite="Lax", secure=not _debug())
+
+
+def _debug() -> bool:
+    from django.conf import settings
+
+    return settings.DEBUG
+
+
+def _back(token: str, guest_id: str, fresh: bool) -> HttpResponse:
+    response = redirect("ateliers:guest", token=token)
+    if fresh:
+        _remember(response, guest_id)
+    return response

@@ -1,0 +1,96 @@
+"""Photos of the boards: only real JPEG, PNG or WebP pictures get in, re-encoded from their
+pixels (which drops EXIF, GPS and anything smuggled after the image data), turned upright,
+downscaled to 2000 px and given a thumbnail. The uploaded file itself is never kept."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 15 * 1024 * 1024
+MAX_PIXELS = 50_000_000  # 8000 × 6250; a decompression bomb is far larger
+LONG_SIDE = 2000
+THUMB_SIDE = 400
+FORMATS = {"JPEG": (".jpg", ".jpeg", ".jfif"), "PNG": (".png",), "WEBP": (".webp",)}
+
+
+class PhotoError(ValueError):
+    """The file is refused; the message says why, in French."""
+
+
+@dataclass
+class ProcessedPhoto:
+    image: ContentFile
+    thumbnail: ContentFile
+    width: int
+    height: int
+
+
+def _encode(image: Image.Image, name: str) -> ContentFile:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85, optimize=True, progressive=True)
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+def _open(data: bytes, filename: str) -> Image.Image:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=list(FORMATS))
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+        ) as error:
+            raise PhotoError(_("This file is not a JPEG, PNG or WebP photo.")) from error
+    if image.width * image.height > MAX_PIXELS:
+        raise PhotoError(_("This image is too large in pixels to be a photo of a board."))
+    extensions = FORMATS[image.format]
+    if not filename.lower().endswith(extensions):
+        raise PhotoError(
+            _(
+                "The file's name says one format but its content is another: send the photo as it "
+                "came from the camera."
+            )
+        )
+    return image
+
+
+def process(upload: UploadedFile) -> ProcessedPhoto:
+    """Check and clean an uploaded photo, or raise PhotoError with a French message."""
+    if upload.size is not None and upload.size > MAX_BYTES:
+        raise PhotoError(_("The photo is larger than 15 MB."))
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise PhotoError(_("The photo is larger than 15 MB."))
+    image = _open(data, upload.name or "")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
+        raise PhotoError(_("This photo is damaged or incomplete.")) from error
+    # Only the pixels are kept: a new image has no EXIF, GPS, ICC or trailing data.
+    if upright.mode in ("RGBA", "LA", "P"):
+        rgba = upright.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        flat = upright.convert("RGB")
+    clean = Image.frombytes("RGB", flat.size, flat.tobytes())
+    clean.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
+    thumb = clean.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    return ProcessedPhoto(
+        image=_encode(clean, "photo.jpg"),
+        thumbnail=_encode(thumb, "thumb.jpg"),
+        width=clean.width,
+        height=clean.height,
+    )

@@ -1,0 +1,32 @@
+"""Who may see a workshop and who may log its results."""
+
+import rules
+
+from labo.rules import is_facilitator, is_management
+from sessions.queries import is_member
+
+
+def _person(user):
+    return getattr(user, "person", None) if user.is_authenticated else None
+
+
+@rules.predicate
+def is_atelier_member(user, atelier) -> bool:
+    return atelier is not None and is_member(user, atelier.session)
+
+
+@rules.predicate
+def runs_atelier(user, atelier) -> bool:
+    person = _person(user)
+    if atelier is None or person is None:
+        return False
+    return (
+        atelier.facilitators.filter(pk=person.pk).exists()
+        or atelier.session.programme.facilitators.filter(pk=person.pk).exists()
+    )
+
+
+rules.add_rule("ateliers.view_atelier", is_facilitator | is_management | is_atelier_member)
+# Management reads; the workshop's facilitators and the session's members log results.
+rules.add_rule("ateliers.log_results", runs_atelier | (is_atelier_member & ~is_management))
+rules.add_rule("ateliers.run_atelier", runs_atelier | (is_facilitator & is_atelier_member))

@@ -1,0 +1,187 @@
+"""Workflows of workshops and their results."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ateliers import photos
+from ateliers.models import (
+    Atelier,
+    DebateQuestion,
+    DemarreurReport,
+    GuestLink,
+    Idea,
+    Photo,
+    ReportStatus,
+    Stand,
+    StandVisit,
+    SuggestedOffer,
+    Vote,
+)
+from labo.models import Person
+
+POSITIONS = ("yes", "no", "mixed")
+
+
+class ResultError(Exception):
+    """A change refused for a reason the user must read (already translated)."""
+
+
+def tap(*, question: DebateQuestion, position: str, delta: int) -> DebateQuestion:
+    """Count one person more (or less) in a position; taps from many phones never collide."""
+    if position not in POSITIONS or delta not in (1, -1):
+        raise ResultError(_("Unknown position."))
+    field = F(position) + delta
+    query = DebateQuestion.objects.filter(pk=question.pk)
+    if delta < 0:
+        query = query.filter(**{f"{position}__gt": 0})
+    query.update(**{position: field})
+    question.refresh_from_db(fields=list(POSITIONS))
+    return question
+
+
+def add_idea(*, atelier: Atelier, text: str, author: Person | None, anonymous: bool) -> Idea:
+    """An anonymous idea is stored without its author: nobody can ever read it back."""
+    return Idea.objects.create(atelier=atelier, text=text, created_by=None if anonymous else author)
+
+
+def reveal_ideas(*, atelier: Atelier) -> None:
+    Atelier.objects.filter(pk=atelier.pk).update(ideas_revealed=True)
+    atelier.ideas_revealed = True
+
+
+@transaction.atomic
+def vote(*, idea: Idea, voter: str) -> int:
+    """Put a dot on an idea; returns the dots the voter has left. Refused past the limit."""
+    atelier = Atelier.objects.select_for_update().get(pk=idea.atelier_id)
+    if not atelier.ideas_revealed:
+        raise ResultError(_("Votes open once the ideas are revealed."))
+    used = Vote.objects.filter(idea__atelier=atelier, voter=voter).count()
+    if used >= atelier.votes_per_person:
+        raise ResultError(
+            _("You have used your %(count)d dots.") % {"count": atelier.votes_per_person}
+        )
+    Vote.objects.create(idea=idea, voter=voter)
+    return atelier.votes_per_person - used - 1
+
+
+@transaction.atomic
+def unvote(*, idea: Idea, voter: str) -> None:
+    dot = Vote.objects.filter(idea=idea, voter=voter).first()
+    if dot:
+        dot.delete()
+
+
+@transaction.atomic
+def plan_rotation(*, atelier: Atelier, groups: list[str]) -> list[StandVisit]:
+    """Groups × stands timetable: in round r, group g visits stand (g + r) mod n."""
+    stands = list(Stand.objects.filter(atelier=atelier))
+    if not stands:
+        raise ResultError(_("Add the stands before planning the rotation."))
+    if not groups or len(groups) > len(stands):
+        raise ResultError(
+            _("Give between 1 and %(count)d groups: one group per stand at a time.")
+            % {"count": len(stands)}
+        )
+    StandVisit.objects.filter(stand__atelier=atelier).delete()
+    visits = [
+        StandVisit(stand=stands[(index + round_) % len(stands)], group=group, round=round_ + 1)
+        for round_ in range(len(stands))
+        for index, group in enumerate(groups)
+    ]
+    return StandVisit.objects.bulk_create(visits)
+
+
+@transaction.atomic
+def adopt_offer(*, suggestion: SuggestedOffer) -> Stand:
+    """Add a suggested offer to its stand's offers (once)."""
+    stand = Stand.objects.select_for_update().get(pk=suggestion.stand_id)
+    suggestion = SuggestedOffer.objects.select_for_update().get(pk=suggestion.pk)
+    if not suggestion.adopted:
+        stand.offers = "\n".join(filter(None, [stand.offers.strip(), suggestion.text]))
+        stand.save(update_fields=["offers"])
+        suggestion.adopted = True
+        suggestion.save(update_fields=["adopted"])
+    return stand
+
+
+def add_photo(*, atelier: Atelier, upload, caption: str, author: Person | None) -> Photo:
+    processed = photos.process(upload)
+    return Photo.objects.create(
+        atelier=atelier,
+        image=processed.image,
+        thumbnail=processed.thumbnail,
+        width=processed.width,
+        height=processed.height,
+        caption=caption,
+        created_by=author,
+    )
+
+
+# Démarreur report ----------------------------------------------------------------
+
+
+def report_recipients(report: DemarreurReport) -> list[str]:
+    """The participants and their directions' mailboxes."""
+    emails = set()
+    for role in report.roles.select_related("person__direction"):
+        emails.add(role.person.email)
+        if role.person.direction:
+            emails.add(role.person.direction.email)
+    return sorted(e for e in emails if e)
+
+
+def outbox(report: DemarreurReport) -> EmailMessage:
+    """The e-mail as it will be sent, for the facilitator to review."""
+    atelier = report.atelier
+    body = render_to_string(
+        "ateliers/email/demarreur_report.txt", {"report": report, "atelier": atelier}
+    )
+    return EmailMessage(
+        subject=_("Report of the démarreur bienveillant: %(title)s") % {"title": atelier.title},
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=report_recipients(report),
+    )
+
+
+@transaction.atomic
+def review_report(*, report: DemarreurReport, reviewer: Person | None) -> DemarreurReport:
+    report = DemarreurReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.DRAFT:
+        raise ResultError(_("Only a draft can be marked as reviewed."))
+    if not report.reformulated_request.strip():
+        raise ResultError(_("Write the reformulated request before the review."))
+    report.status = ReportStatus.REVIEWED
+    report.reviewed_by = reviewer
+    report.save(update_fields=["status", "reviewed_by"])
+    return report
+
+
+@transaction.atomic
+def send_report(*, report: DemarreurReport) -> int:
+    """Send the reviewed report once; returns the number of recipients."""
+    report = DemarreurReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.REVIEWED:
+        raise ResultError(_("The report must be reviewed before it is sent."))
+    message = outbox(report)
+    if not message.to:
+        raise ResultError(_("Nobody in the report's roles has an e-mail address."))
+    message.send()
+    report.status = ReportStatus.SENT
+    report.sent_at = timezone.now()
+    report.save(update_fields=["status", "sent_at"])
+    return len(message.to)
+
+
+# Guest links -----------------------------------------------------------------------
+
+
+def revoke(*, link: GuestLink) -> None:
+    GuestLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -1,0 +1,441 @@
+"""Workshops and their results. Loggers post through htmx and get the results fragment
+back; every form also works as a plain POST."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import rules
+from django import forms
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ateliers import forms as f
+from ateliers import photos, services
+from ateliers.models import (
+    Action,
+    Atelier,
+    CriteriaGrid,
+    DebateQuestion,
+    DemarreurReport,
+    DemarreurRole,
+    GuestLink,
+    Idea,
+    InterviewQuestion,
+    Observation,
+    Photo,
+    Rating,
+    RetroEntry,
+    Stand,
+    StandFeedback,
+    SuggestedOffer,
+    Theme,
+    TribunalCase,
+)
+from labo.http import HtmxHttpRequest
+from labo.models import Person
+from sessions.models import Session
+from sessions.views import check_session_access
+
+PAGE = "ateliers/atelier_detail.html"
+
+
+def get_atelier_for(request: HtmxHttpRequest, pk: int, *, write: bool = False,
+                    run: bool = False) -> Atelier:
+    """404 for who may not see the workshop, 403 for who may not log (or run) it."""
+    atelier = get_object_or_404(
+        Atelier.objects.select_related("session__programme", "commande", "agenda_item"), pk=pk
+    )
+    if not rules.test_rule("ateliers.view_atelier", request.user, atelier):
+        raise Http404
+    if write and not rules.test_rule("ateliers.log_results", request.user, atelier):
+        raise PermissionDenied
+    if run and not rules.test_rule("ateliers.run_atelier", request.user, atelier):
+        raise PermissionDenied
+    return atelier
+
+
+def _person(request) -> Person | None:
+    return Person.objects.filter(user=request.user).first() if request.user.is_authenticated else None
+
+
+@dataclass
+class Kind:
+    """One kind of result: its form, its model, and how it hangs on the workshop."""
+
+    form: type[forms.ModelForm]
+    model: type
+    parent: str = "atelier"  # or "report", or "stand"
+    editable: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+KINDS: dict[str, Kind] = {
+    "question": Kind(f.DebateQuestionForm, DebateQuestion, editable=True),
+    "case": Kind(f.TribunalCaseForm, TribunalCase, editable=True),
+    "role": Kind(f.DemarreurRoleForm, DemarreurRole, parent="report"),
+    "interview": Kind(f.InterviewQuestionForm, InterviewQuestion, parent="report"),
+    "observation": Kind(f.ObservationForm, Observation, parent="report"),
+    "stand": Kind(f.StandForm, Stand, editable=True),
+    "feedback": Kind(f.StandFeedbackForm, StandFeedback, parent="stand"),
+    "suggestion": Kind(f.SuggestedOfferForm, SuggestedOffer, parent="stand"),
+    "retro": Kind(f.RetroEntryForm, RetroEntry),
+    "idea": Kind(f.IdeaForm, Idea),
+    "theme": Kind(f.ThemeForm, Theme),
+    "action": Kind(f.ActionForm, Action, editable=True),
+    "rating": Kind(f.RatingForm, Rating),
+}
+
+
+def _report(atelier: Atelier) -> DemarreurReport:
+    return DemarreurReport.objects.get_or_create(atelier=atelier)[0]
+
+
+def _bind(kind: str, atelier: Atelier, data=None, instance=None) -> forms.ModelForm:
+    spec = KINDS[kind]
+    prefix = f"{kind}{instance.pk}" if instance is not None else kind
+    form = spec.form(data, instance=instance, prefix=prefix)
+    if "stand" in form.fields:
+        form.fields["stand"].queryset = Stand.objects.filter(atelier=atelier)
+    if "person" in form.fields:
+        form.fields["person"].queryset = Person.objects.active()
+    if "owner" in form.fields:
+        form.fields["owner"].queryset = Person.objects.active()
+    return form
+
+
+def _scoped(kind: str, atelier: Atelier):
+    """The kind's objects that belong to this workshop (ids from elsewhere are 404)."""
+    spec = KINDS[kind]
+    if spec.parent == "report":
+        return spec.model.objects.filter(report__atelier=atelier)
+    if spec.parent == "stand":
+        return spec.model.objects.filter(stand__atelier=atelier)
+    return spec.model.objects.filter(atelier=atelier)
+
+
+def results_context(request, atelier: Atelier, **extra) -> dict:
+    from ateliers.queries import results_of
+
+    can_log = rules.test_rule("ateliers.log_results", request.user, atelier)
+    can_run = rules.test_rule("ateliers.run_atelier", request.user, atelier)
+    voter = f"p{request.user.pk}"
+    context = {
+        "atelier": atelier,
+        "session": atelier.session,
+        "can_log": can_log,
+        "can_run": can_run,
+        "results": results_of(atelier, voter=voter),
+        "blank": {kind: _bind(kind, atelier) for kind in KINDS} if can_log else {},
+        **extra,
+    }
+    if can_log and atelier.format == "demarreur":
+        context["report_form"] = extra.get("report_form") or f.DemarreurReportForm(
+            instance=_report(atelier), prefix="report")
+    if can_log and atelier.format == "criteria_grid":
+        grid = CriteriaGrid.objects.filter(atelier=atelier).first()
+        context["grid_form"] = extra.get("grid_form") or f.CriteriaGridForm(
+            instance=grid, prefix="grid")
+    if can_log and atelier.format == "labo_stands":
+        context["rotation_form"] = extra.get("rotation_form") or f.RotationForm(prefix="rotation")
+    if can_log:
+        context["photo_form"] = extra.get("photo_form") or f.PhotoForm(prefix="photo")
+    if can_run:
+        context["guest_form"] = f.GuestLinkForm(prefix="guest")
+    if extra.get("bound"):
+        context["blank"][extra["bound_kind"]] = extra["bound"]
+    return context
+
+
+def _answer(request: HtmxHttpRequest, atelier: Atelier, *, status: int = 200, **extra):
+    if request.htmx:
+        return render(request, f"{PAGE}#results", results_context(request, atelier, **extra),
+                      status=status)
+    if status >= 400:
+        return render(request, PAGE, results_context(request, atelier, **extra), status=status)
+    if extra.get("notice"):
+        messages.success(request, extra["notice"])
+    return redirect(reverse("ateliers:atelier-detail", args=[atelier.pk]) + "#results")
+
+
+@require_GET
+def atelier_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    atelier = get_atelier_for(request, pk)
+    return render(request, PAGE, results_context(request, atelier))
+
+
+@require_http_methods(["GET", "POST"])
+def atelier_create(request: HtmxHttpRequest, session_pk: int) -> HttpResponse:
+    session = get_object_or_404(Session.objects.select_related("programme"), pk=session_pk)
+    check_session_access(request, session, write=True)
+    form = f.AtelierForm(request.POST or None, session=session,
+                         initial={"agenda_item": request.GET.get("item")})
+    if request.method == "POST" and form.is_valid():
+        atelier = form.save(commit=False)
+        atelier.session = session
+        atelier.save()
+        form.save_m2m()
+        return redirect("ateliers:atelier-detail", atelier.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "ateliers/atelier_form.html", {"form": form, "session": session},
+                  status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def atelier_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, run=True)
+    form = f.AtelierForm(request.POST or None, instance=atelier, session=atelier.session)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("ateliers:atelier-detail", atelier.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "ateliers/atelier_form.html",
+                  {"form": form, "session": atelier.session, "atelier": atelier}, status=status)
+
+
+@require_POST
+def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, write=True)
+    if kind not in KINDS:
+        raise Http404
+    form = _bind(kind, atelier, request.POST)
+    if not form.is_valid():
+        return _answer(request, atelier, status=422, bound=form, bound_kind=kind)
+    with transaction.atomic():
+        if kind == "idea":
+            services.add_idea(atelier=atelier, text=form.cleaned_data["text"],
+                              author=_person(request), anonymous=form.cleaned_data["anonymous"])
+        else:
+            obj = form.save(commit=False)
+            spec = KINDS[kind]
+            if spec.parent == "atelier":
+                obj.atelier = atelier
+            elif spec.parent == "report":
+                obj.report = _report(atelier)
+            if hasattr(obj, "created_by_id"):
+                obj.created_by = _person(request)
+            obj.save()
+            form.save_m2m()
+    return _answer(request, atelier, notice=_("Saved."), saved=kind)
+
+
+@require_POST
+def result_update(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, write=True)
+    if kind not in KINDS or not KINDS[kind].editable:
+        raise Http404
+    instance = get_object_or_404(_scoped(kind, atelier), pk=obj_pk)
+    form = _bind(kind, atelier, request.POST, instance=instance)
+    if not form.is_valid():
+        errors = " ".join(f"{form.fields[name].label} : {' '.join(messages_)}" if name in
+                          form.fields else " ".join(messages_)
+                          for name, messages_ in form.errors.items())
+        return _answer(request, atelier, status=422, error=errors)
+    form.save()
+    return _answer(request, atelier, notice=_("Saved."))
+
+
+@require_POST
+def result_delete(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, run=True)
+    if kind not in KINDS:
+        raise Http404
+    get_object_or_404(_scoped(kind, atelier), pk=obj_pk).delete()
+    return _answer(request, atelier, notice=_("Deleted."))
+
+
+@require_POST
+def report_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, write=True)
+    form = f.DemarreurReportForm(request.POST, instance=_report(atelier), prefix="report")
+    if not form.is_valid():
+        return _answer(request, atelier, status=422, report_form=form)
+    if form.instance.status == "sent":
+        return _answer(request, atelier, status=422,
+                       error=_("The report has been sent: it can no longer change."))
+    form.save()
+    return _answer(request, atelier, notice=_("Saved."))
+
+
+@require_POST
+def report_transition(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, run=True)
+    report = _report(atelier)
+    try:
+        if action == "review":
+            services.review_report(report=report, reviewer=_person(request))
+            notice = _("The report is reviewed: check the outbox, then send it.")
+        elif action == "send":
+            count = services.send_report(report=report)
+            notice = _("The report was sent to %(count)d people.") % {"count": count}
+        else:
+            raise Http404
+    except services.ResultError as error:
+        return _answer(request, atelier, status=422, error=str(error))
+    return _answer(request, atelier, notice=notice)
+
+
+@require_POST
+def tap(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(DebateQuestion.objects.select_related("atelier"), pk=pk)
+    atelier = get_atelier_for(request, question.atelier_id, write=True)
+    form = f.TapForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Unknown position."), status=422)
+    services.tap(question=question, position=form.cleaned_data["position"],
+                 delta=form.cleaned_data["delta"])
+    if request.htmx:
+        return render(request, f"{PAGE}#question",
+                      {"question": question, "atelier": atelier, "can_log": True})
+    return redirect(reverse("ateliers:atelier-detail", args=[atelier.pk]) + f"#question-{pk}")
+
+
+@require_POST
+def reveal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, run=True)
+    services.reveal_ideas(atelier=atelier)
+    return _answer(request, atelier, notice=_("The ideas are revealed."))
+
+
+@require_POST
+def vote(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    idea = get_object_or_404(Idea, pk=pk)
+    atelier = get_atelier_for(request, idea.atelier_id, write=True)
+    voter = f"p{request.user.pk}"
+    try:
+        if request.POST.get("remove"):
+            services.unvote(idea=idea, voter=voter)
+        else:
+            services.vote(idea=idea, voter=voter)
+    except services.ResultError as error:
+        return _answer(request, atelier, status=422, error=str(error))
+    return _answer(request, atelier)
+
+
+@require_POST
+def idea_place(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    idea = get_object_or_404(Idea, pk=pk)
+    atelier = get_atelier_for(request, idea.atelier_id, write=True)
+    form = f.PlaceIdeaForm(request.POST, instance=idea, prefix=f"place{idea.pk}")
+    if not form.is_valid():
+        return _answer(request, atelier, status=422,
+                       error=_("Place the idea between 0 and 100 on each axis."))
+    form.save()
+    return _answer(request, atelier)
+
+
+@require_POST
+def grid_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, write=True)
+    grid = CriteriaGrid.objects.filter(atelier=atelier).first() or CriteriaGrid(atelier=atelier)
+    form = f.CriteriaGridForm(request.POST, instance=grid, prefix="grid")
+    if not form.is_valid():
+        return _answer(request, atelier, status=422, grid_form=form)
+    form.save()
+    return _answer(request, atelier, notice=_("Saved."))
+
+
+@require_POST
+def rotation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, write=True)
+    form = f.RotationForm(request.POST, prefix="rotation")
+    if not form.is_valid():
+        return _answer(request, atelier, status=422, rotation_form=form)
+    try:
+        services.plan_rotation(atelier=atelier, groups=form.cleaned_data["groups"])
+    except services.ResultError as error:
+        form.add_error("groups", str(error))
+        return _answer(request, atelier, status=422, rotation_form=form)
+    return _answer(request, atelier, notice=_("The rotation is planned."))
+
+
+@require_POST
+def offer_adopt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    suggestion = get_object_or_404(SuggestedOffer.objects.select_related("stand"), pk=pk)
+    atelier = get_atelier_for(request, suggestion.stand.atelier_id, write=True)
+    services.adopt_offer(suggestion=suggestion)
+    return _answer(request, atelier, notice=_("The offer is added to the stand."))
+
+
+@require_POST
+def photo_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, write=True)
+    form = f.PhotoForm(request.POST, request.FILES, prefix="photo")
+    if form.is_valid():
+        try:
+            services.add_photo(atelier=atelier, upload=form.cleaned_data["image"],
+                               caption=form.cleaned_data["caption"], author=_person(request))
+        except photos.PhotoError as error:
+            form.add_error("image", str(error))
+    if form.errors:
+        return _answer(request, atelier, status=422, photo_form=form)
+    return _answer(request, atelier, notice=_("The photo is added."))
+
+
+@require_GET
+def photo_file(request: HtmxHttpRequest, pk: int, size: str) -> FileResponse:
+    photo = get_object_or_404(Photo, pk=pk)
+    get_atelier_for(request, photo.atelier_id)
+    file = photo.thumbnail if size == "thumb" else photo.image
+    response = FileResponse(file.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# Guests ------------------------------------------------------------------------------
+
+GUEST_SALT = "labo.guest-link"
+GUEST_COOKIE = "labo_guest"
+
+
+def guest_token(link: GuestLink) -> str:
+    return signing.dumps(link.pk, salt=GUEST_SALT)
+
+
+@require_POST
+def guest_link_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, run=True)
+    form = f.GuestLinkForm(request.POST, prefix="guest")
+    if not form.is_valid():
+        return _answer(request, atelier, status=422, error=_("Choose what the guests will do."))
+    GuestLink.objects.create(atelier=atelier, purpose=form.cleaned_data["purpose"],
+                             created_by=request.user)
+    return _answer(request, atelier, notice=_("The guest link is ready."))
+
+
+@require_POST
+def guest_link_revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(GuestLink, pk=pk)
+    atelier = get_atelier_for(request, link.atelier_id, run=True)
+    services.revoke(link=link)
+    return _answer(request, atelier, notice=_("The guest link no longer works."))
+
+
+def _guest_link(token: str) -> GuestLink:
+    try:
+        pk = signing.loads(token, salt=GUEST_SALT)
+    except signing.BadSignature as error:
+        raise Http404 from error
+    link = GuestLink.objects.select_related("atelier__session").filter(pk=pk).first()
+    if link is None or not link.active:
+        raise Http404
+    return link
+
+
+@require_http_methods(["GET", "POST"])
+def guest(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """What a guest without an account can do through a link: vote, rate or observe."""
+    from ateliers import guests
+
+    link = _guest_link(token)
+    return guests.answer(request, link, token)
+
+
