@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ateliers.models import (
@@ -23,6 +24,7 @@ from ateliers.models import (
     TribunalCase,
 )
 from labo.models import Person
+from sessions.models import AgendaItem
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 SCORE = forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)])
@@ -52,16 +54,14 @@ class AtelierForm(forms.ModelForm):
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agenda_item"].queryset = session.days.model.objects.none()
-        from sessions.models import AgendaItem
-
         self.fields["agenda_item"].queryset = AgendaItem.objects.filter(
             day__session=session, parent__isnull=True
         ).select_related("day")
-        people = Person.objects.filter(attendances__day__session=session).distinct()
-        self.fields["participants"].queryset = people
-        self.fields["facilitators"].queryset = (
-            people | Person.objects.filter(facilitated_sessions=session)
+        self.fields["participants"].queryset = Person.objects.filter(
+            attendances__day__session=session
+        ).distinct()
+        self.fields["facilitators"].queryset = Person.objects.filter(
+            Q(attendances__day__session=session) | Q(facilitated_sessions=session)
         ).distinct()
         self.fields["commande"].queryset = session.programme.commandes.all()
 

@@ -58,12 +58,22 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
     ideas = []
     dots_left = 0
     if link.purpose == GuestPurpose.VOTE and atelier.ideas_revealed:
-        ideas = list(Idea.objects.filter(atelier=atelier).annotate(
-            mine=Count("votes", filter=Q(votes__voter=voter))).order_by("pk"))
-        dots_left = atelier.votes_per_person - Vote.objects.filter(
-            idea__atelier=atelier, voter=voter).count()
-    context = {"link": link, "atelier": atelier, "form": form, "ideas": ideas,
-               "dots_left": max(0, dots_left)}
+        ideas = list(
+            Idea.objects.filter(atelier=atelier)
+            .annotate(mine=Count("votes", filter=Q(votes__voter=voter)))
+            .order_by("pk")
+        )
+        dots_left = (
+            atelier.votes_per_person
+            - Vote.objects.filter(idea__atelier=atelier, voter=voter).count()
+        )
+    context = {
+        "link": link,
+        "atelier": atelier,
+        "form": form,
+        "ideas": ideas,
+        "dots_left": max(0, dots_left),
+    }
     response = render(request, "ateliers/guest.html", context, status=status)
     if fresh:
         _remember(response, guest_id)
@@ -71,8 +81,15 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
 
 
 def _remember(response: HttpResponse, guest_id: str) -> None:
-    response.set_signed_cookie(COOKIE, guest_id, salt=COOKIE_SALT, max_age=60 * 60 * 24 * 30,
-                               httponly=True, samesite="Lax", secure=not _debug())
+    response.set_signed_cookie(
+        COOKIE,
+        guest_id,
+        salt=COOKIE_SALT,
+        max_age=60 * 60 * 24 * 30,
+        httponly=True,
+        samesite="Lax",
+        secure=not _debug(),
+    )
 
 
 def _debug() -> bool:

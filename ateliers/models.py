@@ -76,12 +76,9 @@ IDEA_FORMATS = {"free", "scenario_tables", "criteria_grid", "retrospective", "tr
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class Result(models.Model):
-    """What every result has: its workshop, who logged it and when."""
+class Logged(models.Model):
+    """Who logged a result and when."""
 
-    atelier = models.ForeignKey(
-        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="+"
-    )
     created_by = models.ForeignKey(
         Person,
         verbose_name=_("logged by"),
@@ -91,6 +88,17 @@ class Result(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Result(Logged):
+    """A result that hangs directly on its workshop."""
+
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         abstract = True
@@ -129,8 +137,11 @@ class DebateQuestion(Result):
 
     @property
     def tally(self) -> list[tuple[str, str, int]]:
-        return [("yes", _("Yes"), self.yes), ("no", _("No"), self.no),
-                ("mixed", _("Mixed"), self.mixed)]
+        return [
+            ("yes", _("Yes"), self.yes),
+            ("no", _("No"), self.no),
+            ("mixed", _("Mixed"), self.mixed),
+        ]
 
 
 # Tribunal de l'innovation ----------------------------------------------------
@@ -329,7 +340,7 @@ class StandVisit(models.Model):
         return f"{self.group} → {self.stand} ({self.round})"
 
 
-class StandFeedback(Result):
+class StandFeedback(Logged):
     stand = models.ForeignKey(
         Stand, verbose_name=_("stand"), on_delete=models.CASCADE, related_name="feedback"
     )
@@ -346,7 +357,7 @@ class StandFeedback(Result):
         return f"{self.stand}: {self.understanding}/{self.interest}"
 
 
-class SuggestedOffer(Result):
+class SuggestedOffer(Logged):
     stand = models.ForeignKey(
         Stand, verbose_name=_("stand"), on_delete=models.CASCADE, related_name="suggestions"
     )

@@ -62,6 +62,21 @@ def _open(data: bytes, filename: str) -> Image.Image:
     return image
 
 
+def _complete(data: bytes, fmt: str) -> bool:
+    """Whether the image data reaches its end marker.
+
+    Pillow would say so on load, but WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES for the
+    whole process, so the check cannot rely on it.
+    """
+    if fmt == "JPEG":
+        return data.rfind(b"\xff\xd9") > data.rfind(b"\xff\xda") > 0
+    if fmt == "PNG":
+        return b"IEND" in data[-64:] or data.rfind(b"IEND") > data.rfind(b"IDAT") > 0
+    if fmt == "WEBP":
+        return int.from_bytes(data[4:8], "little") + 8 <= len(data)
+    return False
+
+
 def process(upload: UploadedFile) -> ProcessedPhoto:
     """Check and clean an uploaded photo, or raise PhotoError with a French message."""
     if upload.size is not None and upload.size > MAX_BYTES:
@@ -70,6 +85,8 @@ def process(upload: UploadedFile) -> ProcessedPhoto:
     if len(data) > MAX_BYTES:
         raise PhotoError(_("The photo is larger than 15 MB."))
     image = _open(data, upload.name or "")
+    if not _complete(data, image.format):
+        raise PhotoError(_("This photo is damaged or incomplete."))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -74,9 +74,7 @@ def results_of(atelier: Atelier, *, voter: str) -> Results:
             .prefetch_related("suggestions", "feedback")
         )
         rounds = defaultdict(list)
-        for visit in StandVisit.objects.filter(
-            stand__atelier=atelier
-        ).select_related("stand"):
+        for visit in StandVisit.objects.filter(stand__atelier=atelier).select_related("stand"):
             rounds[visit.round].append(visit)
         r.rotation = sorted(rounds.items())
     if fmt == "criteria_grid":

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,8 +47,9 @@ from sessions.views import check_session_access
 PAGE = "ateliers/atelier_detail.html"
 
 
-def get_atelier_for(request: HtmxHttpRequest, pk: int, *, write: bool = False,
-                    run: bool = False) -> Atelier:
+def get_atelier_for(
+    request: HtmxHttpRequest, pk: int, *, write: bool = False, run: bool = False
+) -> Atelier:
     """404 for who may not see the workshop, 403 for who may not log (or run) it."""
     atelier = get_object_or_404(
         Atelier.objects.select_related("session__programme", "commande", "agenda_item"), pk=pk
@@ -64,7 +64,9 @@ def get_atelier_for(request: HtmxHttpRequest, pk: int, *, write: bool = False,
 
 
 def _person(request) -> Person | None:
-    return Person.objects.filter(user=request.user).first() if request.user.is_authenticated else None
+    return (
+        Person.objects.filter(user=request.user).first() if request.user.is_authenticated else None
+    )
 
 
 @dataclass
@@ -139,11 +141,13 @@ def results_context(request, atelier: Atelier, **extra) -> dict:
     }
     if can_log and atelier.format == "demarreur":
         context["report_form"] = extra.get("report_form") or f.DemarreurReportForm(
-            instance=_report(atelier), prefix="report")
+            instance=_report(atelier), prefix="report"
+        )
     if can_log and atelier.format == "criteria_grid":
         grid = CriteriaGrid.objects.filter(atelier=atelier).first()
         context["grid_form"] = extra.get("grid_form") or f.CriteriaGridForm(
-            instance=grid, prefix="grid")
+            instance=grid, prefix="grid"
+        )
     if can_log and atelier.format == "labo_stands":
         context["rotation_form"] = extra.get("rotation_form") or f.RotationForm(prefix="rotation")
     if can_log:
@@ -157,8 +161,9 @@ def results_context(request, atelier: Atelier, **extra) -> dict:
 
 def _answer(request: HtmxHttpRequest, atelier: Atelier, *, status: int = 200, **extra):
     if request.htmx:
-        return render(request, f"{PAGE}#results", results_context(request, atelier, **extra),
-                      status=status)
+        return render(
+            request, f"{PAGE}#results", results_context(request, atelier, **extra), status=status
+        )
     if status >= 400:
         return render(request, PAGE, results_context(request, atelier, **extra), status=status)
     if extra.get("notice"):
@@ -176,8 +181,9 @@ def atelier_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def atelier_create(request: HtmxHttpRequest, session_pk: int) -> HttpResponse:
     session = get_object_or_404(Session.objects.select_related("programme"), pk=session_pk)
     check_session_access(request, session, write=True)
-    form = f.AtelierForm(request.POST or None, session=session,
-                         initial={"agenda_item": request.GET.get("item")})
+    form = f.AtelierForm(
+        request.POST or None, session=session, initial={"agenda_item": request.GET.get("item")}
+    )
     if request.method == "POST" and form.is_valid():
         atelier = form.save(commit=False)
         atelier.session = session
@@ -185,8 +191,9 @@ def atelier_create(request: HtmxHttpRequest, session_pk: int) -> HttpResponse:
         form.save_m2m()
         return redirect("ateliers:atelier-detail", atelier.pk)
     status = 422 if request.method == "POST" else 200
-    return render(request, "ateliers/atelier_form.html", {"form": form, "session": session},
-                  status=status)
+    return render(
+        request, "ateliers/atelier_form.html", {"form": form, "session": session}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,8 +204,12 @@ def atelier_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         form.save()
         return redirect("ateliers:atelier-detail", atelier.pk)
     status = 422 if request.method == "POST" else 200
-    return render(request, "ateliers/atelier_form.html",
-                  {"form": form, "session": atelier.session, "atelier": atelier}, status=status)
+    return render(
+        request,
+        "ateliers/atelier_form.html",
+        {"form": form, "session": atelier.session, "atelier": atelier},
+        status=status,
+    )
 
 
 @require_POST
@@ -211,8 +222,12 @@ def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
         return _answer(request, atelier, status=422, bound=form, bound_kind=kind)
     with transaction.atomic():
         if kind == "idea":
-            services.add_idea(atelier=atelier, text=form.cleaned_data["text"],
-                              author=_person(request), anonymous=form.cleaned_data["anonymous"])
+            services.add_idea(
+                atelier=atelier,
+                text=form.cleaned_data["text"],
+                author=_person(request),
+                anonymous=form.cleaned_data["anonymous"],
+            )
         else:
             obj = form.save(commit=False)
             spec = KINDS[kind]
@@ -235,9 +250,12 @@ def result_update(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> 
     instance = get_object_or_404(_scoped(kind, atelier), pk=obj_pk)
     form = _bind(kind, atelier, request.POST, instance=instance)
     if not form.is_valid():
-        errors = " ".join(f"{form.fields[name].label} : {' '.join(messages_)}" if name in
-                          form.fields else " ".join(messages_)
-                          for name, messages_ in form.errors.items())
+        errors = " ".join(
+            f"{form.fields[name].label} : {' '.join(messages_)}"
+            if name in form.fields
+            else " ".join(messages_)
+            for name, messages_ in form.errors.items()
+        )
         return _answer(request, atelier, status=422, error=errors)
     form.save()
     return _answer(request, atelier, notice=_("Saved."))
@@ -259,8 +277,12 @@ def report_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _answer(request, atelier, status=422, report_form=form)
     if form.instance.status == "sent":
-        return _answer(request, atelier, status=422,
-                       error=_("The report has been sent: it can no longer change."))
+        return _answer(
+            request,
+            atelier,
+            status=422,
+            error=_("The report has been sent: it can no longer change."),
+        )
     form.save()
     return _answer(request, atelier, notice=_("Saved."))
 
@@ -290,11 +312,13 @@ def tap(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = f.TapForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Unknown position."), status=422)
-    services.tap(question=question, position=form.cleaned_data["position"],
-                 delta=form.cleaned_data["delta"])
+    services.tap(
+        question=question, position=form.cleaned_data["position"], delta=form.cleaned_data["delta"]
+    )
     if request.htmx:
-        return render(request, f"{PAGE}#question",
-                      {"question": question, "atelier": atelier, "can_log": True})
+        return render(
+            request, f"{PAGE}#question", {"question": question, "atelier": atelier, "can_log": True}
+        )
     return redirect(reverse("ateliers:atelier-detail", args=[atelier.pk]) + f"#question-{pk}")
 
 
@@ -326,8 +350,9 @@ def idea_place(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, idea.atelier_id, write=True)
     form = f.PlaceIdeaForm(request.POST, instance=idea, prefix=f"place{idea.pk}")
     if not form.is_valid():
-        return _answer(request, atelier, status=422,
-                       error=_("Place the idea between 0 and 100 on each axis."))
+        return _answer(
+            request, atelier, status=422, error=_("Place the idea between 0 and 100 on each axis.")
+        )
     form.save()
     return _answer(request, atelier)
 
@@ -371,8 +396,12 @@ def photo_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = f.PhotoForm(request.POST, request.FILES, prefix="photo")
     if form.is_valid():
         try:
-            services.add_photo(atelier=atelier, upload=form.cleaned_data["image"],
-                               caption=form.cleaned_data["caption"], author=_person(request))
+            services.add_photo(
+                atelier=atelier,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+                author=_person(request),
+            )
         except photos.PhotoError as error:
             form.add_error("image", str(error))
     if form.errors:
@@ -406,8 +435,9 @@ def guest_link_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = f.GuestLinkForm(request.POST, prefix="guest")
     if not form.is_valid():
         return _answer(request, atelier, status=422, error=_("Choose what the guests will do."))
-    GuestLink.objects.create(atelier=atelier, purpose=form.cleaned_data["purpose"],
-                             created_by=request.user)
+    GuestLink.objects.create(
+        atelier=atelier, purpose=form.cleaned_data["purpose"], created_by=request.user
+    )
     return _answer(request, atelier, notice=_("The guest link is ready."))
 
 
@@ -437,5 +467,3 @@ def guest(request: HtmxHttpRequest, token: str) -> HttpResponse:
 
     link = _guest_link(token)
     return guests.answer(request, link, token)
-
-

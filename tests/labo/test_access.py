@@ -25,7 +25,7 @@ def walk(patterns, namespace=""):
 
 
 ALL_URLS = list(walk(get_resolver().url_patterns))
-APP_NAMESPACES = ("labo", "sessions")
+APP_NAMESPACES = ("labo", "sessions", "ateliers")
 
 
 def test_every_url_is_named_and_declared():
@@ -75,6 +75,27 @@ MATRIX = {
     "sessions:day-sign-in-pdf": ("get", [302, 403, 403, 200, 403]),
     "sessions:day-run": ("get", [302, 404, 200, 200, 200]),
     "sessions:day-run-action": ("post", [302, 403, 403, 302, 403]),
+    # Workshops: members log, management reads, outsiders never see them (404).
+    "ateliers:atelier-detail": ("get", [302, 404, 200, 200, 200]),
+    "ateliers:photo-file": ("get", [302, 404, 200, 200, 200]),
+    "ateliers:atelier-create": ("get", [302, 403, 403, 200, 403]),
+    "ateliers:atelier-edit": ("get", [302, 403, 403, 200, 403]),
+    "ateliers:result-delete": ("post", [302, 403, 403, 302, 403]),
+    "ateliers:report-transition": ("post", [302, 403, 403, 422, 403]),
+    "ateliers:reveal": ("post", [302, 403, 403, 302, 403]),
+    "ateliers:guest-link-create": ("post", [302, 403, 403, 422, 403]),
+    "ateliers:guest-link-revoke": ("post", [302, 403, 403, 302, 403]),
+    "ateliers:guest": ("get", [200, 200, 200, 200, 200]),
+    "ateliers:result-add": ("post", [302, 404, 422, 422, 403]),
+    "ateliers:result-update": ("post", [302, 404, 422, 422, 403]),
+    "ateliers:report-update": ("post", [302, 404, 422, 422, 403]),
+    "ateliers:grid-update": ("post", [302, 404, 422, 422, 403]),
+    "ateliers:rotation": ("post", [302, 404, 422, 422, 403]),
+    "ateliers:photo-add": ("post", [302, 404, 422, 422, 403]),
+    "ateliers:tap": ("post", [302, 404, 422, 422, 403]),
+    "ateliers:vote": ("post", [302, 404, 422, 422, 403]),
+    "ateliers:idea-place": ("post", [302, 404, 302, 302, 403]),
+    "ateliers:offer-adopt": ("post", [302, 404, 302, 302, 403]),
     # A public URL: the signed token is the credential (a wrong one is a 404).
     "sessions:personal-feed": ("get", [200, 200, 200, 200, 200]),
 }
@@ -86,7 +107,53 @@ PLANNER = sorted(
 )
 
 
+def atelier_kwargs(name, world):
+    from ateliers import models as m
+    from ateliers.views import guest_token
+    from tests.ateliers.test_photos import png_upload
+
+    atelier = world.atelier
+    if name == "ateliers:atelier-create":
+        return {"session_pk": world.session.pk}
+    if name == "ateliers:photo-file":
+        from ateliers.services import add_photo
+
+        photo = add_photo(atelier=atelier, upload=png_upload(), caption="", author=None)
+        return {"pk": photo.pk, "size": "thumb"}
+    if name == "ateliers:result-delete":
+        return {
+            "pk": atelier.pk,
+            "kind": "idea",
+            "obj_pk": m.Idea.objects.create(atelier=atelier, text="x").pk,
+        }
+    if name == "ateliers:result-add":
+        return {"pk": atelier.pk, "kind": "idea"}
+    if name == "ateliers:result-update":
+        return {
+            "pk": atelier.pk,
+            "kind": "action",
+            "obj_pk": m.Action.objects.create(atelier=atelier, what="x").pk,
+        }
+    if name == "ateliers:report-transition":
+        return {"pk": atelier.pk, "action": "review"}
+    if name == "ateliers:guest-link-revoke":
+        return {"pk": m.GuestLink.objects.create(atelier=atelier, purpose="rate").pk}
+    if name == "ateliers:guest":
+        link = m.GuestLink.objects.create(atelier=atelier, purpose="rate")
+        return {"token": guest_token(link)}
+    if name == "ateliers:tap":
+        return {"pk": m.DebateQuestion.objects.create(atelier=atelier, text="x").pk}
+    if name in ("ateliers:vote", "ateliers:idea-place"):
+        return {"pk": m.Idea.objects.create(atelier=atelier, text="x").pk}
+    if name == "ateliers:offer-adopt":
+        stand = m.Stand.objects.create(atelier=atelier, name="Stand")
+        return {"pk": m.SuggestedOffer.objects.create(stand=stand, text="x").pk}
+    return {"pk": atelier.pk}
+
+
 def url_kwargs(name, world):
+    if name.startswith("ateliers:"):
+        return atelier_kwargs(name, world)
     if name == "labo:person-detail":
         return {"pk": world.member.person.pk}
     if name == "sessions:personal-feed":
