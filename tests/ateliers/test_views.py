@@ -1,0 +1,226 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from ateliers.models import Action, DebateQuestion, GuestLink, Idea, Photo, Rating, Stand
+from ateliers.views import guest_token
+from tests import factories
+from tests.ateliers.test_photos import image_bytes
+from tests.conftest import client_for
+
+HTMX = {"HX-Request": "true"}
+
+
+def add(client, atelier, kind, data, **headers):
+    return client.post(
+        reverse("ateliers:result-add", args=[atelier.pk, kind]),
+        {f"{kind}-{k}": v for k, v in data.items()},
+        headers=headers or None,
+    )
+
+
+def page(client, atelier):
+    return client.get(reverse("ateliers:atelier-detail", args=[atelier.pk])).content.decode()
+
+
+def test_member_logs_an_idea_through_htmx_and_gets_the_results_fragment(world, member_client):
+    response = add(member_client, world.atelier, "idea", {"text": "Un budget propre"}, **HTMX)
+
+    assert response.status_code == 200
+    assert response.content.decode().lstrip().startswith('<div id="results"')
+    assert Idea.objects.get().created_by == world.member.person
+
+
+def test_hidden_ideas_never_reach_a_page_before_the_reveal(
+    world, member_client, facilitator_client
+):
+    add(member_client, world.atelier, "idea", {"text": "Idée secrète"})
+
+    for client in (member_client, facilitator_client, client_for(world, "management")):
+        content = page(client, world.atelier)
+        assert "Idée secrète" not in content
+        assert "1 idée, cachée" in content
+
+    facilitator_client.post(reverse("ateliers:reveal", args=[world.atelier.pk]))
+
+    assert "Idée secrète" in page(member_client, world.atelier)
+
+
+def test_anonymous_idea_never_shows_its_author_even_to_facilitators(
+    world, member_client, facilitator_client
+):
+    world.member.person.first_name = "Bérénice"
+    world.member.person.save()
+    add(member_client, world.atelier, "idea", {"text": "Sans nom", "anonymous": "on"})
+    facilitator_client.post(reverse("ateliers:reveal", args=[world.atelier.pk]))
+
+    content = page(facilitator_client, world.atelier)
+
+    assert "Sans nom" in content
+    assert "Bérénice" not in content.split('id="ideas-title"')[1].split("</section>")[0]
+    assert Idea.objects.get().created_by is None
+
+
+def test_management_reads_but_cannot_log(world, client):
+    client.force_login(world.management)
+
+    assert (
+        client.get(reverse("ateliers:atelier-detail", args=[world.atelier.pk])).status_code == 200
+    )
+    assert add(client, world.atelier, "idea", {"text": "x"}).status_code == 403
+    assert Idea.objects.count() == 0
+
+
+def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(world, member_client):
+    response = add(member_client, world.atelier, "rating", {"score": "9"}, **HTMX)
+
+    assert response.status_code == 422
+    assert "Sélectionnez un choix valide" in response.content.decode() or (
+        "inférieure ou égale à 5" in response.content.decode()
+    )
+    assert Rating.objects.count() == 0
+
+
+def test_an_object_of_another_workshop_is_404(world, facilitator_client):
+    other = factories.AtelierFactory(session=world.session)
+    foreign = Action.objects.create(atelier=other, what="ailleurs")
+
+    response = facilitator_client.post(
+        reverse("ateliers:result-update", args=[world.atelier.pk, "action", foreign.pk]),
+        {f"action{foreign.pk}-what": "piraté"},
+    )
+
+    assert response.status_code == 404
+    assert Action.objects.get(pk=foreign.pk).what == "ailleurs"
+
+
+def test_feedback_on_a_stand_of_another_workshop_is_refused(world, member_client):
+    foreign = Stand.objects.create(atelier=factories.AtelierFactory(), name="Ailleurs")
+
+    response = add(
+        member_client,
+        world.atelier,
+        "feedback",
+        {"stand": foreign.pk, "understanding": 3, "interest": 3},
+    )
+
+    assert response.status_code == 422
+    assert not foreign.feedback.exists()
+
+
+def test_tap_returns_the_question_fragment(world, member_client):
+    question = DebateQuestion.objects.create(atelier=world.atelier, text="Budget propre ?")
+
+    response = member_client.post(
+        reverse("ateliers:tap", args=[question.pk]),
+        {"position": "mixed", "delta": "1"},
+        headers=HTMX,
+    )
+
+    assert (
+        response.content.decode()
+        .lstrip()
+        .startswith(f'<article class="card result question" id="question-{question.pk}"')
+    )
+    assert DebateQuestion.objects.get(pk=question.pk).mixed == 1
+
+
+def test_photo_upload_is_processed_and_served_only_through_the_access_check(
+    world, member_client, client
+):
+    upload = SimpleUploadedFile("tableau.png", image_bytes("PNG", size=(300, 200)))
+
+    response = member_client.post(
+        reverse("ateliers:photo-add", args=[world.atelier.pk]),
+        {"photo-image": upload, "photo-caption": "Le mur"},
+    )
+
+    photo = Photo.objects.get()
+    assert response.status_code == 302
+    assert photo.image.name.endswith(".jpg")
+    served = member_client.get(reverse("ateliers:photo-file", args=[photo.pk, "full"]))
+    assert served["Content-Type"] == "image/jpeg"
+    client.force_login(world.outsider)
+    assert client.get(reverse("ateliers:photo-file", args=[photo.pk, "full"])).status_code == 404
+
+
+def test_a_bad_photo_gets_a_french_message_next_to_the_field(world, member_client):
+    upload = SimpleUploadedFile("tableau.svg", b"<svg><script>alert(1)</script></svg>")
+
+    response = member_client.post(
+        reverse("ateliers:photo-add", args=[world.atelier.pk]),
+        {"photo-image": upload},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422
+    assert "n&#x27;est pas une photo JPEG, PNG ou WebP" in response.content.decode()
+    assert Photo.objects.count() == 0
+
+
+def test_guest_rates_through_a_link_then_the_link_is_revoked(world, client, facilitator_client):
+    link = GuestLink.objects.create(atelier=world.atelier, purpose="rate")
+    url = reverse("ateliers:guest", args=[guest_token(link)])
+
+    response = client.post(url, {"rating-score": "4", "rating-comment": "Très vivant"})
+    assert response.status_code == 302
+    assert Rating.objects.get().score == 4
+
+    facilitator_client.post(reverse("ateliers:guest-link-revoke", args=[link.pk]))
+    assert client.get(url).status_code == 404
+
+
+def test_guest_link_of_a_forged_token_is_404(world, client):
+    assert client.get(reverse("ateliers:guest", args=["abc:def"])).status_code == 404
+
+
+def test_guest_votes_with_a_limit_kept_across_requests(world, client):
+    world.atelier.ideas_revealed = True
+    world.atelier.votes_per_person = 2
+    world.atelier.save()
+    idea = Idea.objects.create(atelier=world.atelier, text="Une idée")
+    link = GuestLink.objects.create(atelier=world.atelier, purpose="vote")
+    url = reverse("ateliers:guest", args=[guest_token(link)])
+
+    for _ in range(3):
+        client.post(url, {"idea": idea.pk})
+
+    assert idea.votes.count() == 2
+
+
+def test_guest_cannot_vote_on_an_idea_of_another_workshop(world, client):
+    foreign = Idea.objects.create(atelier=factories.AtelierFactory(ideas_revealed=True), text="x")
+    link = GuestLink.objects.create(atelier=world.atelier, purpose="vote")
+
+    response = client.post(
+        reverse("ateliers:guest", args=[guest_token(link)]), {"idea": foreign.pk}
+    )
+
+    assert response.status_code == 404
+    assert not foreign.votes.exists()
+
+
+def test_guest_link_page_shows_a_qr_code(world, facilitator_client):
+    facilitator_client.post(
+        reverse("ateliers:guest-link-create", args=[world.atelier.pk]), {"guest-purpose": "observe"}
+    )
+
+    content = page(facilitator_client, world.atelier)
+
+    assert 'src="data:image/svg+xml' in content
+
+
+@pytest.mark.parametrize("count", [1, 100])
+def test_workshop_page_query_count_is_constant(
+    world, member_client, django_assert_num_queries, count
+):
+    world.atelier.ideas_revealed = True
+    world.atelier.save()
+    Idea.objects.bulk_create(Idea(atelier=world.atelier, text=f"Idée {n}") for n in range(count))
+    Action.objects.bulk_create(Action(atelier=world.atelier, what=f"A{n}") for n in range(count))
+    Rating.objects.bulk_create(Rating(atelier=world.atelier, score=4) for _ in range(count))
+
+    with django_assert_num_queries(20):
+        response = member_client.get(reverse("ateliers:atelier-detail", args=[world.atelier.pk]))
+
+    assert response.status_code == 200
