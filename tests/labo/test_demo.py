@@ -1,14 +1,33 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import models
 
+from ateliers import models as m
 from ateliers.models import Atelier, Format
 from commandes.models import Commande, StatusChange
 from labo.models import Person
 from sessions.models import AgendaItem, Attendance, Day, Session
 from sessions.queries import visible_sessions
 
-MODELS = [Person, Session, Day, AgendaItem, Attendance, Atelier, Commande, StatusChange]
+MODELS = [
+    Person,
+    Session,
+    Day,
+    AgendaItem,
+    Attendance,
+    Atelier,
+    Commande,
+    StatusChange,
+    m.DebateQuestion,
+    m.TribunalCase,
+    m.Stand,
+    m.StandVisit,
+    m.Idea,
+    m.DemarreurRole,
+    m.RetroEntry,
+    m.Rating,
+]
 
 
 @pytest.fixture
@@ -90,3 +109,16 @@ def test_demo_accounts_have_no_usable_password_when_debug_is_off(db, settings):
     call_command("seed_demo", verbosity=0)
 
     assert get_user_model().objects.get(username="animateur").has_usable_password() is False
+
+
+def test_demo_results_follow_the_field_reports(demo):
+    debate = m.DebateQuestion.objects.order_by("position")
+    majority = [max(("yes", "no", "mixed"), key=lambda k: getattr(q, k)) for q in debate]
+    startup = m.Stand.objects.get(name="Le labo d'accompagnement de projets")
+    report = m.DemarreurReport.objects.get()
+
+    assert majority == ["yes", "yes", "mixed", "mixed"]
+    assert "Aide à l'adhésion au projet" in startup.offers.splitlines()
+    assert (report.timebox_minutes, report.used_minutes) == (90, 60)
+    assert report.roles.filter(role="observer").count() == 5
+    assert m.TribunalCase.objects.filter(after_for__gt=models.F("before_for")).count() == 2
