@@ -139,6 +139,16 @@ def results_context(request, atelier: Atelier, **extra) -> dict:
         "blank": {kind: _bind(kind, atelier) for kind in KINDS} if can_log else {},
         **extra,
     }
+    if can_log:
+        # Few per workshop (statements, cases, stands): each gets its edit form.
+        results = context["results"]
+        for kind, objects in (
+            ("question", results.questions),
+            ("case", results.cases),
+            ("stand", results.stands),
+        ):
+            for obj in objects:
+                obj.edit_form = _bind(kind, atelier, instance=obj)
     if can_log and atelier.format == "demarreur":
         context["report_form"] = extra.get("report_form") or f.DemarreurReportForm(
             instance=_report(atelier), prefix="report"

@@ -907,89 +907,186 @@ def _results(lab: DemoLab) -> None:
 
     debate = atelier("Le Labo en quatre questions")
     if not debate.debate_questions.exists():
-        for position, (text, yes, no, mixed, arguments) in enumerate([
-            ("Le Labo est-il un catalyseur ?", 9, 0, 1, "Il fait se rencontrer des services qui ne se parlent pas."),
-            ("Le Labo doit-il être un espace permanent ?", 8, 1, 1, "Un lieu donne une existence ; mais il ne doit pas devenir un bureau de plus."),
-            ("Le Labo est-il réservé aux usagers ?", 3, 2, 5, "Les agents aussi sont des usagers de l'administration."),
-            ("Le Labo doit-il avoir son propre budget ?", 3, 2, 5, "Un petit budget libère ; un gros budget attire les commandes pour de mauvaises raisons."),
-        ]):
-            m.DebateQuestion.objects.create(atelier=debate, position=position, text=text, yes=yes,
-                                            no=no, mixed=mixed, arguments=arguments)
+        for position, (text, yes, no, mixed, arguments) in enumerate(
+            [
+                (
+                    "Le Labo est-il un catalyseur ?",
+                    9,
+                    0,
+                    1,
+                    "Il fait se rencontrer des services qui ne se parlent pas.",
+                ),
+                (
+                    "Le Labo doit-il être un espace permanent ?",
+                    8,
+                    1,
+                    1,
+                    "Un lieu donne une existence ; mais il ne doit pas devenir un bureau de plus.",
+                ),
+                (
+                    "Le Labo est-il réservé aux usagers ?",
+                    3,
+                    2,
+                    5,
+                    "Les agents aussi sont des usagers de l'administration.",
+                ),
+                (
+                    "Le Labo doit-il avoir son propre budget ?",
+                    3,
+                    2,
+                    5,
+                    "Un petit budget libère ; un gros budget attire les commandes pour de mauvaises raisons.",
+                ),
+            ]
+        ):
+            m.DebateQuestion.objects.create(
+                atelier=debate,
+                position=position,
+                text=text,
+                yes=yes,
+                no=no,
+                mixed=mixed,
+                arguments=arguments,
+            )
     tribunal = atelier("Le tribunal de l'innovation")
     if not tribunal.tribunal_cases.exists():
         m.TribunalCase.objects.create(
-            atelier=tribunal, question="L'innovation peut-elle bousculer l'expertise technique ?",
+            atelier=tribunal,
+            question="L'innovation peut-elle bousculer l'expertise technique ?",
             prosecution="Les experts savent ; l'innovation fait perdre du temps.",
             defence="L'expertise gagne à être questionnée par des regards extérieurs.",
-            before_for=2, before_against=3, before_undecided=2, after_for=4, after_against=1,
-            after_undecided=2, verdict="L'innovation est acquittée, avec sursis.",
-            lessons="Une question trop large divise moins qu'une question concrète.")
+            before_for=2,
+            before_against=3,
+            before_undecided=2,
+            after_for=4,
+            after_against=1,
+            after_undecided=2,
+            verdict="L'innovation est acquittée, avec sursis.",
+            lessons="Une question trop large divise moins qu'une question concrète.",
+        )
         m.TribunalCase.objects.create(
-            atelier=tribunal, question="L'innovation est-elle dans les gènes de notre métropole ?",
-            before_for=3, before_against=1, before_undecided=3, after_for=5, after_against=0,
-            after_undecided=2, verdict="Oui, à condition de remettre le citoyen dans la démarche.")
+            atelier=tribunal,
+            question="L'innovation est-elle dans les gènes de notre métropole ?",
+            before_for=3,
+            before_against=1,
+            before_undecided=3,
+            after_for=5,
+            after_against=0,
+            after_undecided=2,
+            verdict="Oui, à condition de remettre le citoyen dans la démarche.",
+        )
     stands = atelier("Trois stands, trois labos")
     if not stands.stands.exists():
-        citizen = m.Stand.objects.create(atelier=stands, name="Le labo citoyen",
-                                         offers="Tests et enquêtes à petite échelle\nDébats citoyens\nAteliers de débogage")
-        startup = m.Stand.objects.create(atelier=stands, name="Le labo d'accompagnement de projets",
-                                         offers="Sessions transversales au démarrage d'un projet\nAnalyse des besoins (budget, cadrage)")
-        internal = m.Stand.objects.create(atelier=stands, name="Le labo d'innovation interne",
-                                          offers="Rencontres et partages d'expérience\nVeille et enquêtes collaboratives")
+        citizen = m.Stand.objects.create(
+            atelier=stands,
+            name="Le labo citoyen",
+            offers="Tests et enquêtes à petite échelle\nDébats citoyens\nAteliers de débogage",
+        )
+        startup = m.Stand.objects.create(
+            atelier=stands,
+            name="Le labo d'accompagnement de projets",
+            offers="Sessions transversales au démarrage d'un projet\nAnalyse des besoins (budget, cadrage)",
+        )
+        internal = m.Stand.objects.create(
+            atelier=stands,
+            name="Le labo d'innovation interne",
+            offers="Rencontres et partages d'expérience\nVeille et enquêtes collaboratives",
+        )
         for stand, (u, i) in ((citizen, (4, 4)), (startup, (5, 4)), (internal, (3, 3))):
             m.StandFeedback.objects.create(stand=stand, understanding=u, interest=i)
-        suggestion = m.SuggestedOffer.objects.create(stand=startup, text="Aide à l'adhésion au projet")
+        suggestion = m.SuggestedOffer.objects.create(
+            stand=startup, text="Aide à l'adhésion au projet"
+        )
         from ateliers.services import adopt_offer, plan_rotation
 
         adopt_offer(suggestion=suggestion)
         plan_rotation(atelier=stands, groups=["Groupe 1", "Groupe 2", "Groupe 3"])
     grid = atelier("Le tamis des idées")
     if not m.CriteriaGrid.objects.filter(atelier=grid).exists():
-        m.CriteriaGrid.objects.create(atelier=grid, x_low="Autonomie", x_high="Présence physique",
-                                      y_low="Exceptionnel", y_high="Fréquent",
-                                      zones="Les offres fréquentes et en présence ressortent en premier.")
-        for text, x, y in (("Permanence du Labo dans les directions", 80, 85),
-                           ("Boîte à outils en ligne", 15, 70), ("Grand atelier annuel", 85, 10)):
+        m.CriteriaGrid.objects.create(
+            atelier=grid,
+            x_low="Autonomie",
+            x_high="Présence physique",
+            y_low="Exceptionnel",
+            y_high="Fréquent",
+            zones="Les offres fréquentes et en présence ressortent en premier.",
+        )
+        for text, x, y in (
+            ("Permanence du Labo dans les directions", 80, 85),
+            ("Boîte à outils en ligne", 15, 70),
+            ("Grand atelier annuel", 85, 10),
+        ):
             m.Idea.objects.create(atelier=grid, text=text, x=x, y=y)
         grid.ideas_revealed = True
         grid.save(update_fields=["ideas_revealed"])
     values = atelier("Les valeurs du réseau")
     if not values.ideas.exists():
         lea = lab.people["Léa Fontaine"]
-        for text, author in (("Autonomie", lea), ("Horizontalité", None), ("Frugalité", None),
-                             ("Curiosité", lab.people["Mathis Girard"]), ("Congruence", None)):
+        for text, author in (
+            ("Autonomie", lea),
+            ("Horizontalité", None),
+            ("Frugalité", None),
+            ("Curiosité", lab.people["Mathis Girard"]),
+            ("Congruence", None),
+        ):
             m.Idea.objects.create(atelier=values, text=text, created_by=author)
         values.ideas_revealed = True
         values.save(update_fields=["ideas_revealed"])
     occiborne = atelier("Démarreur bienveillant : Occiborne")
     if not m.DemarreurReport.objects.filter(atelier=occiborne).exists():
         report = m.DemarreurReport.objects.create(
-            atelier=occiborne, timebox_minutes=90, used_minutes=60,
+            atelier=occiborne,
+            timebox_minutes=90,
+            used_minutes=60,
             phases_observed="Accueil et contexte ; exploration du besoin ; reformulation.",
             reformulated_request="Plus qu'une borne : un guichet numérique d'accueil, pensé avec les agents.",
             hypotheses="Les usagers viennent surtout pour être orientés, pas pour une démarche en ligne.",
             options_retained="Prototyper un guichet avec un agent d'accueil et une tablette.",
-            next_steps="Tester deux semaines dans une maison de la Région.")
-        roles = [("commanditaire", "Marc Aubert"), ("expert", "Inès Moreau"),
-                 ("naive", "Hugo Lambert"), ("facilitator", "Camille Roussel"),
-                 ("scribe", "Léa Fontaine")] + [
-            ("observer", key) for key in ("Chloé Bonnet", "Nathan Rousseau", "Manon Vincent",
-                                          "Lucas Mercier", "Emma Blanc")]
+            next_steps="Tester deux semaines dans une maison de la Région.",
+        )
+        roles = [
+            ("commanditaire", "Marc Aubert"),
+            ("expert", "Inès Moreau"),
+            ("naive", "Hugo Lambert"),
+            ("facilitator", "Camille Roussel"),
+            ("scribe", "Léa Fontaine"),
+        ] + [
+            ("observer", key)
+            for key in (
+                "Chloé Bonnet",
+                "Nathan Rousseau",
+                "Manon Vincent",
+                "Lucas Mercier",
+                "Emma Blanc",
+            )
+        ]
         for role, key in roles:
             m.DemarreurRole.objects.create(report=report, role=role, person=lab.people[key])
-        for text, uncomfortable in (("Qui utilisera la borne, et pour quoi faire ?", False),
-                                    ("Que se passe-t-il si personne ne s'en sert ?", True)):
-            m.InterviewQuestion.objects.create(report=report, text=text,
-                                               uncomfortable=uncomfortable)
-        m.Observation.objects.create(report=report, observer="Chloé Bonnet", phase="Reformulation",
-                                     note="Le commanditaire a lui-même proposé le mot « guichet ».")
+        for text, uncomfortable in (
+            ("Qui utilisera la borne, et pour quoi faire ?", False),
+            ("Que se passe-t-il si personne ne s'en sert ?", True),
+        ):
+            m.InterviewQuestion.objects.create(
+                report=report, text=text, uncomfortable=uncomfortable
+            )
+        m.Observation.objects.create(
+            report=report,
+            observer="Chloé Bonnet",
+            phase="Reformulation",
+            note="Le commanditaire a lui-même proposé le mot « guichet ».",
+        )
     retro = atelier("Rétrospective du Grand Atelier")
     if not retro.retro_entries.exists():
-        for kind, text in (("worked", "Le tribunal a fait bouger les pessimistes."),
-                           ("didnt", "7 invités au lieu de 80, presque tous de catégorie A."),
-                           ("improve", "Aller chercher les agents de catégorie B et C.")):
+        for kind, text in (
+            ("worked", "Le tribunal a fait bouger les pessimistes."),
+            ("didnt", "7 invités au lieu de 80, presque tous de catégorie A."),
+            ("improve", "Aller chercher les agents de catégorie B et C."),
+        ):
             m.RetroEntry.objects.create(atelier=retro, kind=kind, text=text)
-        m.Action.objects.create(atelier=retro, what="Relancer les directions pour le prochain atelier",
-                                owner=lab.people["Camille Roussel"])
+        m.Action.objects.create(
+            atelier=retro,
+            what="Relancer les directions pour le prochain atelier",
+            owner=lab.people["Camille Roussel"],
+        )
         for score in (4, 5, 4, 3, 5):
             m.Rating.objects.create(atelier=retro, score=score)

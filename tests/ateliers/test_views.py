@@ -224,3 +224,42 @@ def test_workshop_page_query_count_is_constant(
         response = member_client.get(reverse("ateliers:atelier-detail", args=[world.atelier.pk]))
 
     assert response.status_code == 200
+
+
+def test_an_action_is_marked_done_then_reopened(world, member_client):
+    action = Action.objects.create(atelier=world.atelier, what="Relancer les directions")
+    url = reverse("ateliers:result-update", args=[world.atelier.pk, "action", action.pk])
+
+    member_client.post(
+        url, {f"action{action.pk}-what": action.what, f"action{action.pk}-done": "on"}
+    )
+    assert Action.objects.get(pk=action.pk).done is True
+
+    member_client.post(url, {f"action{action.pk}-what": action.what})
+    assert Action.objects.get(pk=action.pk).done is False
+
+
+def test_a_statement_is_edited_in_place(world, member_client):
+    world.atelier.format = "debat_mouvant"
+    world.atelier.save()
+    question = DebateQuestion.objects.create(atelier=world.atelier, text="Budget ?", yes=3)
+    prefix = f"question{question.pk}"
+
+    member_client.post(
+        reverse("ateliers:result-update", args=[world.atelier.pk, "question", question.pk]),
+        {
+            f"{prefix}-text": "Budget propre ?",
+            f"{prefix}-yes": 3,
+            f"{prefix}-no": 1,
+            f"{prefix}-mixed": 2,
+            f"{prefix}-arguments": "Libère les initiatives",
+        },
+    )
+
+    question.refresh_from_db()
+    assert (question.text, question.no, question.arguments) == (
+        "Budget propre ?",
+        1,
+        "Libère les initiatives",
+    )
+    assert f'name="{prefix}-arguments"' in page(member_client, world.atelier)
