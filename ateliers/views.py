@@ -97,6 +97,23 @@ KINDS: dict[str, Kind] = {
 }
 
 
+FORMAT_KINDS = {
+    "debat_mouvant": {"question"},
+    "tribunal": {"case"},
+    "demarreur": {"role", "interview", "observation"},
+    "labo_stands": {"stand", "feedback", "suggestion"},
+    "retrospective": {"retro"},
+}
+COMMON_KINDS = {"action", "rating"}
+IDEA_KINDS = {"idea", "theme"}
+
+
+def kinds_for(atelier: Atelier) -> set[str]:
+    """The results a workshop's page shows, hence the only ones it accepts."""
+    kinds = COMMON_KINDS | FORMAT_KINDS.get(atelier.format, set())
+    return kinds | IDEA_KINDS if atelier.collects_ideas else kinds
+
+
 def _report(atelier: Atelier) -> DemarreurReport:
     return DemarreurReport.objects.get_or_create(atelier=atelier)[0]
 
@@ -136,7 +153,7 @@ def results_context(request, atelier: Atelier, **extra) -> dict:
         "can_log": can_log,
         "can_run": can_run,
         "results": results_of(atelier, voter=voter),
-        "blank": {kind: _bind(kind, atelier) for kind in KINDS} if can_log else {},
+        "blank": {kind: _bind(kind, atelier) for kind in kinds_for(atelier)} if can_log else {},
         **extra,
     }
     if can_log:
@@ -225,7 +242,7 @@ def atelier_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
-    if kind not in KINDS:
+    if kind not in KINDS or kind not in kinds_for(atelier):
         raise Http404
     form = _bind(kind, atelier, request.POST)
     if not form.is_valid():

@@ -95,6 +95,8 @@ def test_an_object_of_another_workshop_is_404(world, facilitator_client):
 
 
 def test_feedback_on_a_stand_of_another_workshop_is_refused(world, member_client):
+    world.atelier.format = "labo_stands"
+    world.atelier.save()
     foreign = Stand.objects.create(atelier=factories.AtelierFactory(), name="Ailleurs")
 
     response = add(
@@ -263,3 +265,9 @@ def test_a_statement_is_edited_in_place(world, member_client):
         "Libère les initiatives",
     )
     assert f'name="{prefix}-arguments"' in page(member_client, world.atelier)
+
+
+def test_a_result_foreign_to_the_format_is_refused(world, member_client):
+    response = add(member_client, world.atelier, "case", {"question": "Un procès ?"})
+
+    assert response.status_code == 404

@@ -1,0 +1,42 @@
+"""Whatever is typed into a result form: a saved result or a French message, never a 500,
+never half a result."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ateliers.views import FORMAT_KINDS, KINDS
+
+HTMX = {"HX-Request": "true"}
+values = st.one_of(st.text(max_size=40), st.integers(-5, 10).map(str), st.just(""))
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_result_forms_never_fail(world, member_client, kind):
+    spec = KINDS[kind]
+    fields = list(spec.form.base_fields)
+    world.atelier.format = next((f for f, kinds in FORMAT_KINDS.items() if kind in kinds), "free")
+    world.atelier.save()
+
+    @settings(
+        max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(st.fixed_dictionaries({name: values for name in fields}))
+    def attempt(data):
+        model = spec.model
+        before = model.objects.count()
+        response = member_client.post(
+            reverse("ateliers:result-add", args=[world.atelier.pk, kind]),
+            {f"{kind}-{name}": value for name, value in data.items()},
+            headers=HTMX,
+        )
+        after = model.objects.count()
+        assert response.status_code in (200, 422)
+        if response.status_code == 422:
+            assert after == before
+            assert 'class="error"' in response.content.decode()
+        else:
+            assert after == before + 1
+
+    attempt()
