@@ -194,14 +194,20 @@ class IdeaForm(forms.ModelForm):
         widgets = {"text": TEXTAREA}
 
 
-class PlaceIdeaForm(forms.ModelForm):
-    class Meta:
-        model = Idea
-        fields = ["x", "y", "theme"]
+class ClassifyIdeaForm(forms.Form):
+    """Give an idea of this workshop a theme and a place on the grid."""
 
-    def __init__(self, *args, **kwargs):
+    idea = forms.ModelChoiceField(label=_("Idea"), queryset=Idea.objects.none())
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.none(), required=False)
+    x = forms.IntegerField(
+        label=_("Horizontal (0–100)"), min_value=0, max_value=100, required=False
+    )
+    y = forms.IntegerField(label=_("Vertical (0–100)"), min_value=0, max_value=100, required=False)
+
+    def __init__(self, *args, atelier, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = Theme.objects.filter(atelier=self.instance.atelier_id)
+        self.fields["idea"].queryset = Idea.objects.filter(atelier=atelier)
+        self.fields["theme"].queryset = Theme.objects.filter(atelier=atelier)
 
 
 class ThemeForm(forms.ModelForm):

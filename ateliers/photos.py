@@ -34,7 +34,8 @@ class ProcessedPhoto:
 
 def _encode(image: Image.Image, name: str) -> ContentFile:
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=85, optimize=True, progressive=True)
+    # Baseline encoding: "optimize" and "progressive" cost six times the time for 5 % of size.
+    image.save(buffer, "JPEG", quality=85)
     return ContentFile(buffer.getvalue(), name=name)
 
 
@@ -90,19 +91,23 @@ def process(upload: UploadedFile) -> ProcessedPhoto:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            if image.format == "JPEG":
+                # Let the decoder scale down by 2, 4 or 8 while decoding: far less work.
+                scale = LONG_SIDE / max(image.size)
+                image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
             image.load()
             upright = ImageOps.exif_transpose(image)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
         raise PhotoError(_("This photo is damaged or incomplete.")) from error
-    # Only the pixels are kept: a new image has no EXIF, GPS, ICC or trailing data.
+    upright.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
     if upright.mode in ("RGBA", "LA", "P"):
         rgba = upright.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))
         flat.paste(rgba, mask=rgba.getchannel("A"))
     else:
         flat = upright.convert("RGB")
+    # Only the pixels are kept: a new image has no EXIF, GPS, ICC or trailing data.
     clean = Image.frombytes("RGB", flat.size, flat.tobytes())
-    clean.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
     thumb = clean.copy()
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
     return ProcessedPhoto(

@@ -358,11 +358,14 @@ def reveal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def vote(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    idea = get_object_or_404(Idea, pk=pk)
-    atelier = get_atelier_for(request, idea.atelier_id, write=True)
+    """One form for the whole wall: the button pressed names the idea (dot or remove)."""
+    atelier = get_atelier_for(request, pk, write=True)
+    remove = request.POST.get("remove", "")
+    wanted = remove or request.POST.get("idea", "")
+    idea = get_object_or_404(Idea, pk=wanted if wanted.isdigit() else 0, atelier=atelier)
     voter = f"p{request.user.pk}"
     try:
-        if request.POST.get("remove"):
+        if remove:
             services.unvote(idea=idea, voter=voter)
         else:
             services.vote(idea=idea, voter=voter)
@@ -372,15 +375,29 @@ def vote(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def idea_place(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    idea = get_object_or_404(Idea, pk=pk)
-    atelier = get_atelier_for(request, idea.atelier_id, write=True)
-    form = f.PlaceIdeaForm(request.POST, instance=idea, prefix=f"place{idea.pk}")
+def action_toggle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, write=True)
+    wanted = request.POST.get("action", "")
+    action = get_object_or_404(Action, pk=wanted if wanted.isdigit() else 0, atelier=atelier)
+    Action.objects.filter(pk=action.pk).update(done=not action.done)
+    return _answer(request, atelier)
+
+
+@require_POST
+def idea_classify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    atelier = get_atelier_for(request, pk, write=True)
+    form = f.ClassifyIdeaForm(request.POST, atelier=atelier)
     if not form.is_valid():
         return _answer(
-            request, atelier, status=422, error=_("Place the idea between 0 and 100 on each axis.")
+            request,
+            atelier,
+            status=422,
+            error=_("Choose an idea of this workshop and place it between 0 and 100 on each axis."),
         )
-    form.save()
+    idea = form.cleaned_data["idea"]
+    idea.theme = form.cleaned_data["theme"]
+    idea.x, idea.y = form.cleaned_data["x"], form.cleaned_data["y"]
+    idea.save(update_fields=["theme", "x", "y"])
     return _answer(request, atelier)
 
 

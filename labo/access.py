@@ -121,7 +121,8 @@ POLICY.update(
                 "photo-add",
                 "tap",
                 "vote",
-                "idea-place",
+                "idea-classify",
+                "action-toggle",
                 "offer-adopt",
             )
         },

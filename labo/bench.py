@@ -66,3 +66,34 @@ def logged_in_client(username: str) -> Client:
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
     return client
+
+
+def board_photo(width: int = 4000, height: int = 3000) -> bytes:
+    """A camera-like 12-megapixel JPEG: gradients and grain, about the size a phone makes."""
+    import io
+    import os
+
+    from PIL import Image
+
+    base = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    grain = Image.frombytes("L", (width // 4, height // 4), os.urandom(width * height // 16))
+    grain = grain.resize((width, height)).convert("RGB")
+    image = Image.blend(base, grain, 0.25)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=88)
+    return buffer.getvalue()
+
+
+def photo_measure(*, runs: int, target_ms: float) -> Measure:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ateliers.photos import process
+
+    data = board_photo()
+    samples = []
+    for _ in range(runs + 1):
+        upload = SimpleUploadedFile("board.jpg", data, content_type="image/jpeg")
+        start = time.perf_counter()
+        process(upload)
+        samples.append((time.perf_counter() - start) * 1000)
+    return Measure("photo: 4000×3000 JPEG processed", samples[1:], len(data), target_ms)

@@ -30,14 +30,15 @@
     });
     svg.addEventListener("pointerup", function (event) {
       if (!dragging) { return; }
-      var id = dragging.dataset.idea;
+      var group = dragging;
       var at = toGrid(svg, event);
       dragging = null;
-      var form = document.querySelector("#idea-" + id + " form[action$='/place/']");
-      if (!form) { return; }
-      form.querySelector("[name$='-x']").value = at.x;
-      form.querySelector("[name$='-y']").value = at.y;
-      htmx.trigger(form, "submit");
+      htmx.ajax("POST", svg.dataset.classifyUrl, {
+        source: svg,
+        target: "#results",
+        swap: "outerHTML",
+        values: { idea: group.dataset.idea, theme: group.dataset.theme, x: at.x, y: at.y },
+      });
     });
   }
 

@@ -230,15 +230,38 @@ def test_workshop_page_query_count_is_constant(
 
 def test_an_action_is_marked_done_then_reopened(world, member_client):
     action = Action.objects.create(atelier=world.atelier, what="Relancer les directions")
-    url = reverse("ateliers:result-update", args=[world.atelier.pk, "action", action.pk])
+    url = reverse("ateliers:action-toggle", args=[world.atelier.pk])
 
-    member_client.post(
-        url, {f"action{action.pk}-what": action.what, f"action{action.pk}-done": "on"}
-    )
+    member_client.post(url, {"action": action.pk})
     assert Action.objects.get(pk=action.pk).done is True
 
-    member_client.post(url, {f"action{action.pk}-what": action.what})
+    member_client.post(url, {"action": action.pk})
     assert Action.objects.get(pk=action.pk).done is False
+
+
+def test_action_of_another_workshop_cannot_be_toggled(world, member_client):
+    foreign = Action.objects.create(atelier=factories.AtelierFactory(), what="x")
+
+    response = member_client.post(
+        reverse("ateliers:action-toggle", args=[world.atelier.pk]), {"action": foreign.pk}
+    )
+
+    assert response.status_code == 404
+    assert Action.objects.get(pk=foreign.pk).done is False
+
+
+def test_member_puts_and_takes_back_a_dot(world, member_client):
+    world.atelier.ideas_revealed = True
+    world.atelier.save()
+    idea = Idea.objects.create(atelier=world.atelier, text="Une idée")
+    url = reverse("ateliers:vote", args=[world.atelier.pk])
+
+    member_client.post(url, {"idea": idea.pk})
+    member_client.post(url, {"idea": idea.pk})
+    assert idea.votes.count() == 2
+
+    member_client.post(url, {"remove": idea.pk})
+    assert idea.votes.count() == 1
 
 
 def test_a_statement_is_edited_in_place(world, member_client):
@@ -271,3 +294,27 @@ def test_a_result_foreign_to_the_format_is_refused(world, member_client):
     response = add(member_client, world.atelier, "case", {"question": "Un procès ?"})
 
     assert response.status_code == 404
+
+
+def test_classify_an_idea_with_a_theme_and_a_place(world, member_client):
+    idea = Idea.objects.create(atelier=world.atelier, text="Permanence")
+    theme = world.atelier.themes.create(name="Présence")
+
+    response = member_client.post(
+        reverse("ateliers:idea-classify", args=[world.atelier.pk]),
+        {"idea": idea.pk, "theme": theme.pk, "x": 80, "y": 85},
+    )
+
+    idea.refresh_from_db()
+    assert response.status_code == 302
+    assert (idea.theme, idea.x, idea.y) == (theme, 80, 85)
+
+
+def test_classify_refuses_an_idea_of_another_workshop_or_off_the_grid(world, member_client):
+    foreign = Idea.objects.create(atelier=factories.AtelierFactory(), text="x")
+    mine = Idea.objects.create(atelier=world.atelier, text="y")
+    url = reverse("ateliers:idea-classify", args=[world.atelier.pk])
+
+    assert member_client.post(url, {"idea": foreign.pk, "x": 10}).status_code == 422
+    assert member_client.post(url, {"idea": mine.pk, "x": 150}).status_code == 422
+    assert Idea.objects.get(pk=mine.pk).x is None

@@ -143,6 +143,8 @@ def test_drag_a_block_to_the_next_day(page, live_server, planned):
 
     page.locator(f"#item-{moving.pk} .time").drag_to(page.locator(f"#item-{target.pk} .time"))
 
+    # The list changes in the browser at once; the announcement comes with the server's answer.
+    expect(page.locator("#planner-status")).to_contain_text("« Rétrospective » déplacé")
     expect(page.locator(f"#day-{other.pk} ol.agenda-edit")).to_contain_text("Rétrospective")
     assert AgendaItem.objects.get(pk=moving.pk).day_id == other.pk
     assert titles(page, day) == []

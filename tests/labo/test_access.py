@@ -93,8 +93,9 @@ MATRIX = {
     "ateliers:rotation": ("post", [302, 404, 422, 422, 403]),
     "ateliers:photo-add": ("post", [302, 404, 422, 422, 403]),
     "ateliers:tap": ("post", [302, 404, 422, 422, 403]),
-    "ateliers:vote": ("post", [302, 404, 422, 422, 403]),
-    "ateliers:idea-place": ("post", [302, 404, 302, 302, 403]),
+    "ateliers:vote": ("post", [302, 404, 404, 404, 403]),
+    "ateliers:idea-classify": ("post", [302, 404, 422, 422, 403]),
+    "ateliers:action-toggle": ("post", [302, 404, 404, 404, 403]),
     "ateliers:offer-adopt": ("post", [302, 404, 302, 302, 403]),
     # A public URL: the signed token is the credential (a wrong one is a 404).
     "sessions:personal-feed": ("get", [200, 200, 200, 200, 200]),
@@ -143,8 +144,6 @@ def atelier_kwargs(name, world):
         return {"token": guest_token(link)}
     if name == "ateliers:tap":
         return {"pk": m.DebateQuestion.objects.create(atelier=atelier, text="x").pk}
-    if name in ("ateliers:vote", "ateliers:idea-place"):
-        return {"pk": m.Idea.objects.create(atelier=atelier, text="x").pk}
     if name == "ateliers:offer-adopt":
         stand = m.Stand.objects.create(atelier=atelier, name="Stand")
         return {"pk": m.SuggestedOffer.objects.create(stand=stand, text="x").pk}

@@ -11,7 +11,7 @@ def test_bench_measures_every_target_and_leaves_the_demo_as_it_was(db, settings)
     before = list(AgendaItem.objects.values_list("pk", "position", "version"))
     out = io.StringIO()
 
-    call_command("bench", runs=2, stdout=out)
+    call_command("bench", "agenda", "ateliers", runs=2, stdout=out)
 
     lines = out.getvalue().splitlines()
     assert [line.split("  ")[0] for line in lines[2:]] == [
@@ -20,5 +20,8 @@ def test_bench_measures_every_target_and_leaves_the_demo_as_it_was(db, settings)
         "edit: save a block (htmx)",
         "edit: reorder a day (htmx)",
         "session page (read-only)",
+        "workshop page (500 results)",
+        "edit: tap +1 (htmx)",
+        "photo: 4000×3000 JPEG processed",
     ]
     assert list(AgendaItem.objects.values_list("pk", "position", "version")) == before

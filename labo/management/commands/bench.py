@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=100)
 
     def handle(self, *args, targets, runs, **options) -> None:
-        known = {"agenda"}
+        known = {"agenda", "ateliers"}
         unknown = set(targets) - known
         if unknown:
             raise CommandError(f"Unknown target(s): {', '.join(sorted(unknown))}")
@@ -29,6 +29,8 @@ class Command(BaseCommand):
         measures = []
         if "agenda" in targets:
             measures += self.agenda(runs)
+        if "ateliers" in targets:
+            measures += self.ateliers(runs)
         self.stdout.write(table(measures))
 
     def agenda(self, runs: int):
@@ -98,4 +100,50 @@ class Command(BaseCommand):
                 ),
             ]
             transaction.set_rollback(True)  # the demo lab is left as it was
+        return results
+
+    def ateliers(self, runs: int):
+        from ateliers.models import Action, Atelier, DebateQuestion, Idea, Rating
+        from labo.bench import photo_measure
+
+        session = Session.objects.get(number=9, programme__name="La Transfo")
+        client = logged_in_client("animateur")
+        with transaction.atomic():
+            atelier = Atelier.objects.create(
+                session=session, format="free", title="Bench", ideas_revealed=True
+            )
+            Idea.objects.bulk_create(
+                Idea(atelier=atelier, text=f"Idée {n} " * 5) for n in range(300)
+            )
+            Action.objects.bulk_create(
+                Action(atelier=atelier, what=f"Action {n}") for n in range(100)
+            )
+            Rating.objects.bulk_create(
+                Rating(atelier=atelier, score=1 + n % 5, comment=f"Commentaire {n}")
+                for n in range(100)
+            )
+            debate = Atelier.objects.create(
+                session=session, format="debat_mouvant", title="Bench débat"
+            )
+            question = DebateQuestion.objects.create(atelier=debate, text="?")
+            results = [
+                measure(
+                    "workshop page (500 results)",
+                    lambda: client.get(reverse("ateliers:atelier-detail", args=[atelier.pk])),
+                    runs=runs,
+                    target_ms=50,
+                ),
+                measure(
+                    "edit: tap +1 (htmx)",
+                    lambda: client.post(
+                        reverse("ateliers:tap", args=[question.pk]),
+                        {"position": "yes", "delta": "1"},
+                        headers=HTMX,
+                    ),
+                    runs=runs,
+                    target_ms=30,
+                ),
+            ]
+            transaction.set_rollback(True)
+        results.append(photo_measure(runs=max(5, runs // 10), target_ms=400))
         return results
