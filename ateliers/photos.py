@@ -17,6 +17,7 @@ MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 50_000_000  # 8000 × 6250; a decompression bomb is far larger
 LONG_SIDE = 2000
 THUMB_SIDE = 400
+MAX_TRAILING_BYTES = 32  # some cameras pad after the end marker; a hidden file is far larger
 FORMATS = {"JPEG": (".jpg", ".jpeg", ".jfif"), "PNG": (".png",), "WEBP": (".webp",)}
 
 
@@ -78,6 +79,17 @@ def _complete(data: bytes, fmt: str) -> bool:
     return False
 
 
+def _trailing(data: bytes, fmt: str) -> int:
+    """Bytes after the end of the image: where a polyglot hides its second file."""
+    if fmt == "JPEG":
+        return len(data) - (data.rfind(b"\xff\xd9") + 2)
+    if fmt == "PNG":
+        return len(data) - (data.rfind(b"IEND") + 8)
+    if fmt == "WEBP":
+        return len(data) - (int.from_bytes(data[4:8], "little") + 8)
+    return 0
+
+
 def process(upload: UploadedFile) -> ProcessedPhoto:
     """Check and clean an uploaded photo, or raise PhotoError with a French message."""
     if upload.size is not None and upload.size > MAX_BYTES:
@@ -88,6 +100,8 @@ def process(upload: UploadedFile) -> ProcessedPhoto:
     image = _open(data, upload.name or "")
     if not _complete(data, image.format):
         raise PhotoError(_("This photo is damaged or incomplete."))
+    if _trailing(data, image.format) > MAX_TRAILING_BYTES:
+        raise PhotoError(_("This file holds something else after the photo: it is refused."))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

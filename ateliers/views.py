@@ -181,6 +181,9 @@ def results_context(request, atelier: Atelier, **extra) -> dict:
         context["photo_form"] = extra.get("photo_form") or f.PhotoForm(prefix="photo")
     if can_run:
         context["guest_form"] = f.GuestLinkForm(prefix="guest")
+        report = context["results"].report
+        if report is not None and report.status == "reviewed":
+            context["outbox"] = services.outbox(report)
     if extra.get("bound"):
         context["blank"][extra["bound_kind"]] = extra["bound"]
     return context

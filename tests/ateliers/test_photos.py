@@ -101,14 +101,25 @@ def test_bad_files_are_refused_in_french(case):
     assert message in str(error.value)
 
 
-def test_polyglot_loses_what_follows_the_image():
-    data = image_bytes("JPEG") + b"PK\x03\x04<?php system($_GET['c']); ?>"
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_polyglot_is_refused(fmt):
+    name = {"JPEG": "board.jpg", "PNG": "board.png", "WEBP": "board.webp"}[fmt]
+    data = image_bytes(fmt) + b"PK\x03\x04" + b"<?php system($_GET['c']); ?>" * 4
 
-    result = photos.process(upload("board.jpg", data))
+    with pytest.raises(photos.PhotoError) as error:
+        photos.process(upload(name, data))
 
-    content = result.image.read()
-    assert b"<?php" not in content
-    assert b"PK\x03\x04" not in content
+    assert "autre chose après la photo" in str(error.value)
+
+
+def test_metadata_smuggled_inside_the_image_does_not_survive():
+    image = Image.new("RGB", (50, 50), (9, 9, 9))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", comment=b"<script>alert(1)</script>")
+
+    result = photos.process(upload("board.jpg", buffer.getvalue()))
+
+    assert b"<script>" not in result.image.read()
 
 
 def test_truncated_photo_is_refused_even_after_weasyprint_is_imported():

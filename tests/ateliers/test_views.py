@@ -318,3 +318,62 @@ def test_classify_refuses_an_idea_of_another_workshop_or_off_the_grid(world, mem
     assert member_client.post(url, {"idea": foreign.pk, "x": 10}).status_code == 422
     assert member_client.post(url, {"idea": mine.pk, "x": 150}).status_code == 422
     assert Idea.objects.get(pk=mine.pk).x is None
+
+
+def test_facilitator_reviews_the_outbox_then_sends_the_report(world, facilitator_client):
+    from django.core import mail
+
+    from ateliers.models import DemarreurReport, DemarreurRole
+
+    world.atelier.format = "demarreur"
+    world.atelier.save()
+    report = DemarreurReport.objects.create(
+        atelier=world.atelier, reformulated_request="Un guichet numérique"
+    )
+    elue = factories.PersonFactory(email="elue@region.example")
+    DemarreurRole.objects.create(report=report, role="commanditaire", person=elue)
+    url = reverse("ateliers:report-transition", args=[world.atelier.pk, "review"])
+
+    facilitator_client.post(url)
+    content = page(facilitator_client, world.atelier)
+    assert "elue@region.example" in content
+    assert "Un guichet numérique" in content
+    assert mail.outbox == []
+
+    facilitator_client.post(reverse("ateliers:report-transition", args=[world.atelier.pk, "send"]))
+    assert mail.outbox[0].to == ["elue@region.example"]
+
+
+def test_facilitator_creates_a_workshop_for_the_session(world, facilitator_client):
+    response = facilitator_client.post(
+        reverse("ateliers:atelier-create", args=[world.session.pk]),
+        {
+            "title": "Débat mouvant",
+            "format": "debat_mouvant",
+            "guest_count": 0,
+            "votes_per_person": 3,
+            "participants": [world.member.person.pk],
+        },
+    )
+
+    atelier = world.session.ateliers.get(title="Débat mouvant")
+    assert response.status_code == 302
+    assert list(atelier.participants.all()) == [world.member.person]
+
+
+def test_workshop_form_refuses_a_participant_who_is_not_in_the_session(world, facilitator_client):
+    stranger = factories.PersonFactory()
+
+    response = facilitator_client.post(
+        reverse("ateliers:atelier-create", args=[world.session.pk]),
+        {
+            "title": "X",
+            "format": "free",
+            "guest_count": 0,
+            "votes_per_person": 3,
+            "participants": [stranger.pk],
+        },
+    )
+
+    assert response.status_code == 422
+    assert not world.session.ateliers.filter(title="X").exists()
