@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from labo.models import Direction, Person, Programme
 from sessions.models import Session
+
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
 class Status(models.TextChoices):
@@ -126,3 +129,109 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commande}: {self.from_status} → {self.to_status}"
+
+
+class GateReview(models.Model):
+    """One reviewer's scorecard at the management gate."""
+
+    CRITERIA = ("value", "feasibility", "alignment", "urgency")
+
+    commande = models.ForeignKey(
+        Commande, verbose_name=_("commande"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    value = models.PositiveSmallIntegerField(_("value for users (1–5)"), validators=SCORE)
+    feasibility = models.PositiveSmallIntegerField(_("feasibility (1–5)"), validators=SCORE)
+    alignment = models.PositiveSmallIntegerField(
+        _("fit with the lab's mission (1–5)"), validators=SCORE
+    )
+    urgency = models.PositiveSmallIntegerField(_("urgency (1–5)"), validators=SCORE)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now=True)
+
+    class Meta:
+        ordering = ["commande", "created_at"]
+        verbose_name = _("gate review")
+        verbose_name_plural = _("gate reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["commande", "reviewer"], name="one_review_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commande}: {self.mean:.1f}"
+
+    @property
+    def mean(self) -> float:
+        return sum(getattr(self, c) for c in self.CRITERIA) / len(self.CRITERIA)
+
+
+class Task(models.Model):
+    commande = models.ForeignKey(
+        Commande, verbose_name=_("commande"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    title = models.CharField(_("task"), max_length=200)
+    owner = models.ForeignKey(
+        Person,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["done", "due_on", "pk"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today=None) -> bool:
+        from django.utils import timezone
+
+        return (
+            not self.done
+            and self.due_on is not None
+            and self.due_on < (today or timezone.localdate())
+        )
+
+
+class DeliverableKind(models.TextChoices):
+    ATTACHMENT = "attachment", _("Attachment of the request")
+    QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+    RECOMMENDATIONS = "recommendations", _("Recommendations booklet")
+    PROTOTYPE = "prototype", _("Prototype")
+    OTHER = "other", _("Other")
+
+
+class Deliverable(models.Model):
+    commande = models.ForeignKey(
+        Commande, verbose_name=_("commande"), on_delete=models.CASCADE, related_name="deliverables"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=DeliverableKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="commandes/%Y/", blank=True)
+    url = models.URLField(_("link"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["commande", "created_at"]
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(url=""), name="deliverable_file_or_link"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -14,7 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from labo.roles import ALL_ROLES, AMBASSADOR, FACILITATOR, roles_of
+from labo.roles import ALL_ROLES, AMBASSADOR, FACILITATOR, MANAGEMENT, roles_of
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,32 @@ POLICY.update(
                 "idea-classify",
                 "action-toggle",
                 "offer-adopt",
+            )
+        },
+    }
+)
+
+COMMANDE_READ = Access(roles=ALL_ROLES, scope="ambassadors: the commandes whose team they are in")
+POLICY.update(
+    {
+        "commandes:commande-board": COMMANDE_READ,
+        "commandes:commande-list": COMMANDE_READ,
+        "commandes:commande-detail": COMMANDE_READ,
+        "commandes:deliverable-file": COMMANDE_READ,
+        "commandes:commande-move": Access(
+            roles=frozenset({FACILITATOR, MANAGEMENT}),
+            scope="the workflow says which role makes which move",
+        ),
+        "commandes:task-toggle": Access(roles=ALL_ROLES, scope="facilitators, or the task's owner"),
+        "commandes:commande-review": roles(MANAGEMENT, scope="management's scorecard at the gate"),
+        **{
+            f"commandes:{name}": roles(FACILITATOR)
+            for name in (
+                "commande-create",
+                "team-add",
+                "team-remove",
+                "task-add",
+                "deliverable-add",
             )
         },
     }

@@ -170,6 +170,8 @@ LABO_IMPORT_MAX_ROWS = env_int("LABO_IMPORT_MAX_ROWS", 5000)
 LABO_NEWCOMER_DAYS = env_int("LABO_NEWCOMER_DAYS", 180)
 # Aggregates over fewer people than this are masked (grade is HR data).
 LABO_MIN_GROUP_SIZE = env_int("LABO_MIN_GROUP_SIZE", 5)
+# A team member already in this many active commandes is flagged when a team is built.
+LABO_MAX_ACTIVE_COMMANDES = env_int("LABO_MAX_ACTIVE_COMMANDES", 2)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include((core_patterns, "labo"))),
     path("sessions/", include("sessions.urls")),
     path("ateliers/", include("ateliers.urls")),
+    path("commandes/", include("commandes.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -68,6 +68,15 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
                 sessions_of(person).select_related("programme").order_by("-starts_on")
             )
             context["my_ateliers"] = history.ateliers
+            from commandes.models import Commande, Task
+
+            context["my_commandes"] = Commande.objects.filter(team__person=person).distinct()
+            context["my_tasks"] = (
+                Task.objects.filter(owner=person, done=False)
+                .select_related("commande")
+                .order_by("due_on")
+            )
+            context["today"] = timezone.localdate()
         context["has_person"] = person is not None
     if MANAGEMENT in held:
         context["latest_syntheses"] = latest_held_sessions()

@@ -25,7 +25,7 @@ def walk(patterns, namespace=""):
 
 
 ALL_URLS = list(walk(get_resolver().url_patterns))
-APP_NAMESPACES = ("labo", "sessions", "ateliers")
+APP_NAMESPACES = ("labo", "sessions", "ateliers", "commandes")
 
 
 def test_every_url_is_named_and_declared():
@@ -96,6 +96,19 @@ MATRIX = {
     "ateliers:vote": ("post", [302, 404, 404, 404, 403]),
     "ateliers:idea-classify": ("post", [302, 404, 422, 422, 403]),
     "ateliers:action-toggle": ("post", [302, 404, 404, 404, 403]),
+    # Commandes: the member ambassador is in the commande's team.
+    "commandes:commande-board": ("get", [302, 200, 200, 200, 200]),
+    "commandes:commande-list": ("get", [302, 200, 200, 200, 200]),
+    "commandes:commande-detail": ("get", [302, 404, 200, 200, 200]),
+    "commandes:deliverable-file": ("get", [302, 404, 200, 200, 200]),
+    "commandes:commande-move": ("post", [302, 403, 403, 409, 409]),
+    "commandes:task-toggle": ("post", [302, 404, 403, 302, 403]),
+    "commandes:commande-review": ("post", [302, 403, 403, 403, 422]),
+    "commandes:commande-create": ("get", [302, 403, 403, 200, 403]),
+    "commandes:team-add": ("post", [302, 403, 403, 422, 403]),
+    "commandes:team-remove": ("post", [302, 403, 403, 404, 403]),
+    "commandes:task-add": ("post", [302, 403, 403, 422, 403]),
+    "commandes:deliverable-add": ("post", [302, 403, 403, 422, 403]),
     "ateliers:offer-adopt": ("post", [302, 404, 302, 302, 403]),
     # A public URL: the signed token is the credential (a wrong one is a 404).
     "sessions:personal-feed": ("get", [200, 200, 200, 200, 200]),
@@ -150,9 +163,30 @@ def atelier_kwargs(name, world):
     return {"pk": atelier.pk}
 
 
+def commande_kwargs(name, world):
+    from django.core.files.base import ContentFile
+
+    from commandes.models import Deliverable, Task, TeamMember
+
+    commande = world.commande
+    TeamMember.objects.get_or_create(commande=commande, person=world.member.person)
+    if name in ("commandes:commande-board", "commandes:commande-list", "commandes:commande-create"):
+        return {}
+    if name == "commandes:deliverable-file":
+        deliverable = Deliverable.objects.create(
+            commande=commande, kind="other", title="Doc", file=ContentFile(b"x", name="doc.txt")
+        )
+        return {"pk": deliverable.pk}
+    if name == "commandes:task-toggle":
+        return {"pk": Task.objects.create(commande=commande, title="Relancer").pk}
+    return {"pk": commande.pk}
+
+
 def url_kwargs(name, world):
     if name.startswith("ateliers:"):
         return atelier_kwargs(name, world)
+    if name.startswith("commandes:"):
+        return commande_kwargs(name, world)
     if name == "labo:person-detail":
         return {"pk": world.member.person.pk}
     if name == "sessions:personal-feed":

@@ -295,7 +295,7 @@ def add_history(world, count):
 
 
 @pytest.mark.parametrize(
-    ("persona", "queries"), [("facilitator", 4), ("member", 6), ("management", 5)]
+    ("persona", "queries"), [("facilitator", 4), ("member", 8), ("management", 5)]
 )
 @pytest.mark.parametrize("count", [1, 30])
 def test_home_query_count_is_constant(world, django_assert_num_queries, persona, queries, count):

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from commandes.models import Commande, Deliverable, GateReview, Status, Task, TeamMember
+from labo.models import Direction, Person, Programme, Skill
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+SCORE = forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)])
+
+
+class CommandeForm(forms.ModelForm):
+    class Meta:
+        model = Commande
+        fields = [
+            "programme",
+            "title",
+            "commanditaire",
+            "commanditaire_role",
+            "direction",
+            "initial_wording",
+            "context",
+        ]
+        widgets = {"initial_wording": TEXTAREA, "context": TEXTAREA}
+
+    def save(self, commit=True):
+        commande = super().save(commit=False)
+        commande.initial_title = commande.initial_title or commande.title
+        if commit:
+            commande.save()
+        return commande
+
+
+class MoveForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Move to"), choices=Status.choices)
+    expected_status = forms.ChoiceField(
+        choices=Status.choices, required=False, widget=forms.HiddenInput
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=TEXTAREA)
+    reformulated_wording = forms.CharField(
+        label=_("Reformulated request"), required=False, widget=TEXTAREA
+    )
+    shelved_until = forms.DateField(
+        label=_("Look at it again on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    abandon_reason = forms.CharField(
+        label=_("Reason for abandoning"), required=False, widget=TEXTAREA
+    )
+
+
+class GateReviewForm(forms.ModelForm):
+    class Meta:
+        model = GateReview
+        fields = ["value", "feasibility", "alignment", "urgency", "comment"]
+        widgets = {
+            "value": SCORE,
+            "feasibility": SCORE,
+            "alignment": SCORE,
+            "urgency": SCORE,
+            "comment": TEXTAREA,
+        }
+
+
+class TeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = TeamMember
+        fields = ["person", "role"]
+
+    def __init__(self, *args, commande, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.active().exclude(
+            team_memberships__commande=commande
+        )
+
+
+class WantedSkillsForm(forms.Form):
+    skills = forms.ModelMultipleChoiceField(
+        label=_("Skills and appetites wanted"),
+        queryset=Skill.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["title", "owner", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class DeliverableForm(forms.ModelForm):
+    MAX_BYTES = 20 * 1024 * 1024
+
+    class Meta:
+        model = Deliverable
+        fields = ["kind", "title", "file", "url"]
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if file and file.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return file
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("url"):
+            raise forms.ValidationError(_("Give a file or a link."))
+        return data
+
+
+class BoardFilterForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.all(),
+        required=False,
+        empty_label=_("All programmes"),
+    )
+    commanditaire = forms.ModelChoiceField(
+        label=_("Commanditaire"),
+        required=False,
+        empty_label=_("All commanditaires"),
+        queryset=Person.objects.filter(commandes_requested__isnull=False).distinct(),
+    )
+    direction = forms.ModelChoiceField(
+        label=_("Direction"),
+        queryset=Direction.objects.all(),
+        required=False,
+        empty_label=_("All directions"),
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+    def filter(self, commandes):
+        from django.db.models import Q
+
+        data = self.cleaned_data
+        for name in ("programme", "commanditaire", "direction"):
+            if data.get(name):
+                commandes = commandes.filter(**{name: data[name]})
+        for word in (data.get("q") or "").split():
+            commandes = commandes.filter(
+                Q(title__icontains=word)
+                | Q(initial_title__icontains=word)
+                | Q(initial_wording__icontains=word)
+                | Q(reformulated_wording__icontains=word)
+            )
+        return commandes

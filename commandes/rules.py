@@ -1,0 +1,18 @@
+"""Who may see and act on commandes."""
+
+import rules
+
+from labo.rules import is_facilitator, is_management
+
+
+@rules.predicate
+def is_in_team(user, commande) -> bool:
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    return (
+        commande is not None and person is not None and commande.team.filter(person=person).exists()
+    )
+
+
+rules.add_rule("commandes.view_commande", is_facilitator | is_management | is_in_team)
+rules.add_rule("commandes.change_commande", is_facilitator)
+rules.add_rule("commandes.review_commande", is_management)

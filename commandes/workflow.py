@@ -1,0 +1,114 @@
+"""The commande pipeline: which move is allowed, to whom, with what, in one place."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commandes.models import Commande, StatusChange
+from commandes.models import Status as S
+from labo.roles import FACILITATOR, MANAGEMENT, roles_of
+
+# from → the statuses it may go to
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.RECEIVED: (S.CLARIFICATION, S.ABANDONED),
+    S.CLARIFICATION: (S.REFORMULATED, S.ABANDONED),
+    S.REFORMULATED: (S.SUBMITTED, S.CLARIFICATION, S.ABANDONED),
+    S.SUBMITTED: (S.VALIDATED, S.SHELVED, S.REFUSED, S.REFORMULATED),
+    S.SHELVED: (S.SUBMITTED, S.ABANDONED),
+    S.VALIDATED: (S.IN_PROGRESS, S.ABANDONED),
+    S.IN_PROGRESS: (S.PROTOTYPE, S.ABANDONED),
+    S.PROTOTYPE: (S.DELIVERED, S.IN_PROGRESS, S.ABANDONED),
+    S.DELIVERED: (S.CLOSED,),
+    S.REFUSED: (),
+    S.CLOSED: (),
+    S.ABANDONED: (),
+}
+# Management alone decides at the gate; facilitators move everything else.
+GATE = frozenset({S.VALIDATED, S.SHELVED, S.REFUSED})
+MIN_TEAM = 1
+
+
+class MoveRefused(Exception):
+    """The move is refused; the message (French) says why. Nothing changed."""
+
+
+@dataclass
+class Move:
+    to_status: str
+    comment: str = ""
+    expected_status: str | None = None  # the status the user saw when they chose the move
+    reformulated_wording: str = ""
+    shelved_until: datetime.date | None = None
+    abandon_reason: str = ""
+
+
+def role_for(to_status: str) -> str:
+    return MANAGEMENT if to_status in GATE else FACILITATOR
+
+
+def allowed_moves(commande: Commande, user) -> list[str]:
+    held = roles_of(user)
+    return [s for s in TRANSITIONS[commande.status] if role_for(s) in held]
+
+
+def _check(commande: Commande, move: Move, user) -> None:
+    label = dict(S.choices)
+    if move.expected_status and move.expected_status != commande.status:
+        raise MoveRefused(
+            _("Someone else moved this commande to “%(status)s” meanwhile: check it and try again.")
+            % {"status": label[commande.status]}
+        )
+    if move.to_status not in TRANSITIONS[commande.status]:
+        raise MoveRefused(
+            _("A commande cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": label[commande.status], "to": label.get(move.to_status, move.to_status)}
+        )
+    if role_for(move.to_status) not in roles_of(user):
+        if move.to_status in GATE:
+            raise MoveRefused(_("Only management validates, shelves or refuses a commande."))
+        raise MoveRefused(_("Only facilitators move commandes through the pipeline."))
+    if move.to_status == S.REFORMULATED and not (
+        move.reformulated_wording.strip() or commande.reformulated_wording.strip()
+    ):
+        raise MoveRefused(_("Write the reformulated request before moving to “reformulated”."))
+    if move.to_status == S.SHELVED and move.shelved_until is None:
+        raise MoveRefused(_("Give the date to look at it again."))
+    if move.to_status == S.SHELVED and move.shelved_until <= timezone.localdate():
+        raise MoveRefused(_("The date to look at it again must be in the future."))
+    if move.to_status == S.ABANDONED and not move.abandon_reason.strip():
+        raise MoveRefused(_("Say why the commande is abandoned."))
+    if move.to_status == S.IN_PROGRESS and commande.team.count() < MIN_TEAM:
+        raise MoveRefused(_("Build the team before starting the work."))
+
+
+@transaction.atomic
+def move(*, commande: Commande, move: Move, user) -> StatusChange:
+    """Apply one move under a row lock: of two simultaneous moves, the second is refused."""
+    commande = Commande.objects.select_for_update().get(pk=commande.pk)
+    _check(commande, move, user)
+    change = StatusChange.objects.create(
+        commande=commande,
+        from_status=commande.status,
+        to_status=move.to_status,
+        changed_by=user,
+        changed_at=timezone.now(),
+        comment=move.comment,
+    )
+    commande.status = move.to_status
+    fields = ["status", "updated_at"]
+    if move.reformulated_wording.strip():
+        commande.reformulated_wording = move.reformulated_wording.strip()
+        fields.append("reformulated_wording")
+    if move.to_status == S.SHELVED:
+        commande.shelved_until = move.shelved_until
+        fields.append("shelved_until")
+    if move.to_status == S.ABANDONED:
+        commande.abandon_reason = move.abandon_reason.strip()
+        fields.append("abandon_reason")
+    commande.save(update_fields=fields)
+    return change
