@@ -165,7 +165,14 @@ def commande_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         error = _("The move is not readable: choose a status.")
     if request.POST.get("from") == "board":
         board_form = f.BoardFilterForm(request.GET or None)
-        context = _board_context(request, board_form, error=error)
+        notice = None
+        if not error:
+            commande.refresh_from_db()
+            notice = _("“%(title)s” is now “%(status)s”.") % {
+                "title": commande.title,
+                "status": commande.get_status_display(),
+            }
+        context = _board_context(request, board_form, error=error, notice=notice)
         if request.htmx:
             return render(
                 request, "commandes/board.html#board", context, status=409 if error else 200

@@ -9,6 +9,8 @@
         group: "board",
         animation: 150,
         sort: false,
+        forceFallback: true,  // mouse and touch events, not native drag and drop: works alike everywhere
+        fallbackOnBody: true,
         filter: "a, select, button, input, label",
         preventOnFilter: false,
         onEnd: function (event) {
