@@ -397,7 +397,53 @@ def seed_demo(today: datetime.date | None = None) -> DemoLab:
     _session_coming(lab, programme, regulars, commandes)
     _templates(programme)
     _results(lab)
+    _commande_work(lab, commandes)
     return lab
+
+
+def _commande_work(lab: DemoLab, commandes: dict) -> None:
+    """Tasks, deliverables and a scorecard, so that every commande page has something to show."""
+    from commandes.models import Deliverable, GateReview, Task
+
+    occiline = commandes["occiline"]
+    if not occiline.tasks.exists():
+        Task.objects.create(
+            commande=occiline,
+            title="Observer l'accueil dans deux maisons de la Région",
+            owner=lab.people["Lucas Mercier"],
+            due_on=lab.today - datetime.timedelta(days=5),
+        )
+        Task.objects.create(
+            commande=occiline,
+            title="Maquetter le guichet avec les agents d'accueil",
+            owner=lab.people["Léa Fontaine"],
+            due_on=lab.today + datetime.timedelta(days=12),
+        )
+    comptoir = commandes["comptoir"]
+    if not comptoir.deliverables.exists():
+        Deliverable.objects.create(
+            commande=comptoir,
+            kind="questionnaire",
+            title="Questionnaire pour la V1 du comptoir",
+            url="https://intranet.example/comptoir/questionnaire",
+        )
+        Deliverable.objects.create(
+            commande=comptoir,
+            kind="recommendations",
+            title="Carnet de préconisations pour la V2",
+            url="https://intranet.example/comptoir/carnet",
+        )
+    assistantes = commandes["assistantes"]
+    if not assistantes.reviews.exists():
+        GateReview.objects.create(
+            commande=assistantes,
+            reviewer=lab.users["direction"],
+            value=4,
+            feasibility=5,
+            alignment=4,
+            urgency=3,
+            comment="Un événement coûte peu et fait exister le réseau.",
+        )
 
 
 def _templates(programme: Programme) -> None:
