@@ -95,6 +95,9 @@ class TaskForm(forms.ModelForm):
 class DeliverableForm(forms.ModelForm):
     MAX_BYTES = 20 * 1024 * 1024
 
+    # Django 6's default for a link typed without its scheme.
+    url = forms.URLField(label=_("link"), required=False, assume_scheme="https")
+
     class Meta:
         model = Deliverable
         fields = ["kind", "title", "file", "url"]
