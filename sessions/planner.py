@@ -58,7 +58,8 @@ def get_item_for(
     return item
 
 
-def _people(session: Session):
+def _runners():
+    """Who can run a block: people with a facilitator or ambassador account."""
     return Person.objects.filter(user__groups__name__in=["facilitator", "ambassador"]).distinct()
 
 
@@ -146,7 +147,7 @@ def agenda(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if editing_item:
             editing = editing_item.pk
             edit_form = ItemForm(
-                instance=editing_item, people=_people(session), prefix=f"item{editing}"
+                instance=editing_item, people=_runners(), prefix=f"item{editing}"
             )
     bound = None
     if request.GET.get("settings", "").isdigit():
@@ -290,7 +291,7 @@ def item_from_method(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def item_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request, pk, write=True)
-    form = ItemForm(instance=item, people=_people(item.day.session), prefix=f"item{item.pk}")
+    form = ItemForm(instance=item, people=_runners(), prefix=f"item{item.pk}")
     if request.htmx:
         return render(
             request, f"{PAGE}#item-form", {"item": item, "form": form, "session": item.day.session}
@@ -302,7 +303,7 @@ def item_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def item_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request, pk, write=True)
     form = ItemForm(
-        request.POST, instance=item, people=_people(item.day.session), prefix=f"item{item.pk}"
+        request.POST, instance=item, people=_runners(), prefix=f"item{item.pk}"
     )
     if not form.is_valid():
         if request.htmx:
@@ -331,7 +332,7 @@ def _edit_conflict(request, item: AgendaItem, form: ItemForm, message: str) -> H
     current = AgendaItem.objects.get(pk=item.pk)
     data = request.POST.copy()
     data[form.add_prefix("version")] = str(current.version)
-    form = ItemForm(data, instance=current, people=_people(current.day.session), prefix=form.prefix)
+    form = ItemForm(data, instance=current, people=_runners(), prefix=form.prefix)
     form.is_valid()
     form.add_error(None, message)
     context = {"item": current, "form": form, "session": current.day.session}
