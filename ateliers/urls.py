@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/update/<slug:kind>/<int:obj_pk>/", views.result_update, name="result-update"),
     path("<int:pk>/delete/<slug:kind>/<int:obj_pk>/", views.result_delete, name="result-delete"),
     path("<int:pk>/report/", views.report_update, name="report-update"),
+    path("<int:pk>/report.pdf", views.report_pdf, name="report-pdf"),
     path("<int:pk>/report/<slug:action>/", views.report_transition, name="report-transition"),
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("<int:pk>/grid/", views.grid_update, name="grid-update"),

@@ -514,3 +514,18 @@ def guest(request: HtmxHttpRequest, token: str) -> HttpResponse:
 
     link = _guest_link(token)
     return guests.answer(request, link, token)
+
+
+@require_GET
+def report_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    from labo.pdf import pdf_response, render_pdf
+
+    atelier = get_atelier_for(request, pk)
+    report = get_object_or_404(
+        DemarreurReport.objects.prefetch_related(
+            "roles__person__direction", "questions", "observations"
+        ),
+        atelier=atelier,
+    )
+    content = render_pdf("ateliers/pdf/demarreur.html", {"atelier": atelier, "report": report})
+    return pdf_response(content, f"demarreur-{atelier.pk}.pdf")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.commande_create, name="commande-create"),
     path("<int:pk>/", views.commande_detail, name="commande-detail"),
     path("<int:pk>/move/", views.commande_move, name="commande-move"),
+    path("<int:pk>/file.pdf", views.commande_pdf, name="commande-pdf"),
     path("<int:pk>/review/", views.commande_review, name="commande-review"),
     path("<int:pk>/team/", views.team_add, name="team-add"),
     path("<int:pk>/team/remove/", views.team_remove, name="team-remove"),

@@ -273,3 +273,24 @@ def deliverable_file(request: HtmxHttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         deliverable.file.open("rb"), as_attachment=True, content_type="application/octet-stream"
     )
+
+
+@require_GET
+def commande_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The file submitted to management: wordings, the démarreur's findings, team, calendar."""
+    from ateliers.models import DemarreurReport
+    from labo.pdf import pdf_response, render_pdf
+
+    commande = get_commande_for(request, pk)
+    context = {
+        "commande": commande,
+        "reports": DemarreurReport.objects.filter(atelier__commande=commande).select_related(
+            "atelier"
+        ),
+        "team": commande.team.select_related("person__direction"),
+        "warnings": team_warnings(commande),
+        "sessions": commande.sessions.order_by("starts_on"),
+        "tasks": commande.tasks.select_related("owner").order_by("due_on"),
+    }
+    content = render_pdf("commandes/pdf/file.html", context)
+    return pdf_response(content, f"commande-{commande.pk}.pdf")

@@ -102,6 +102,7 @@ POLICY.update(
     {
         "ateliers:atelier-detail": ATELIER_READ,
         "ateliers:photo-file": ATELIER_READ,
+        "ateliers:report-pdf": ATELIER_READ,
         "ateliers:atelier-create": roles(FACILITATOR, scope=PLANNER_SCOPE),
         "ateliers:atelier-edit": ATELIER_RUN,
         "ateliers:result-delete": ATELIER_RUN,
@@ -136,6 +137,7 @@ POLICY.update(
         "commandes:commande-list": COMMANDE_READ,
         "commandes:commande-detail": COMMANDE_READ,
         "commandes:deliverable-file": COMMANDE_READ,
+        "commandes:commande-pdf": COMMANDE_READ,
         "commandes:commande-move": Access(
             roles=frozenset({FACILITATOR, MANAGEMENT}),
             scope="the workflow says which role makes which move",

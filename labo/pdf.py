@@ -11,21 +11,27 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
+MAX_FETCH_BYTES = 10 * 1024 * 1024
+
 
 class StaticOnlyFetcher(URLFetcher):
-    """Serve files from the static folders only; refuse every other URL (http, file, data)."""
+    """Serve local files from the static folders and the processed photos only; refuse every
+    other URL (http, https, data, any other file) and any file over MAX_FETCH_BYTES. Only
+    file:// URLs are ever opened, so there is no redirect to follow."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         roots = [Path(p).resolve() for p in settings.STATICFILES_DIRS]
         roots.append(Path(settings.STATIC_ROOT).resolve())
+        roots.append((Path(settings.MEDIA_ROOT) / "photos").resolve())
         self.roots = roots
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers=None):
         if url.startswith("file://"):
             path = Path(url.removeprefix("file://")).resolve()
-            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+            allowed = any(path.is_relative_to(root) for root in self.roots)
+            if allowed and path.is_file() and path.stat().st_size <= MAX_FETCH_BYTES:
                 return super().fetch(url, headers)
         self.refused.append(url)
         raise ValueError(f"Refused to fetch {url!r}: only static files are allowed.")

@@ -146,9 +146,7 @@ def agenda(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         ).first()
         if editing_item:
             editing = editing_item.pk
-            edit_form = ItemForm(
-                instance=editing_item, people=_runners(), prefix=f"item{editing}"
-            )
+            edit_form = ItemForm(instance=editing_item, people=_runners(), prefix=f"item{editing}")
     bound = None
     if request.GET.get("settings", "").isdigit():
         bound = {"day": int(request.GET["settings"]), "settings": True}
@@ -302,9 +300,7 @@ def item_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request, pk, write=True)
-    form = ItemForm(
-        request.POST, instance=item, people=_runners(), prefix=f"item{item.pk}"
-    )
+    form = ItemForm(request.POST, instance=item, people=_runners(), prefix=f"item{item.pk}")
     if not form.is_valid():
         if request.htmx:
             response = render(

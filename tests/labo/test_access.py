@@ -78,6 +78,7 @@ MATRIX = {
     # Workshops: members log, management reads, outsiders never see them (404).
     "ateliers:atelier-detail": ("get", [302, 404, 200, 200, 200]),
     "ateliers:photo-file": ("get", [302, 404, 200, 200, 200]),
+    "ateliers:report-pdf": ("get", [302, 404, 200, 200, 200]),
     "ateliers:atelier-create": ("get", [302, 403, 403, 200, 403]),
     "ateliers:atelier-edit": ("get", [302, 403, 403, 200, 403]),
     "ateliers:result-delete": ("post", [302, 403, 403, 302, 403]),
@@ -101,6 +102,7 @@ MATRIX = {
     "commandes:commande-list": ("get", [302, 200, 200, 200, 200]),
     "commandes:commande-detail": ("get", [302, 404, 200, 200, 200]),
     "commandes:deliverable-file": ("get", [302, 404, 200, 200, 200]),
+    "commandes:commande-pdf": ("get", [302, 404, 200, 200, 200]),
     "commandes:commande-move": ("post", [302, 403, 403, 409, 409]),
     "commandes:task-toggle": ("post", [302, 404, 403, 302, 403]),
     "commandes:commande-review": ("post", [302, 403, 403, 403, 422]),
@@ -134,6 +136,9 @@ def atelier_kwargs(name, world):
 
         photo = add_photo(atelier=atelier, upload=png_upload(), caption="", author=None)
         return {"pk": photo.pk, "size": "thumb"}
+    if name == "ateliers:report-pdf":
+        m.DemarreurReport.objects.get_or_create(atelier=atelier)
+        return {"pk": atelier.pk}
     if name == "ateliers:result-delete":
         return {
             "pk": atelier.pk,

@@ -99,3 +99,35 @@ def test_render_pdf_makes_a_tagged_pdf(world, tmp_path):
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
 
     assert "Tagged:          yes" in info.stdout
+
+
+def test_fetcher_serves_processed_photos_and_static_files_only(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "board.jpg").write_bytes(b"\xff\xd8small")
+    (tmp_path / "original.jpg").write_bytes(b"\xff\xd8secret")
+    fetcher = StaticOnlyFetcher()
+
+    fetcher.fetch(f"file://{photos / 'board.jpg'}")
+    with pytest.raises(ValueError):
+        fetcher.fetch(f"file://{tmp_path / 'original.jpg'}")
+    with pytest.raises(ValueError):
+        fetcher.fetch(f"file://{photos / '..' / 'original.jpg'}")
+    assert fetcher.refused == [
+        f"file://{tmp_path / 'original.jpg'}",
+        f"file://{photos / '..' / 'original.jpg'}",
+    ]
+
+
+def test_fetcher_refuses_a_file_over_the_limit(tmp_path, settings, monkeypatch):
+    from labo import pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "photos").mkdir()
+    big = tmp_path / "photos" / "big.jpg"
+    big.write_bytes(b"0" * 2048)
+    monkeypatch.setattr(pdf, "MAX_FETCH_BYTES", 1024)
+
+    with pytest.raises(ValueError):
+        pdf.StaticOnlyFetcher().fetch(f"file://{big}")
