@@ -63,6 +63,9 @@ POLICY: dict[str, Access] = {
         roles=ALL_ROLES, scope="ambassadors: member of the session, else 404"
     ),
     "sessions:session-ics": Access(roles=ALL_ROLES, scope="as the session page"),
+    "sessions:session-export": Access(
+        roles=frozenset({FACILITATOR, MANAGEMENT}), scope="any session they can see"
+    ),
     "sessions:day-agenda-pdf": Access(roles=ALL_ROLES, scope="as the session page"),
     "sessions:day-sign-in-pdf": roles(FACILITATOR, scope=PLANNER_SCOPE),
     "sessions:day-run": Access(roles=ALL_ROLES, scope="as the session page; actions for editors"),

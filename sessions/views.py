@@ -168,3 +168,117 @@ def day_run_action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             + ("?projector=1" if request.POST.get("projector") == "1" else "")
         )
     return render(request, "sessions/run.html#state", _run_context(request, day), status=status)
+
+
+def _attendance_rows(session: Session):
+    from sessions.models import Attendance
+
+    for a in (
+        Attendance.objects.filter(day__session=session)
+        .select_related("day", "person__direction")
+        .order_by("day__date", "person__last_name")
+    ):
+        yield (
+            a.day.date.isoformat(),
+            a.person.last_name,
+            a.person.first_name,
+            a.person.direction.name if a.person.direction else "",
+            a.get_role_display(),
+            _("yes") if a.present else _("no"),
+        )
+
+
+def _result_rows(session: Session):
+    from django.db.models import Count
+
+    from ateliers import models as m
+
+    ateliers = {a.pk: a for a in Atelier.objects.filter(session=session)}
+    for q in m.DebateQuestion.objects.filter(atelier__session=session):
+        a = ateliers[q.atelier_id]
+        yield (
+            a.title,
+            a.get_format_display(),
+            _("statement"),
+            q.text,
+            f"{_('yes')} {q.yes} / {_('no')} {q.no} / {_('mixed')} {q.mixed}",
+            q.arguments,
+        )
+    for c in m.TribunalCase.objects.filter(atelier__session=session):
+        a = ateliers[c.atelier_id]
+        yield (
+            a.title,
+            a.get_format_display(),
+            _("case"),
+            c.question,
+            f"{c.before_for}/{c.before_against}/{c.before_undecided} → "
+            f"{c.after_for}/{c.after_against}/{c.after_undecided}",
+            c.verdict,
+        )
+    revealed = [pk for pk, a in ateliers.items() if a.ideas_revealed]
+    for i in (
+        m.Idea.objects.filter(atelier__in=revealed)
+        .annotate(dots=Count("votes"))
+        .select_related("theme")
+    ):
+        a = ateliers[i.atelier_id]
+        yield (
+            a.title,
+            a.get_format_display(),
+            _("idea"),
+            i.text,
+            i.dots,
+            i.theme.name if i.theme else "",
+        )
+    for r in m.RetroEntry.objects.filter(atelier__session=session):
+        a = ateliers[r.atelier_id]
+        yield (a.title, a.get_format_display(), r.get_kind_display(), r.text, "", r.step)
+    for f in m.StandFeedback.objects.filter(stand__atelier__session=session).select_related(
+        "stand"
+    ):
+        a = ateliers[f.stand.atelier_id]
+        yield (
+            a.title,
+            a.get_format_display(),
+            f.stand.name,
+            f.comment,
+            f"{f.understanding}/{f.interest}",
+            "",
+        )
+    for r in m.Rating.objects.filter(atelier__session=session):
+        a = ateliers[r.atelier_id]
+        yield (a.title, a.get_format_display(), _("rating"), r.comment, r.score, "")
+    for x in m.Action.objects.filter(atelier__session=session).select_related("owner"):
+        a = ateliers[x.atelier_id]
+        yield (
+            a.title,
+            a.get_format_display(),
+            _("action"),
+            x.what,
+            x.due_on.isoformat() if x.due_on else "",
+            x.owner.full_name if x.owner else x.owner_name,
+        )
+
+
+@require_GET
+def session_export(request: HtmxHttpRequest, pk: int, what: str, fmt: str) -> HttpResponse:
+    """Attendance or results of a session as CSV or XLSX (grades stay out: HR data)."""
+    from labo.exports import table_response
+
+    session = get_session_for(request, pk)
+    if fmt not in ("csv", "xlsx") or what not in ("attendance", "results"):
+        raise Http404
+    if what == "attendance":
+        header = [
+            _("Date"),
+            _("last name"),
+            _("first name"),
+            _("Direction"),
+            _("Role"),
+            _("Present"),
+        ]
+        rows = _attendance_rows(session)
+    else:
+        header = [_("Workshop"), _("format"), _("kind"), _("text"), _("value"), _("detail")]
+        rows = _result_rows(session)
+    return table_response(rows, header, fmt=fmt, filename=f"session-{session.number}-{what}")
