@@ -111,7 +111,6 @@ def _detail_context(request, commande: Commande, **extra) -> dict:
         "wanted": wanted,
         "suggested": suggestions(commande, skills) if can_change and skills else [],
         "tasks": commande.tasks.select_related("owner"),
-        "today": timezone.localdate(),
         "deliverables": commande.deliverables.all(),
         "ateliers": commande.ateliers.select_related("session"),
         "timeline": timeline(commande),

@@ -76,7 +76,6 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
                 .select_related("commande")
                 .order_by("due_on")
             )
-            context["today"] = timezone.localdate()
         context["has_person"] = person is not None
     if MANAGEMENT in held:
         context["latest_syntheses"] = latest_held_sessions()
@@ -94,7 +93,7 @@ def person_list(request: HtmxHttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         people = form.filter(people)
-    context = {"form": form, "people": people, "today": timezone.localdate()}
+    context = {"form": form, "people": people}
     template = "labo/person_list.html#results" if request.htmx else "labo/person_list.html"
     return render(request, template, context)
 
