@@ -2,12 +2,9 @@
 
 import rules
 
+from labo.queries import person_of
 from labo.rules import is_facilitator, is_management
 from sessions.queries import is_member
-
-
-def _person(user):
-    return getattr(user, "person", None) if user.is_authenticated else None
 
 
 @rules.predicate
@@ -17,7 +14,7 @@ def is_atelier_member(user, atelier) -> bool:
 
 @rules.predicate
 def runs_atelier(user, atelier) -> bool:
-    person = _person(user)
+    person = person_of(user)
     if atelier is None or person is None:
         return False
     return (

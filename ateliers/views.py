@@ -41,6 +41,7 @@ from ateliers.models import (
 )
 from labo.http import HtmxHttpRequest
 from labo.models import Person
+from labo.queries import person_of
 from sessions.models import Session
 from sessions.views import check_session_access
 
@@ -61,12 +62,6 @@ def get_atelier_for(
     if run and not rules.test_rule("ateliers.run_atelier", request.user, atelier):
         raise PermissionDenied
     return atelier
-
-
-def _person(request) -> Person | None:
-    return (
-        Person.objects.filter(user=request.user).first() if request.user.is_authenticated else None
-    )
 
 
 @dataclass
@@ -255,7 +250,7 @@ def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
             services.add_idea(
                 atelier=atelier,
                 text=form.cleaned_data["text"],
-                author=_person(request),
+                author=person_of(request.user),
                 anonymous=form.cleaned_data["anonymous"],
             )
         else:
@@ -266,7 +261,7 @@ def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
             elif spec.parent == "report":
                 obj.report = _report(atelier)
             if hasattr(obj, "created_by_id"):
-                obj.created_by = _person(request)
+                obj.created_by = person_of(request.user)
             obj.save()
             form.save_m2m()
     return _answer(request, atelier, notice=_("Saved."), saved=kind)
@@ -323,7 +318,7 @@ def report_transition(request: HtmxHttpRequest, pk: int, action: str) -> HttpRes
     report = _report(atelier)
     try:
         if action == "review":
-            services.review_report(report=report, reviewer=_person(request))
+            services.review_report(report=report, reviewer=person_of(request.user))
             notice = _("The report is reviewed: check the outbox, then send it.")
         elif action == "send":
             count = services.send_report(report=report)
@@ -447,7 +442,7 @@ def photo_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 atelier=atelier,
                 upload=form.cleaned_data["image"],
                 caption=form.cleaned_data["caption"],
-                author=_person(request),
+                author=person_of(request.user),
             )
         except photos.PhotoError as error:
             form.add_error("image", str(error))

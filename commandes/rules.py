@@ -2,12 +2,13 @@
 
 import rules
 
+from labo.queries import person_of
 from labo.rules import is_facilitator, is_management
 
 
 @rules.predicate
 def is_in_team(user, commande) -> bool:
-    person = getattr(user, "person", None) if user.is_authenticated else None
+    person = person_of(user)
     return (
         commande is not None and person is not None and commande.team.filter(person=person).exists()
     )

@@ -17,7 +17,7 @@ from commandes import workflow
 from commandes.models import Commande, Deliverable, GateReview, Task, TeamMember
 from commandes.queries import board, suggestions, team_warnings, timeline
 from labo.http import HtmxHttpRequest
-from labo.models import Person
+from labo.queries import person_of
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 
 
@@ -238,7 +238,7 @@ def task_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def task_toggle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.select_related("commande", "owner"), pk=pk)
     commande = get_commande_for(request, task.commande_id)
-    person = Person.objects.filter(user=request.user).first()
+    person = person_of(request.user)
     if not (
         rules.test_rule("commandes.change_commande", request.user, commande)
         or (person is not None and task.owner_id == person.pk)

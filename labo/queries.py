@@ -25,6 +25,16 @@ class Onboarding:
     methods_to_try: list[str]
 
 
+def person_of(user) -> Person | None:
+    """The person behind a user account, if any (cached on the user by Django)."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
+
+
 def history_of(person: Person) -> History:
     from ateliers.models import Atelier
     from commandes.models import Commande

@@ -16,7 +16,7 @@ from labo import importing, services
 from labo.forms import ImportConfirmForm, ImportUploadForm, PersonFilterForm, ProfileForm
 from labo.http import HtmxHttpRequest
 from labo.models import Person
-from labo.queries import history_of, onboarding_of
+from labo.queries import history_of, onboarding_of, person_of
 from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT, roles_of
 
 IMPORT_SALT = "labo.person-import"
@@ -61,7 +61,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     if FACILITATOR in held:
         context["coming_sessions"] = coming_sessions(timezone.localdate())
     if AMBASSADOR in held:
-        person = Person.objects.filter(user=request.user).first()
+        person = person_of(request.user)
         if person is not None:
             history = history_of(person)
             context["my_sessions"] = (

@@ -5,17 +5,9 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 
 from labo.models import Person
+from labo.queries import person_of
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 from sessions.models import Attendance, Session
-
-
-def _person_of(user) -> Person | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.person
-    except Person.DoesNotExist:
-        return None
 
 
 def sessions_of(person: Person) -> QuerySet[Session]:
@@ -31,14 +23,14 @@ def visible_sessions(user) -> QuerySet[Session]:
     """Facilitators and management see every session; others see those they belong to."""
     if roles_of(user) & {FACILITATOR, MANAGEMENT}:
         return Session.objects.all()
-    person = _person_of(user)
+    person = person_of(user)
     if person is None:
         return Session.objects.none()
     return sessions_of(person)
 
 
 def is_member(user, session: Session) -> bool:
-    person = _person_of(user)
+    person = person_of(user)
     return person is not None and sessions_of(person).filter(pk=session.pk).exists()
 
 

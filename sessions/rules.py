@@ -2,6 +2,7 @@
 
 import rules
 
+from labo.queries import person_of
 from labo.rules import is_facilitator, is_management
 from sessions.queries import is_member
 
@@ -13,7 +14,7 @@ def is_session_member(user, session) -> bool:
 
 @rules.predicate
 def is_programme_facilitator(user, session) -> bool:
-    person = getattr(user, "person", None)
+    person = person_of(user)
     if session is None or person is None:
         return user.is_superuser
     return user.is_superuser or session.programme.facilitators.filter(pk=person.pk).exists()
