@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -88,14 +89,8 @@ def _remember(response: HttpResponse, guest_id: str) -> None:
         max_age=60 * 60 * 24 * 30,
         httponly=True,
         samesite="Lax",
-        secure=not _debug(),
+        secure=not settings.DEBUG,
     )
-
-
-def _debug() -> bool:
-    from django.conf import settings
-
-    return settings.DEBUG
 
 
 def _back(token: str, guest_id: str, fresh: bool) -> HttpResponse:
