@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from labo.models import Direction, Person, Programme, Skill
+from labo.models import Direction, Document, Person, Programme, Skill
 
 admin.site.site_header = _("Labo administration")
 admin.site.site_title = _("Labo")
@@ -43,3 +43,17 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "starts_on", "ends_on"]
     search_fields = ["name", "organisation"]
     filter_horizontal = ["facilitators"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """Generated restitutions: read, delete, never edited by hand."""
+
+    list_display = ["title", "kind", "status", "size", "reused", "created_at", "finished_at"]
+    list_filter = ["kind", "status", "programme"]
+    search_fields = ["title"]
+    list_select_related = ["programme"]
+    readonly_fields = [f.name for f in Document._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -158,3 +158,85 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DocumentKind(models.TextChoices):
+    SYNTHESIS = "synthesis", _("Session synthesis")
+    REVIEW = "review", _("Programme review")
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being generated")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Document(models.Model):
+    """A PDF restitution asked for by someone, generated off the request path.
+
+    ``fingerprint`` is the hash of the HTML the PDF was drawn from: a new request whose
+    HTML is the same reuses the last file instead of drawing it again."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="documents"
+    )
+    session = models.ForeignKey(
+        "labo_sessions.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("current step"), max_length=120, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, db_index=True)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    reused = models.BooleanField(_("reused the last render"), default=False)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="review") | models.Q(session__isnull=False),
+                name="document_synthesis_has_session",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="document_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def done(self) -> bool:
+        return self.status in (DocumentStatus.READY, DocumentStatus.FAILED)
+
+    @property
+    def filename(self) -> str:
+        stamp = timezone.localtime(self.created_at).strftime("%Y-%m-%d")
+        if self.session_id:
+            return f"synthese-session-{self.session.number}-{stamp}.pdf"
+        return f"bilan-{stamp}.pdf"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +26,7 @@ class StaticOnlyFetcher(URLFetcher):
         roots.append(Path(settings.STATIC_ROOT).resolve())
         roots.append((Path(settings.MEDIA_ROOT) / "photos").resolve())
         self.roots = roots
+        self.fetched: list[str] = []
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers=None):
@@ -32,22 +34,33 @@ class StaticOnlyFetcher(URLFetcher):
             path = Path(url.removeprefix("file://")).resolve()
             allowed = any(path.is_relative_to(root) for root in self.roots)
             if allowed and path.is_file() and path.stat().st_size <= MAX_FETCH_BYTES:
+                self.fetched.append(url)
                 return super().fetch(url, headers)
         self.refused.append(url)
         raise ValueError(f"Refused to fetch {url!r}: only static files are allowed.")
 
 
-def _stylesheet(name: str) -> CSS:
-    path = finders.find(name)
-    return CSS(filename=path, url_fetcher=StaticOnlyFetcher())
+def _stylesheet(name: str, fetcher: URLFetcher) -> CSS:
+    return CSS(filename=finders.find(name), url_fetcher=fetcher)
+
+
+def stylesheet_digest(name: str = "css/print.css") -> str:
+    """Part of a document's fingerprint: a new stylesheet means a new drawing."""
+    return hashlib.sha256(Path(finders.find(name)).read_bytes()).hexdigest()
+
+
+def html_to_pdf(
+    html: str, *, stylesheet: str = "css/print.css", fetcher: URLFetcher | None = None
+) -> bytes:
+    """Draw HTML as a tagged PDF (headings become bookmarks). Every resource goes through
+    the fetcher: pass one to see what was asked for."""
+    fetcher = fetcher or StaticOnlyFetcher()
+    document = HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[_stylesheet(stylesheet, fetcher)], pdf_tags=True)
 
 
 def render_pdf(template: str, context: dict, *, stylesheet: str = "css/print.css") -> bytes:
-    html = render_to_string(template, context)
-    document = HTML(
-        string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=StaticOnlyFetcher()
-    )
-    return document.write_pdf(stylesheets=[_stylesheet(stylesheet)], pdf_tags=True)
+    return html_to_pdf(render_to_string(template, context), stylesheet=stylesheet)
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_tasks",
+    "django_tasks_db",
     "csp",
     "labo",
     "sessions.apps.SessionsConfig",
@@ -155,6 +156,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "labo@localhost")
 
+# In process by default; production sets TASKS_BACKEND=django_tasks_db.DatabaseBackend and
+# runs `manage.py db_worker` beside the web server.
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
@@ -170,6 +173,8 @@ LABO_IMPORT_MAX_ROWS = env_int("LABO_IMPORT_MAX_ROWS", 5000)
 LABO_NEWCOMER_DAYS = env_int("LABO_NEWCOMER_DAYS", 180)
 # Aggregates over fewer people than this are masked (grade is HR data).
 LABO_MIN_GROUP_SIZE = env_int("LABO_MIN_GROUP_SIZE", 5)
+# A synthesis holds at most this many photos (each is drawn at print size).
+LABO_SYNTHESIS_MAX_PHOTOS = env_int("LABO_SYNTHESIS_MAX_PHOTOS", 60)
 # A team member already in this many active commandes is flagged when a team is built.
 LABO_MAX_ACTIVE_COMMANDES = env_int("LABO_MAX_ACTIVE_COMMANDES", 2)
 

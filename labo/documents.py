@@ -1,0 +1,137 @@
+"""Restitution documents: asked for on a page, drawn by a task, reused when unchanged.
+
+Each kind names the function that gathers its context and the template that lays it
+out; ``build`` is the whole generation, run by ``labo.tasks.build_document``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from labo.models import Document, DocumentKind, DocumentStatus
+from labo.pdf import html_to_pdf, stylesheet_digest
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    context: str  # dotted path of f(document) -> dict
+    template: str
+
+
+TYPES = {
+    DocumentKind.SYNTHESIS: DocumentType(
+        "sessions.synthesis.document_context", "sessions/pdf/synthesis.html"
+    ),
+    DocumentKind.REVIEW: DocumentType("labo.review.document_context", "labo/pdf/review.html"),
+}
+PENDING = (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
+
+
+def request_document(*, kind, programme, title, options, user, session=None) -> Document:
+    """Queue a document, or return the same request already waiting (a double click)."""
+    with transaction.atomic():
+        same = Document.objects.select_for_update().filter(
+            kind=kind, programme=programme, session=session, status__in=PENDING
+        )
+        for pending in same:
+            if pending.options == options:
+                return pending
+        document = Document.objects.create(
+            kind=kind,
+            programme=programme,
+            session=session,
+            title=title,
+            options=options,
+            requested_by=user,
+        )
+        transaction.on_commit(lambda: _enqueue(document.pk))
+    document.refresh_from_db()
+    return document
+
+
+def _enqueue(document_id: int) -> None:
+    from labo.tasks import build_document
+
+    build_document.enqueue(document_id)
+
+
+def _step(document: Document, progress: int, step: str, **fields) -> None:
+    fields.update(progress=progress, step=step)
+    Document.objects.filter(pk=document.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(document, name, value)
+
+
+def render_html(document: Document) -> str:
+    kind = TYPES[document.kind]
+    context = import_string(kind.context)(document)
+    return render_to_string(kind.template, context)
+
+
+def fingerprint(html: str) -> str:
+    return hashlib.sha256((stylesheet_digest() + html).encode()).hexdigest()
+
+
+def last_render(document: Document, digest: str) -> Document | None:
+    """The newest ready document of the same kind and subject drawn from the same HTML."""
+    previous = (
+        Document.objects.filter(
+            kind=document.kind,
+            programme=document.programme_id,
+            session=document.session_id,
+            fingerprint=digest,
+            status=DocumentStatus.READY,
+        )
+        .exclude(pk=document.pk)
+        .exclude(file="")
+        .first()
+    )
+    if previous and previous.file.storage.exists(previous.file.name):
+        return previous
+    return None
+
+
+def build(document_id: int) -> Document:
+    document = Document.objects.select_related("session", "programme").get(pk=document_id)
+    if document.done:
+        return document
+    _step(document, 10, _("Gathering the results"), status=DocumentStatus.RUNNING)
+    try:
+        html = render_html(document)
+        digest = fingerprint(html)
+        previous = last_render(document, digest)
+        if previous:
+            document.file.name = previous.file.name
+            document.size = previous.size
+            document.reused = True
+        else:
+            _step(document, 40, _("Drawing the pages"))
+            content = html_to_pdf(html)
+            document.file.save(document.filename, ContentFile(content), save=False)
+            document.size = len(content)
+        document.fingerprint = digest
+        document.status = DocumentStatus.READY
+        document.progress = 100
+        document.step = ""
+    except Exception:
+        logger.exception("Document %s could not be generated", document.pk)
+        document.status = DocumentStatus.FAILED
+        document.step = ""
+        document.error = _(
+            "The document could not be generated. Try again; if it fails again, tell the "
+            "lab's administrator."
+        )
+    document.finished_at = timezone.now()
+    document.save()
+    return document
