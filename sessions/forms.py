@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from labo.models import Person, Programme
@@ -233,3 +234,46 @@ def programmes_of(user) -> forms.QuerySet[Programme]:
     if user.is_superuser:
         return Programme.objects.all()
     return Programme.objects.filter(facilitators__user=user)
+
+
+class SynthesisForm(forms.Form):
+    """Which workshops and photos go into the synthesis (all of them unless unticked)."""
+
+    ateliers = forms.ModelMultipleChoiceField(
+        label=_("Workshops"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    photos = forms.ModelMultipleChoiceField(
+        label=_("Photos"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, session, **kwargs) -> None:
+        from sessions.synthesis import choices_of
+
+        super().__init__(*args, **kwargs)
+        ateliers, photos = choices_of(session)
+        self.fields["ateliers"].queryset = ateliers
+        self.fields["photos"].queryset = photos
+        if not self.is_bound:
+            self.initial.update(ateliers=list(ateliers), photos=list(photos))
+
+    def clean_photos(self):
+        photos = self.cleaned_data["photos"]
+        if len(photos) > settings.LABO_SYNTHESIS_MAX_PHOTOS:
+            raise forms.ValidationError(
+                _("At most %(n)s photos can go into the synthesis.")
+                % {"n": settings.LABO_SYNTHESIS_MAX_PHOTOS}
+            )
+        return photos
+
+    def chosen_ids(self) -> dict[str, list[int]]:
+        """The choice as stored with the document: the ids, sorted."""
+        return {
+            name: sorted(obj.pk for obj in self.cleaned_data[name])
+            for name in ("ateliers", "photos")
+        }

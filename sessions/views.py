@@ -8,17 +8,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ateliers.models import Atelier
+from labo.documents import request_document
 from labo.http import HtmxHttpRequest
+from labo.models import DocumentKind, DocumentStatus
 from labo.pdf import pdf_response, render_pdf
 from sessions import services
 from sessions.agenda import run_state
 from sessions.calendar import build_calendar, person_from_token
-from sessions.forms import RunActionForm
+from sessions.forms import RunActionForm, SynthesisForm
 from sessions.models import Day, DayRun, Session
 from sessions.queries import agenda_of, sessions_of, visible_sessions
+from sessions.synthesis import synthesis_of
 
 
 def check_session_access(request: HtmxHttpRequest, session: Session, *, write: bool) -> None:
@@ -61,8 +64,40 @@ def session_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "ateliers": ateliers,
         "facilitators": session.facilitators.all(),
         "can_edit": rules.test_rule("sessions.change_session", request.user, session),
+        "syntheses": session.documents.filter(status=DocumentStatus.READY)[:3],
     }
     return render(request, "sessions/session_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def session_synthesis(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Preview the synthesis as HTML, choose its workshops and photos, then generate it."""
+    session = get_session_for(request, pk, write=True)
+    form = SynthesisForm(request.POST or None, session=session)
+    valid = form.is_valid() if form.is_bound else True
+    if valid and request.POST.get("action") == "generate":
+        document = request_document(
+            kind=DocumentKind.SYNTHESIS,
+            programme=session.programme,
+            session=session,
+            title=_("Synthesis of session #%(number)s: %(title)s")
+            % {"number": session.number, "title": session.title},
+            options=form.chosen_ids(),
+            user=request.user,
+        )
+        if request.htmx:
+            documents = session.documents.select_related("session")[:5]
+            return render(request, "labo/_documents.html", {"documents": documents})
+        return redirect(
+            reverse("sessions:session-synthesis", args=[pk]) + f"#document-{document.pk}"
+        )
+    chosen = form.chosen_ids() if form.is_bound and valid else {}
+    context = synthesis_of(
+        session, atelier_ids=chosen.get("ateliers"), photo_ids=chosen.get("photos")
+    )
+    context.update(form=form, documents=session.documents.select_related("session")[:5])
+    template = "sessions/synthesis.html#preview" if request.htmx else "sessions/synthesis.html"
+    return render(request, template, context, status=200 if valid else 422)
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:

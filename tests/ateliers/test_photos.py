@@ -1,5 +1,6 @@
 import io
 import os
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -133,3 +134,22 @@ def test_truncated_photo_is_refused_even_after_weasyprint_is_imported():
     ):
         with pytest.raises(photos.PhotoError):
             photos.process(upload(name, data))
+
+
+def test_print_copy_is_made_once_at_print_size_beside_the_photo(db, settings, tmp_path):
+    from ateliers.photos import PRINT_SIDE, print_copy
+    from ateliers.services import add_photo
+    from tests import factories
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("big.png", image_bytes("PNG", size=(2400, 1800)))
+    photo = add_photo(atelier=factories.AtelierFactory(), upload=upload, caption="", author=None)
+
+    path = print_copy(photo)
+    made = path.stat().st_mtime_ns
+
+    assert path.parent == Path(photo.image.path).parent
+    with Image.open(path) as image:
+        assert max(image.size) == PRINT_SIDE
+    assert print_copy(photo).stat().st_mtime_ns == made
+    assert [p.name for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
