@@ -56,6 +56,17 @@ POLICY: dict[str, Access] = {
     "labo:person-list": roles(FACILITATOR),
     "labo:person-detail": roles(FACILITATOR),
     "labo:person-import": roles(FACILITATOR),
+    "labo:dashboard": roles(FACILITATOR, MANAGEMENT, scope="every programme, read-only"),
+    "labo:review-request": roles(FACILITATOR, MANAGEMENT, scope="every programme"),
+    "labo:search": roles(FACILITATOR, MANAGEMENT, scope="every programme; hidden ideas left out"),
+    "labo:document-status": Access(
+        roles=ALL_ROLES,
+        scope="a synthesis: as its session page; a review: facilitators, management",
+    ),
+    "labo:document-file": Access(
+        roles=ALL_ROLES,
+        scope="a synthesis: as its session page; a review: facilitators, management",
+    ),
     "sessions:session-list": Access(
         roles=ALL_ROLES, scope="ambassadors see the sessions they take part in"
     ),
@@ -72,6 +83,7 @@ POLICY: dict[str, Access] = {
     "sessions:day-run-action": roles(FACILITATOR, scope=PLANNER_SCOPE),
     "sessions:personal-feed": Access(public=True, scope="a signed token names the person"),
     "sessions:session-create": roles(FACILITATOR, scope="in a programme they facilitate"),
+    "sessions:session-synthesis": roles(FACILITATOR, scope=PLANNER_SCOPE),
     **{
         f"sessions:{name}": roles(FACILITATOR, scope=PLANNER_SCOPE)
         for name in (

@@ -97,3 +97,193 @@ def photo_measure(*, runs: int, target_ms: float) -> Measure:
         process(upload)
         samples.append((time.perf_counter() - start) * 1000)
     return Measure("photo: 4000×3000 JPEG processed", samples[1:], len(data), target_ms)
+
+
+# The session synthesis at scale ------------------------------------------------------
+
+
+def scale_session(session, *, workshops: int, results: int, photos: int) -> None:
+    """Bring a session to `workshops` workshops (every format), `results` results spread
+    across them and `photos` phone photos through the real upload pipeline."""
+    import itertools
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ateliers import models as m
+    from ateliers.services import add_photo
+
+    formats = itertools.cycle(
+        ["debat_mouvant", "tribunal", "labo_stands", "criteria_grid", "free", "retrospective"]
+    )
+    ateliers = list(session.ateliers.all())
+    while len(ateliers) < workshops:
+        n = len(ateliers) + 1
+        ateliers.append(
+            m.Atelier.objects.create(
+                session=session, format=next(formats), title=f"Atelier {n}", ideas_revealed=True
+            )
+        )
+    stands = {}
+    for n in range(results):
+        atelier = ateliers[n % len(ateliers)]
+        text = f"Résultat {n} : une phrase comme en écrivent les ambassadeurs sur un post-it."
+        if atelier.format == "debat_mouvant":
+            m.DebateQuestion.objects.create(atelier=atelier, text=text, yes=n % 9, no=3, mixed=2)
+        elif atelier.format == "tribunal":
+            m.TribunalCase.objects.create(
+                atelier=atelier, question=text, before_for=3, before_against=8, after_for=9
+            )
+        elif atelier.format == "labo_stands":
+            stand = stands.get(atelier.pk) or m.Stand.objects.create(
+                atelier=atelier, name=text[:60]
+            )
+            stands[atelier.pk] = stand
+            m.StandFeedback.objects.create(stand=stand, understanding=4, interest=3, comment=text)
+        elif atelier.format == "retrospective":
+            m.RetroEntry.objects.create(atelier=atelier, kind="worked", text=text)
+        elif atelier.collects_ideas:
+            idea = m.Idea.objects.create(atelier=atelier, text=text, x=n % 100, y=(n * 7) % 100)
+            m.Vote.objects.bulk_create(m.Vote(idea=idea, voter=f"v{v}") for v in range(n % 4))
+        else:
+            m.Rating.objects.create(atelier=atelier, score=1 + n % 5, comment=text)
+    data = board_photo()
+    for n in range(photos):
+        upload = SimpleUploadedFile(f"tableau-{n}.jpg", data, content_type="image/jpeg")
+        add_photo(
+            atelier=ateliers[n % len(ateliers)],
+            upload=upload,
+            caption=f"Tableau {n + 1}",
+            author=None,
+        )
+
+
+class PeakMemory:
+    """The process's peak resident memory while the block runs, sampled every 5 ms."""
+
+    def __enter__(self):
+        import os
+        import threading
+
+        self._page = os.sysconf("SC_PAGE_SIZE")
+        self.before = self.peak = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _rss(self) -> int:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * self._page
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, self._rss())
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+
+
+@dataclass
+class PdfFigures:
+    first_ms: float
+    samples_ms: list[float]
+    alone_ms: list[float]
+    size_bytes: int
+    peak_rss: int
+    rss_before: int
+    pages: int
+
+    @property
+    def overhead(self) -> float:
+        """Our whole pipeline (queries, template, fetcher) over WeasyPrint alone, same HTML."""
+        alone = statistics.median(self.alone_ms)
+        return (statistics.median(self.samples_ms) - alone) / alone
+
+    def report(self) -> str:
+        p95 = sorted(self.samples_ms)[
+            min(len(self.samples_ms) - 1, round(0.95 * (len(self.samples_ms) - 1)))
+        ]
+        mb = 1024 * 1024
+        rows = [
+            (
+                "synthesis: first draw (print copies made)",
+                f"{self.first_ms / 1000:.2f} s",
+                "≤ 4 s",
+                self.first_ms <= 4000,
+            ),
+            ("synthesis: p95 of later draws", f"{p95 / 1000:.2f} s", "≤ 4 s", p95 <= 4000),
+            (
+                "synthesis: size",
+                f"{self.size_bytes / mb:.1f} MB ({self.pages} pages)",
+                "≤ 8 MB",
+                self.size_bytes <= 8 * mb,
+            ),
+            (
+                "synthesis: peak memory (process RSS)",
+                f"{self.peak_rss / mb:.0f} MB (from {self.rss_before / mb:.0f})",
+                "≤ 400 MB",
+                self.peak_rss <= 400 * mb,
+            ),
+            (
+                "synthesis: overhead over WeasyPrint alone",
+                f"{self.overhead * 100:.1f} %",
+                "≤ 15 %",
+                self.overhead <= 0.15,
+            ),
+        ]
+        head = f"{'measure':<44} {'value':>26} {'target':>9}  ok"
+        lines = [head, "-" * len(head)]
+        for name, value, target, ok in rows:
+            lines.append(f"{name:<44} {value:>26} {target:>9}  {'yes' if ok else 'NO'}")
+        return "\n".join(lines)
+
+
+def synthesis_figures(session, *, runs: int) -> PdfFigures:
+    import io
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+    from pypdf import PdfReader
+    from weasyprint import CSS, HTML
+
+    from labo.documents import render_html
+    from labo.models import Document
+    from labo.pdf import html_to_pdf
+
+    document = Document.objects.create(
+        kind="synthesis", programme=session.programme, session=session, title="Bench"
+    )
+
+    def draw() -> bytes:
+        return html_to_pdf(render_html(document))
+
+    start = time.perf_counter()
+    content = draw()
+    first = (time.perf_counter() - start) * 1000
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        draw()
+        samples.append((time.perf_counter() - start) * 1000)
+    html = render_html(document)
+    stylesheet = CSS(filename=finders.find("css/print.css"))
+    alone = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        HTML(string=html, base_url=str(settings.BASE_DIR / "static")).write_pdf(
+            stylesheets=[stylesheet], pdf_tags=True
+        )
+        alone.append((time.perf_counter() - start) * 1000)
+    with PeakMemory() as memory:
+        draw()
+    return PdfFigures(
+        first_ms=first,
+        samples_ms=samples,
+        alone_ms=alone,
+        size_bytes=len(content),
+        peak_rss=memory.peak,
+        rss_before=memory.before,
+        pages=len(PdfReader(io.BytesIO(content)).pages),
+    )

@@ -26,3 +26,17 @@ def is_self(user, person) -> bool:
 
 
 rules.add_rule("labo.view_person", is_facilitator | is_self)
+
+
+@rules.predicate
+def may_see_document_subject(user, document) -> bool:
+    """A session's synthesis: whoever sees the session. A programme review: facilitators and
+    management."""
+    if document is None:
+        return False
+    if document.session_id:
+        return rules.test_rule("sessions.view_session", user, document.session)
+    return is_facilitator(user) or is_management(user)
+
+
+rules.add_rule("labo.view_document", may_see_document_subject)

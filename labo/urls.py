@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from labo import views
+from labo import restitution_views, views
 
 core_patterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,11 @@ core_patterns = [
     path("people/", views.person_list, name="person-list"),
     path("people/import/", views.person_import, name="person-import"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
+    path("dashboard/", restitution_views.dashboard, name="dashboard"),
+    path("dashboard/review/", restitution_views.review_request, name="review-request"),
+    path("documents/<int:pk>/", restitution_views.document_status, name="document-status"),
+    path("documents/<int:pk>/file.pdf", restitution_views.document_file, name="document-file"),
+    path("search/", restitution_views.search, name="search"),
 ]
 
 urlpatterns = [

@@ -1,11 +1,17 @@
 """Browser tests drive Debian's Chromium through Playwright; no browser is downloaded."""
 
+import datetime
 import os
 import shutil
 
 import pytest
+from django.utils import timezone
+
+from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT
+from tests import factories
 
 CHROMIUM = os.environ.get("LABO_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "un-mot-de-passe-solide"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -47,3 +53,41 @@ def _sync_orm_beside_playwright():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def lab(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    programme = factories.ProgrammeFactory(name="La Transfo")
+    session = factories.SessionFactory(
+        programme=programme,
+        number=9,
+        title="Préparer le Grand Atelier",
+        starts_on=timezone.localdate() + datetime.timedelta(days=5),
+        status="held",
+        debrief="Sept invités au lieu de quatre-vingts.",
+    )
+    day = factories.DayFactory(session=session, title="Le Grand Atelier", capacity=80)
+    item = factories.AgendaItemFactory(day=day, title="Tribunal de l'innovation", kind="workshop")
+    factories.AgendaItemFactory(
+        day=day, title="Déjeuner", kind="meal", fixed_start=datetime.time(12, 30)
+    )
+    factories.AtelierFactory(
+        session=session, agenda_item=item, format="tribunal", title="Le tribunal"
+    )
+    skill = factories.SkillFactory(name="Prototypage")
+    users = {}
+    for username, role in (
+        ("animateur", FACILITATOR),
+        ("ambassadrice", AMBASSADOR),
+        ("direction", MANAGEMENT),
+    ):
+        user = factories.UserFactory(username=username, roles=[role], password=PASSWORD)
+        person = factories.PersonFactory(
+            user=user, first_name=username.capitalize(), joined_on=timezone.localdate()
+        )
+        person.skills.add(skill)
+        users[username] = user
+    factories.AttendanceFactory(day=day, person=users["ambassadrice"].person)
+    programme.facilitators.add(users["animateur"].person)
+    return session

@@ -49,6 +49,14 @@ MATRIX = {
     "labo:person-list": ("get", [302, 403, 403, 200, 403]),
     "labo:person-detail": ("get", [302, 403, 403, 200, 403]),
     "labo:person-import": ("get", [302, 403, 403, 200, 403]),
+    # Restitutions: the dashboard and search for facilitators and management; a session's
+    # synthesis for whoever sees the session.
+    "labo:dashboard": ("get", [302, 403, 403, 200, 200]),
+    "labo:review-request": ("post", [302, 403, 403, 422, 422]),
+    "labo:search": ("get", [302, 403, 403, 200, 200]),
+    "labo:document-status": ("get", [302, 404, 200, 200, 200]),
+    "labo:document-file": ("get", [302, 404, 200, 200, 200]),
+    "sessions:session-synthesis": ("get", [302, 403, 403, 200, 403]),
     "sessions:session-list": ("get", [302, 200, 200, 200, 200]),
     "sessions:session-detail": ("get", [302, 404, 200, 200, 200]),
     # The planner: facilitators of the programme only. Empty POSTs are refused with a
@@ -185,7 +193,27 @@ def commande_kwargs(name, world):
     return {"pk": commande.pk}
 
 
+def synthesis_document(world, **fields):
+    from django.core.files.base import ContentFile
+
+    from labo.models import Document
+
+    fields.setdefault("session", world.session)
+    document = Document(
+        kind="synthesis" if fields["session"] else "review",
+        programme=world.programme,
+        title="Synthèse",
+        status="ready",
+        **fields,
+    )
+    document.file.save("synthese.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+    document.save()
+    return document
+
+
 def url_kwargs(name, world):
+    if name in ("labo:document-status", "labo:document-file"):
+        return {"pk": synthesis_document(world).pk}
     if name == "sessions:session-export":
         return {"pk": world.session.pk, "what": "results", "fmt": "xlsx"}
     if name.startswith("ateliers:"):
@@ -261,8 +289,14 @@ def test_admin_opens_to_a_superuser(world, name):
 
     response = client.get(reverse(name))
 
-    # The admin's logout only takes POST; autocomplete refuses a request without its fields.
-    expected = {"admin:logout": 405, "admin:autocomplete": 403}.get(name, 200)
+    # The admin's logout only takes POST; autocomplete refuses a request without its fields;
+    # task results are written by the worker, never added by hand.
+    expected = {
+        "admin:logout": 405,
+        "admin:autocomplete": 403,
+        "admin:django_tasks_database_dbtaskresult_add": 403,
+        "admin:labo_document_add": 403,
+    }.get(name, 200)
     assert response.status_code == expected
 
 

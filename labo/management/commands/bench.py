@@ -15,11 +15,13 @@ class Command(BaseCommand):
     help = "Print p50/p95 server time and response size of main pages and htmx edits."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("targets", nargs="*", help="what to measure: agenda (default: all)")
+        parser.add_argument(
+            "targets", nargs="*", help="what to measure: agenda, ateliers, pdf (default: all)"
+        )
         parser.add_argument("--runs", type=int, default=100)
 
     def handle(self, *args, targets, runs, **options) -> None:
-        known = {"agenda", "ateliers"}
+        known = {"agenda", "ateliers", "pdf"}
         unknown = set(targets) - known
         if unknown:
             raise CommandError(f"Unknown target(s): {', '.join(sorted(unknown))}")
@@ -31,7 +33,10 @@ class Command(BaseCommand):
             measures += self.agenda(runs)
         if "ateliers" in targets:
             measures += self.ateliers(runs)
-        self.stdout.write(table(measures))
+        if measures:
+            self.stdout.write(table(measures))
+        if "pdf" in targets:
+            self.stdout.write(self.pdf(max(3, runs // 20)))
 
     def agenda(self, runs: int):
         session = Session.objects.get(number=9, programme__name="La Transfo")
@@ -147,3 +152,27 @@ class Command(BaseCommand):
             transaction.set_rollback(True)
         results.append(photo_measure(runs=max(5, runs // 10), target_ms=400))
         return results
+
+    def pdf(self, runs: int) -> str:
+        """The synthesis of the demo's biggest session scaled to 12 workshops, 300 results
+        and 30 phone photos; photos go to a scratch folder and the data is rolled back."""
+        import tempfile
+
+        from django.db.models import Count
+        from django.test import override_settings
+
+        from labo.bench import scale_session, synthesis_figures
+
+        session = Session.objects.annotate(n=Count("ateliers")).order_by("-n", "pk").first()
+        with (
+            tempfile.TemporaryDirectory() as media,
+            override_settings(MEDIA_ROOT=media),
+            transaction.atomic(),
+        ):
+            scale_session(session, workshops=12, results=300, photos=30)
+            figures = synthesis_figures(session, runs=runs)
+            transaction.set_rollback(True)
+        return (
+            f"Synthesis of session #{session.number} scaled to 12 workshops, 300 results, "
+            f"30 photos ({runs} runs)\n" + figures.report()
+        )

@@ -1,0 +1,108 @@
+"""Restitutions: the management dashboard, the programme review, the documents being drawn
+and search. (A module of its own: labo/views.py holds the people and home pages.)"""
+
+from __future__ import annotations
+
+import rules
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from labo.documents import request_document
+from labo.forms import ReviewForm, ReviewRequestForm, SearchForm
+from labo.http import HtmxHttpRequest
+from labo.models import Document, DocumentKind, DocumentStatus
+from labo.review import Period, review_of
+from labo.search import search as run_search
+
+LATEST_DOCUMENTS = 10
+
+
+def get_document_for(request: HtmxHttpRequest, pk: int) -> Document:
+    """The document, if the user may see what it is about; else 404."""
+    document = get_object_or_404(Document.objects.select_related("session__programme"), pk=pk)
+    if not rules.test_rule("labo.view_document", request.user, document):
+        raise Http404
+    return document
+
+
+def latest_documents(user) -> list[Document]:
+    """The newest documents the user may open, whatever their state (progress shows)."""
+    recent = Document.objects.select_related("session__programme", "programme")
+    visible = [
+        d for d in recent[: LATEST_DOCUMENTS * 3] if rules.test_rule("labo.view_document", user, d)
+    ]
+    return visible[:LATEST_DOCUMENTS]
+
+
+def _review_context(form: ReviewForm) -> dict:
+    data = form.cleaned_data
+    return review_of(data["programme"], Period(start=data["start"], end=data["end"]))
+
+
+@require_GET
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    form = ReviewForm(request.GET or ReviewForm.default_data(timezone.localdate()))
+    context = {"form": form, "documents": latest_documents(request.user)}
+    status = 200
+    if form.is_valid():
+        context.update(_review_context(form))
+    else:
+        status = 422
+    return render(request, "labo/dashboard.html", context, status=status)
+
+
+@require_POST
+def review_request(request: HtmxHttpRequest) -> HttpResponse:
+    form = ReviewRequestForm(request.POST)
+    if not form.is_valid():
+        context = {"form": form, "documents": latest_documents(request.user)}
+        return render(request, "labo/dashboard.html", context, status=422)
+    data = form.cleaned_data
+    title = _("Review of %(programme)s, %(start)s – %(end)s") % {
+        "programme": data["programme"].name,
+        "start": data["start"].strftime("%d/%m/%Y"),
+        "end": data["end"].strftime("%d/%m/%Y"),
+    }
+    document = request_document(
+        kind=DocumentKind.REVIEW,
+        programme=data["programme"],
+        title=title,
+        options={"start": data["start"].isoformat(), "end": data["end"].isoformat()},
+        user=request.user,
+    )
+    if request.htmx:
+        return render(
+            request, "labo/_documents.html", {"documents": latest_documents(request.user)}
+        )
+    return redirect(reverse("labo:dashboard") + f"#document-{document.pk}")
+
+
+@require_GET
+def document_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """One document's progress, polled by the page until it is ready."""
+    return render(request, "labo/_document.html", {"document": get_document_for(request, pk)})
+
+
+@require_GET
+def document_file(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    document = get_document_for(request, pk)
+    if document.status != DocumentStatus.READY or not document.file:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(handle, content_type="application/pdf", filename=document.filename)
+
+
+@require_GET
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    hits = run_search(form.cleaned_data["q"]) if form.is_valid() else None
+    context = {"form": form, "hits": hits}
+    template = "labo/search.html#hits" if request.htmx else "labo/search.html"
+    return render(request, template, context, status=422 if form.errors else 200)

@@ -1,0 +1,192 @@
+"""A lab's activity over a period: the management dashboard and the programme review PDF
+("one year of the lab") read the same figures, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Avg, Count, Q
+from django.utils.translation import gettext as _
+
+from labo.charts import bar_chart, stacked_chart
+from labo.models import Grade, Programme
+
+# A day longer than this counts as two half-days of workshop, else as one.
+HALF_DAY_MAX = datetime.timedelta(hours=4, minutes=30)
+
+
+@dataclass
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def last_year(cls, today: datetime.date) -> Period:
+        return cls(start=today - datetime.timedelta(days=364), end=today)
+
+
+def _grade_values(counts: dict[str, int]) -> list[int | None]:
+    """Counts per grade (unknown last); a cell under the minimum but not empty becomes None,
+    and so does every cell when the whole group is under the minimum."""
+    minimum = settings.LABO_MIN_GROUP_SIZE
+    values = [counts.get(grade, 0) for grade in [*Grade.values, ""]]
+    if sum(values) < minimum:
+        return [None for _v in values]
+    return [v if v == 0 or v >= minimum else None for v in values]
+
+
+def _grade_series() -> list[str]:
+    return [str(label) for label in Grade.labels] + [_("Unknown")]
+
+
+def _quarter(day: datetime.date) -> str:
+    return f"{day.year} T{(day.month - 1) // 3 + 1}"
+
+
+def workshop_half_days(days) -> int:
+    total = 0
+    for day in days:
+        length = datetime.datetime.combine(day.date, day.ends_at) - datetime.datetime.combine(
+            day.date, day.starts_at
+        )
+        total += 1 if length <= HALF_DAY_MAX else 2
+    return total
+
+
+def _ratio(preparation, workshop: int) -> Decimal | None:
+    if not workshop or preparation is None:
+        return None
+    return (Decimal(preparation) / workshop).quantize(Decimal("0.1"))
+
+
+def review_of(programme: Programme | None, period: Period) -> dict:
+    from ateliers.models import Atelier, Format, Rating
+    from commandes.models import Commande, Status
+    from commandes.queries import waiting_at_gate
+    from sessions.models import Attendance, Day, Session
+
+    sessions = Session.objects.filter(starts_on__gte=period.start, starts_on__lte=period.end)
+    commandes = Commande.objects.all()
+    if programme is not None:
+        sessions = sessions.filter(programme=programme)
+        commandes = commandes.filter(programme=programme)
+    sessions = list(
+        sessions.select_related("programme")
+        .annotate(workshop_count=Count("ateliers", distinct=True))
+        .order_by("starts_on", "number")
+    )
+    days = defaultdict(list)
+    for day in Day.objects.filter(session__in=sessions).order_by("date"):
+        days[day.session_id].append(day)
+
+    present = Attendance.objects.filter(day__session__in=sessions, present=True)
+    per_session = defaultdict(lambda: defaultdict(int))
+    for session_id, grade, n in (
+        present.order_by()
+        .values_list("day__session", "person__grade")
+        .annotate(n=Count("person", distinct=True))
+    ):
+        per_session[session_id][grade] = n
+    per_quarter = defaultdict(lambda: defaultdict(set))
+    for date, grade, person in present.values_list("day__date", "person__grade", "person"):
+        per_quarter[_quarter(date)][grade].add(person)
+    participants = present.values("person").distinct().count()
+
+    for session in sessions:
+        session.half_days = workshop_half_days(days[session.pk])
+        session.ratio = _ratio(session.preparation_half_days, session.half_days)
+    preparation = sum((s.preparation_half_days or 0) for s in sessions)
+    workshop = sum(s.half_days for s in sessions)
+
+    minimum = {"n": settings.LABO_MIN_GROUP_SIZE}
+    grade_note = _("groups of fewer than %(n)s people are not shown") % minimum
+    masked = _("fewer than %(n)s") % minimum
+    by_session = stacked_chart(
+        _("Participants by grade, session by session"),
+        _grade_series(),
+        [(f"n° {s.number} {s.title}", _grade_values(per_session[s.pk])) for s in sessions],
+        note=grade_note,
+        masked_label=masked,
+        short=[*Grade.values, "?"],
+    )
+    by_quarter = stacked_chart(
+        _("Participants by grade, quarter by quarter"),
+        _grade_series(),
+        [
+            (quarter, _grade_values({g: len(people) for g, people in grades.items()}))
+            for quarter, grades in sorted(per_quarter.items())
+        ],
+        note=grade_note,
+        masked_label=masked,
+        short=[*Grade.values, "?"],
+    )
+
+    ateliers = Atelier.objects.filter(session__in=sessions)
+    formats = dict(ateliers.order_by().values_list("format").annotate(n=Count("pk")))
+    by_format = bar_chart(
+        _("Workshops by format"),
+        [(label, formats[value]) for value, label in Format.choices if formats.get(value)],
+    )
+    rating_rows = (
+        Rating.objects.filter(atelier__in=ateliers)
+        .order_by()
+        .values_list("atelier__format")
+        .annotate(avg=Avg("score"), n=Count("pk"))
+    )
+    labels = dict(Format.choices)
+    ratings = bar_chart(
+        _("Average rating of the methods, by format (out of 5)"),
+        [(f"{labels[fmt]} ({n})", avg) for fmt, avg, n in rating_rows],
+        maximum=5,
+        unit="/5",
+        decimals=1,
+    )
+    statuses = dict(commandes.order_by().values_list("status").annotate(n=Count("pk")))
+    funnel = bar_chart(
+        _("Commandes by status"),
+        [(label, statuses.get(value, 0)) for value, label in Status.choices],
+    )
+    gate = waiting_at_gate()
+    if programme is not None:
+        gate = gate.filter(programme=programme)
+    counts = ateliers.aggregate(
+        ideas=Count("ideas", filter=Q(ideas_revealed=True), distinct=True),
+        photos=Count("photos", distinct=True),
+    )
+    return {
+        "programme": programme,
+        "period": period,
+        "sessions": sessions,
+        "totals": {
+            "sessions": len(sessions),
+            "workshops": sum(formats.values()),
+            "participants": participants,
+            "ideas": counts["ideas"],
+            "photos": counts["photos"],
+            "commandes": sum(statuses.values()),
+        },
+        "by_session": by_session,
+        "by_quarter": by_quarter,
+        "by_format": by_format,
+        "ratings": ratings,
+        "funnel": funnel,
+        "at_gate": list(gate),
+        "preparation": {
+            "preparation": preparation,
+            "workshop": workshop,
+            "ratio": _ratio(preparation, workshop),
+        },
+    }
+
+
+def document_context(document) -> dict:
+    options = document.options
+    period = Period(
+        start=datetime.date.fromisoformat(options["start"]),
+        end=datetime.date.fromisoformat(options["end"]),
+    )
+    return review_of(document.programme, period)

@@ -1,0 +1,168 @@
+"""The dashboard, the programme review request, documents and search, through HTTP."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ateliers.models import Idea
+from labo.models import Document, DocumentStatus
+from tests import factories
+from tests.conftest import client_for
+from tests.labo.test_access import synthesis_document
+
+
+@pytest.fixture
+def management_client(world):
+    return client_for(world, "management")
+
+
+def period(world):
+    return {"programme": world.programme.pk, "start": "2026-01-01", "end": "2026-12-31"}
+
+
+def test_dashboard_draws_its_charts_with_text_alternatives(world, management_client):
+    for _ in range(6):
+        factories.AttendanceFactory(day=world.day, person=factories.PersonFactory(grade="A"))
+
+    response = management_client.get(reverse("labo:dashboard"), period(world))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'role="img"' in page
+    assert "Participants par catégorie, session par session." in page
+    assert "Catégorie A 6" in page
+    assert "Générer le bilan du programme (PDF)" in page
+
+
+def test_dashboard_defaults_to_the_last_twelve_months(world, management_client):
+    response = management_client.get(reverse("labo:dashboard"))
+
+    assert response.status_code == 200
+    today = datetime.date.today()
+    assert response.context["period"].end == today
+    assert response.context["programme"] == world.programme
+
+
+def test_a_period_backwards_is_refused_next_to_the_field(world, management_client):
+    data = {**period(world), "start": "2026-12-31", "end": "2026-01-01"}
+
+    response = management_client.get(reverse("labo:dashboard"), data)
+
+    assert response.status_code == 422
+    assert "La fin de la période est avant son début." in response.content.decode()
+
+
+def test_dashboard_queries_do_not_grow_with_sessions(world, management_client):
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            management_client.get(reverse("labo:dashboard"), period(world))
+        return len(ctx.captured_queries)
+
+    one = queries()
+    for n in range(10):
+        session = factories.SessionFactory(programme=world.programme, number=100 + n)
+        factories.AtelierFactory(session=session)
+        factories.DayFactory(session=session)
+
+    assert queries() == one == 16
+
+
+def test_management_asks_for_the_programme_review_and_opens_it(world, management_client):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = management_client.post(reverse("labo:review-request"), period(world))
+
+    document = Document.objects.get()
+    assert response.status_code == 302
+    assert document.kind == "review"
+    assert document.options == {"start": "2026-01-01", "end": "2026-12-31"}
+    opened = management_client.get(reverse("labo:document-file", args=[document.pk]))
+    assert opened.status_code == 200
+    assert opened["Content-Type"] == "application/pdf"
+    assert b"".join(opened.streaming_content).startswith(b"%PDF")
+
+
+def test_review_request_without_a_programme_says_so(world, management_client):
+    response = management_client.post(
+        reverse("labo:review-request"), {**period(world), "programme": ""}
+    )
+
+    assert response.status_code == 422
+    assert "Choisissez le programme dont vous voulez le bilan." in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_a_programme_review_is_not_for_ambassadors(world, member_client):
+    review = synthesis_document(world, session=None)
+
+    for name in ("labo:document-file", "labo:document-status"):
+        assert member_client.get(reverse(name, args=[review.pk])).status_code == 404
+
+
+def test_a_document_being_drawn_is_polled_until_ready(world, member_client):
+    document = synthesis_document(world)
+    Document.objects.filter(pk=document.pk).update(
+        status=DocumentStatus.RUNNING, progress=40, step="Mise en page du PDF"
+    )
+
+    polling = member_client.get(
+        reverse("labo:document-status", args=[document.pk])
+    ).content.decode()
+    Document.objects.filter(pk=document.pk).update(status=DocumentStatus.READY, progress=100)
+    ready = member_client.get(reverse("labo:document-status", args=[document.pk])).content.decode()
+
+    assert 'hx-trigger="every 1s"' in polling
+    assert 'value="40"' in polling and "Mise en page du PDF" in polling
+    assert "hx-trigger" not in ready
+    assert reverse("labo:document-file", args=[document.pk]) in ready
+
+
+def test_a_failed_or_unfinished_document_has_no_file_to_open(world, member_client):
+    document = synthesis_document(world)
+    Document.objects.filter(pk=document.pk).update(status=DocumentStatus.QUEUED)
+
+    response = member_client.get(reverse("labo:document-file", args=[document.pk]))
+
+    assert response.status_code == 404
+
+
+def test_search_finds_results_and_leaves_hidden_ideas_out(world, facilitator_client):
+    shown = factories.AtelierFactory(
+        session=world.session, ideas_revealed=True, title="Atelier visible"
+    )
+    hidden = factories.AtelierFactory(session=world.session, title="Atelier caché")
+    Idea.objects.create(atelier=shown, text="Un guichet numérique d'accueil")
+    Idea.objects.create(atelier=hidden, text="Un guichet secret")
+    world.commande.reformulated_wording = "Un guichet pensé avec les agents"
+    world.commande.save()
+
+    response = facilitator_client.get(reverse("labo:search"), {"q": "guichet"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Un guichet numérique d&#x27;accueil" in page
+    assert "Un guichet pensé avec les agents" in page
+    assert "secret" not in page
+    assert "2 résultats" in page
+
+
+def test_search_of_one_letter_is_refused_in_french(world, facilitator_client):
+    response = facilitator_client.get(reverse("labo:search"), {"q": "a"})
+
+    assert response.status_code == 422
+    assert "Tapez au moins deux caractères." in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_search_on_postgresql_uses_french_stemming(world, facilitator_client):
+    if connection.vendor != "postgresql":
+        pytest.skip("French full-text search runs on PostgreSQL; CI runs it there.")
+    atelier = factories.AtelierFactory(session=world.session, ideas_revealed=True)
+    Idea.objects.create(atelier=atelier, text="Former les agents d'accueil aux démarches")
+
+    response = facilitator_client.get(reverse("labo:search"), {"q": "agent démarche"})
+
+    assert "Former les agents" in response.content.decode()
