@@ -44,9 +44,18 @@ def coming_sessions(today) -> QuerySet[Session]:
 
 
 def latest_held_sessions(limit: int = 5) -> QuerySet[Session]:
+    """The last sessions held, each with its ready syntheses (newest first)."""
+    from django.db.models import Prefetch
+
+    from labo.models import Document, DocumentKind, DocumentStatus
+
+    syntheses = Document.objects.filter(
+        kind=DocumentKind.SYNTHESIS, status=DocumentStatus.READY
+    ).order_by("-created_at", "-pk")
     return (
         Session.objects.filter(status="held")
         .select_related("programme")
+        .prefetch_related(Prefetch("documents", queryset=syntheses, to_attr="syntheses"))
         .order_by("-starts_on")[:limit]
     )
 

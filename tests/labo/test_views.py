@@ -295,7 +295,7 @@ def add_history(world, count):
 
 
 @pytest.mark.parametrize(
-    ("persona", "queries"), [("facilitator", 4), ("member", 8), ("management", 5)]
+    ("persona", "queries"), [("facilitator", 4), ("member", 8), ("management", 6)]
 )
 @pytest.mark.parametrize("count", [1, 30])
 def test_home_query_count_is_constant(world, django_assert_num_queries, persona, queries, count):
@@ -308,3 +308,18 @@ def test_home_query_count_is_constant(world, django_assert_num_queries, persona,
         response = client.get(reverse("labo:home"))
 
     assert response.status_code == 200
+
+
+def test_management_home_links_the_newest_synthesis_of_a_held_session(world):
+    from tests.conftest import client_for
+    from tests.labo.test_access import synthesis_document
+
+    world.session.status = "held"
+    world.session.save()
+    synthesis_document(world)
+    newest = synthesis_document(world)
+
+    page = client_for(world, "management").get(reverse("labo:home")).content.decode()
+
+    assert reverse("labo:document-file", args=[newest.pk]) in page
+    assert "Lire la synthèse (PDF)" in page
