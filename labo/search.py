@@ -43,10 +43,13 @@ def _atelier_url(obj) -> str:
 
 def sources() -> list[Source]:
     from ateliers.models import (
+        Action,
         Atelier,
         DebateQuestion,
         DemarreurReport,
         Idea,
+        Observation,
+        Rating,
         RetroEntry,
         Stand,
         StandFeedback,
@@ -125,6 +128,27 @@ def sources() -> list[Source]:
             lambda: StandFeedback.objects.select_related("stand__atelier"),
             lambda f: f"{f.stand.atelier.title} — {f.stand.name}",
             lambda f: reverse("ateliers:atelier-detail", args=[f.stand.atelier_id]),
+        ),
+        Source(
+            _("Observation"),
+            ("phase", "note"),
+            lambda: Observation.objects.select_related("report__atelier"),
+            lambda o: o.report.atelier.title,
+            lambda o: reverse("ateliers:atelier-detail", args=[o.report.atelier_id]),
+        ),
+        Source(
+            _("Action"),
+            ("what",),
+            lambda: Action.objects.select_related("atelier"),
+            lambda a: a.atelier.title,
+            _atelier_url,
+        ),
+        Source(
+            _("Rating"),
+            ("comment",),
+            lambda: Rating.objects.exclude(comment="").select_related("atelier"),
+            lambda r: r.atelier.title,
+            _atelier_url,
         ),
         Source(
             _("Retrospective"),

@@ -149,6 +149,26 @@ def test_search_finds_results_and_leaves_hidden_ideas_out(world, facilitator_cli
     assert "2 résultats" in page
 
 
+def test_search_covers_actions_observations_and_rating_comments(world, facilitator_client):
+    from ateliers.models import Action, DemarreurReport, Observation, Rating
+
+    report = DemarreurReport.objects.create(atelier=world.atelier)
+    Observation.objects.create(
+        report=report, observer="Lina", phase="Accueil", note="Un silence gêné"
+    )
+    Action.objects.create(atelier=world.atelier, what="Relancer la direction des lycées")
+    Rating.objects.create(atelier=world.atelier, score=4, comment="Méthode très vivante")
+
+    found = [
+        facilitator_client.get(reverse("labo:search"), {"q": q}).content.decode()
+        for q in ("silence", "lycées", "vivante")
+    ]
+
+    assert "Un silence gêné" in found[0]
+    assert "Relancer la direction des lycées" in found[1]
+    assert "Méthode très vivante" in found[2]
+
+
 def test_search_of_one_letter_is_refused_in_french(world, facilitator_client):
     response = facilitator_client.get(reverse("labo:search"), {"q": "a"})
 
