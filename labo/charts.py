@@ -33,13 +33,9 @@ def _display(value: float | None, decimals: int) -> str:
     return number_format(value, decimal_pos=decimals)
 
 
-@dataclass
-class Bar:
-    label: str
-    short: str
-    value: float | None
-    display: str
-    length: float  # in drawing units, 0 … BAR_SPAN
+class _Row:
+    """A row of a chart: where its bar and its label sit vertically."""
+
     y: float
 
     @property
@@ -49,6 +45,16 @@ class Bar:
     @property
     def text_y(self) -> float:
         return round(self.y + 4.6, 2)
+
+
+@dataclass
+class Bar(_Row):
+    label: str
+    short: str
+    value: float | None
+    display: str
+    length: float  # in drawing units, 0 … BAR_SPAN
+    y: float
 
     @property
     def value_x(self) -> float:
@@ -115,7 +121,7 @@ class Segment:
 
 
 @dataclass
-class StackedRow:
+class StackedRow(_Row):
     label: str
     short: str
     y: float
@@ -124,14 +130,6 @@ class StackedRow:
     masked: bool = False  # the whole row is hidden
     hidden: list[str] = field(default_factory=list)  # the series whose cell is hidden
     after: str = ""  # what is written after the bar: the total, or what is hidden
-
-    @property
-    def bar_y(self) -> float:
-        return round(self.y + 1, 2)
-
-    @property
-    def text_y(self) -> float:
-        return round(self.y + 4.6, 2)
 
     @property
     def total_x(self) -> float:
