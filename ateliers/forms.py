@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -121,7 +122,20 @@ class DemarreurReportForm(forms.ModelForm):
         }
 
 
-class DemarreurRoleForm(forms.ModelForm):
+class WithinParentForm(forms.ModelForm):
+    """A form whose parent (the workshop, the report) is set by the view rather than typed:
+    the unique constraints that involve the parent are checked too, so a duplicate is an
+    error in French on the form, never a database error."""
+
+    def validate_unique(self) -> None:
+        super().validate_unique()
+        try:
+            self.instance.validate_constraints()
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class DemarreurRoleForm(WithinParentForm):
     class Meta:
         model = DemarreurRole
         fields = ["role", "person"]
@@ -210,7 +224,7 @@ class ClassifyIdeaForm(forms.Form):
         self.fields["theme"].queryset = Theme.objects.filter(atelier=atelier)
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(WithinParentForm):
     class Meta:
         model = Theme
         fields = ["name"]

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -117,6 +117,14 @@ def _bind(kind: str, atelier: Atelier, data=None, instance=None) -> forms.ModelF
     spec = KINDS[kind]
     prefix = f"{kind}{instance.pk}" if instance is not None else kind
     form = spec.form(data, instance=instance, prefix=prefix)
+    if data is not None and instance is None:
+        # The parent is known before validation so that duplicates are caught on the form.
+        if spec.parent == "atelier":
+            form.instance.atelier = atelier
+        elif spec.parent == "report":
+            report = DemarreurReport.objects.filter(atelier=atelier).first()
+            if report is not None:
+                form.instance.report = report
     if "stand" in form.fields:
         form.fields["stand"].queryset = Stand.objects.filter(atelier=atelier)
     if "person" in form.fields:
@@ -245,6 +253,16 @@ def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     form = _bind(kind, atelier, request.POST)
     if not form.is_valid():
         return _answer(request, atelier, status=422, bound=form, bound_kind=kind)
+    try:
+        _save_new(request, atelier, kind, form)
+    except IntegrityError:
+        # A twin saved at the same moment by someone else: said on the form, nothing saved.
+        form.add_error(None, _("This is already recorded: nothing was added."))
+        return _answer(request, atelier, status=422, bound=form, bound_kind=kind)
+    return _answer(request, atelier, notice=_("Saved."), saved=kind)
+
+
+def _save_new(request: HtmxHttpRequest, atelier: Atelier, kind: str, form) -> None:
     with transaction.atomic():
         if kind == "idea":
             services.add_idea(
@@ -264,7 +282,6 @@ def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
                 obj.created_by = person_of(request.user)
             obj.save()
             form.save_m2m()
-    return _answer(request, atelier, notice=_("Saved."), saved=kind)
 
 
 @require_POST

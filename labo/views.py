@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.db import connection
@@ -49,6 +50,12 @@ def healthz(request: HtmxHttpRequest) -> HttpResponse:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return JsonResponse({"status": "ok"})
+
+
+def locked_out(request: HtmxHttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
+    """What django-axes answers to a login while its username and address cool off."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
 @require_GET

@@ -377,3 +377,54 @@ def test_workshop_form_refuses_a_participant_who_is_not_in_the_session(world, fa
 
     assert response.status_code == 422
     assert not world.session.ateliers.filter(title="X").exists()
+
+
+def test_a_theme_twice_in_a_workshop_is_a_french_error_not_a_500(world, member_client):
+    from ateliers.models import Theme
+
+    world.atelier.format = "free"
+    world.atelier.save()
+    assert (
+        add(member_client, world.atelier, "theme", {"name": "Accueil"}, **HTMX).status_code == 200
+    )
+
+    again = add(member_client, world.atelier, "theme", {"name": "Accueil"}, **HTMX)
+
+    assert again.status_code == 422
+    assert "existe déjà" in again.content.decode()
+    assert Theme.objects.count() == 1
+
+
+def test_the_same_role_twice_in_a_report_is_a_french_error(world, facilitator_client):
+    from ateliers.models import DemarreurRole
+
+    world.atelier.format = "demarreur"
+    world.atelier.save()
+    data = {"role": "commanditaire", "person": world.member.person.pk}
+    first = add(facilitator_client, world.atelier, "role", data, **HTMX)
+
+    again = add(facilitator_client, world.atelier, "role", data, **HTMX)
+
+    assert first.status_code == 200
+    assert again.status_code == 422
+    assert "existe déjà" in again.content.decode()
+    assert DemarreurRole.objects.count() == 1
+
+
+def test_a_twin_saved_meanwhile_is_refused_on_the_form(world, member_client, monkeypatch):
+    from django import forms
+
+    from ateliers import forms as f
+    from ateliers.models import Theme
+
+    world.atelier.format = "free"
+    world.atelier.save()
+    Theme.objects.create(atelier=world.atelier, name="Accueil")
+    # As if the twin arrived between the form's check and the insert.
+    monkeypatch.setattr(f.WithinParentForm, "validate_unique", forms.ModelForm.validate_unique)
+
+    response = add(member_client, world.atelier, "theme", {"name": "Accueil"}, **HTMX)
+
+    assert response.status_code == 422
+    assert "C’est déjà enregistré : rien n’a été ajouté." in response.content.decode()
+    assert Theme.objects.count() == 1

@@ -290,12 +290,15 @@ def test_admin_opens_to_a_superuser(world, name):
     response = client.get(reverse(name))
 
     # The admin's logout only takes POST; autocomplete refuses a request without its fields;
-    # task results are written by the worker, never added by hand.
+    # task results and login attempts are written by the software, never added by hand.
     expected = {
         "admin:logout": 405,
         "admin:autocomplete": 403,
         "admin:django_tasks_database_dbtaskresult_add": 403,
         "admin:labo_document_add": 403,
+        "admin:axes_accessattempt_add": 403,
+        "admin:axes_accessfailurelog_add": 403,
+        "admin:axes_accesslog_add": 403,
     }.get(name, 200)
     assert response.status_code == expected
 

@@ -323,3 +323,29 @@ def test_management_home_links_the_newest_synthesis_of_a_held_session(world):
 
     assert reverse("labo:document-file", args=[newest.pk]) in page
     assert "Lire la synthèse (PDF)" in page
+
+
+def test_login_cools_off_after_five_failures_then_lets_the_right_password_in(db, settings):
+    import datetime
+
+    from axes.models import AccessAttempt
+    from django.test import Client
+    from django.utils import timezone
+
+    factories.UserFactory(username="lina", password="le-bon-mot-de-passe")
+    client = Client()
+    url = reverse("labo:login")
+
+    for _ in range(5):
+        client.post(url, {"username": "lina", "password": "faux"})
+    locked = client.post(url, {"username": "lina", "password": "le-bon-mot-de-passe"})
+
+    assert locked.status_code == 429
+    assert "Attendez 15 minutes" in locked.content.decode()
+    # Another account from the same place is not locked.
+    assert client.post(url, {"username": "autre", "password": "x"}).status_code == 200
+    # The cool-off passes: the right password gets in.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
+    assert (
+        client.post(url, {"username": "lina", "password": "le-bon-mot-de-passe"}).status_code == 302
+    )
