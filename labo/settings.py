@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "labo.limits.RequestSizeLimitMiddleware",  # before anything reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -179,6 +180,8 @@ AXES_RESET_ON_SUCCESS = True
 # Uploads: the HR list and, later, photos. Larger bodies are refused before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+# No request body may announce more than this (the largest photo plus its form).
+LABO_MAX_REQUEST_BYTES = env_int("LABO_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
 LABO_IMPORT_MAX_BYTES = env_int("LABO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 LABO_IMPORT_MAX_ROWS = env_int("LABO_IMPORT_MAX_ROWS", 5000)
 # A person who joined fewer days ago than this is shown as a newcomer with onboarding steps.
