@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -47,8 +48,12 @@ def tap(*, question: DebateQuestion, position: str, delta: int) -> DebateQuestio
 
 
 def add_idea(*, atelier: Atelier, text: str, author: Person | None, anonymous: bool) -> Idea:
-    """An anonymous idea is stored without its author: nobody can ever read it back."""
-    return Idea.objects.create(atelier=atelier, text=text, created_by=None if anonymous else author)
+    """An anonymous idea is stored without its author: nobody can ever read it back (nor
+    from the audit log, which does not record its creation)."""
+    if anonymous:
+        with disable_auditlog():
+            return Idea.objects.create(atelier=atelier, text=text, created_by=None)
+    return Idea.objects.create(atelier=atelier, text=text, created_by=author)
 
 
 def reveal_ideas(*, atelier: Atelier) -> None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.commande_detail, name="commande-detail"),
     path("<int:pk>/move/", views.commande_move, name="commande-move"),
     path("<int:pk>/file.pdf", views.commande_pdf, name="commande-pdf"),
+    path("<int:pk>/history/", views.commande_history, name="commande-history"),
     path("<int:pk>/review/", views.commande_review, name="commande-review"),
     path("<int:pk>/team/", views.team_add, name="team-add"),
     path("<int:pk>/team/remove/", views.team_remove, name="team-remove"),

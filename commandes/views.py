@@ -132,6 +132,19 @@ def commande_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "commandes/detail.html", _detail_context(request, commande))
 
 
+@require_GET
+def commande_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Every change to the commande, its team, tasks, deliverables and gate reviews."""
+    from labo.audit import history
+    from labo.history_views import render_history
+
+    commande = get_commande_for(request, pk, write=True)
+    back = reverse("commandes:commande-detail", args=[commande.pk])
+    return render_history(
+        request, history(commande=commande.pk), title=commande.title, back=back, restore=False
+    )
+
+
 def _again(request, commande, status=422, **forms) -> HttpResponse:
     return render(
         request, "commandes/detail.html", _detail_context(request, commande, **forms), status=status

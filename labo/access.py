@@ -58,6 +58,9 @@ POLICY: dict[str, Access] = {
     "labo:person-import": roles(FACILITATOR),
     "labo:dashboard": roles(FACILITATOR, MANAGEMENT, scope="every programme, read-only"),
     "labo:review-request": roles(FACILITATOR, MANAGEMENT, scope="every programme"),
+    "labo:history-restore": roles(
+        FACILITATOR, scope="facilitators of the session the deleted result belonged to"
+    ),
     "labo:search": roles(FACILITATOR, MANAGEMENT, scope="every programme; hidden ideas left out"),
     "labo:document-status": Access(
         roles=ALL_ROLES,
@@ -84,6 +87,7 @@ POLICY: dict[str, Access] = {
     "sessions:personal-feed": Access(public=True, scope="a signed token names the person"),
     "sessions:session-create": roles(FACILITATOR, scope="in a programme they facilitate"),
     "sessions:session-synthesis": roles(FACILITATOR, scope=PLANNER_SCOPE),
+    "sessions:session-history": roles(FACILITATOR, scope=PLANNER_SCOPE),
     **{
         f"sessions:{name}": roles(FACILITATOR, scope=PLANNER_SCOPE)
         for name in (
@@ -153,6 +157,7 @@ POLICY.update(
         "commandes:commande-detail": COMMANDE_READ,
         "commandes:deliverable-file": COMMANDE_READ,
         "commandes:commande-pdf": COMMANDE_READ,
+        "commandes:commande-history": roles(FACILITATOR, scope="every commande"),
         "commandes:commande-move": Access(
             roles=frozenset({FACILITATOR, MANAGEMENT}),
             scope="the workflow says which role makes which move",

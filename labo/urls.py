@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from labo import restitution_views, views
+from labo import history_views, restitution_views, views
 
 core_patterns = [
     path("", views.home, name="home"),
@@ -22,6 +22,7 @@ core_patterns = [
     path("documents/<int:pk>/", restitution_views.document_status, name="document-status"),
     path("documents/<int:pk>/file.pdf", restitution_views.document_file, name="document-file"),
     path("search/", restitution_views.search, name="search"),
+    path("history/<int:pk>/restore/", history_views.history_restore, name="history-restore"),
 ]
 
 urlpatterns = [

@@ -69,6 +69,19 @@ def session_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "sessions/session_detail.html", context)
 
 
+@require_GET
+def session_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Every change to the session, its agenda, attendance, workshops and results."""
+    from labo.audit import history
+    from labo.history_views import render_history
+
+    session = get_session_for(request, pk, write=True)
+    back = reverse("sessions:session-detail", args=[session.pk])
+    return render_history(
+        request, history(session=session.pk), title=str(session), back=back, restore=True
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def session_synthesis(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Preview the synthesis as HTML, choose its workshops and photos, then generate it."""

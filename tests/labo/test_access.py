@@ -57,6 +57,10 @@ MATRIX = {
     "labo:document-status": ("get", [302, 404, 200, 200, 200]),
     "labo:document-file": ("get", [302, 404, 200, 200, 200]),
     "sessions:session-synthesis": ("get", [302, 403, 403, 200, 403]),
+    "sessions:session-history": ("get", [302, 403, 403, 200, 403]),
+    "commandes:commande-history": ("get", [302, 403, 403, 200, 403]),
+    # Restoring needs a deleted result: the world's workshop loses an action.
+    "labo:history-restore": ("post", [302, 403, 403, 302, 403]),
     "sessions:session-list": ("get", [302, 200, 200, 200, 200]),
     "sessions:session-detail": ("get", [302, 404, 200, 200, 200]),
     # The planner: facilitators of the programme only. Empty POSTs are refused with a
@@ -211,7 +215,19 @@ def synthesis_document(world, **fields):
     return document
 
 
+def deleted_action_entry(world):
+    from auditlog.models import LogEntry
+
+    from ateliers.models import Action
+
+    action = Action.objects.create(atelier=world.atelier, what="Relancer")
+    action.delete()
+    return LogEntry.objects.filter(action=LogEntry.Action.DELETE).latest("pk")
+
+
 def url_kwargs(name, world):
+    if name == "labo:history-restore":
+        return {"pk": deleted_action_entry(world).pk}
     if name in ("labo:document-status", "labo:document-file"):
         return {"pk": synthesis_document(world).pk}
     if name == "sessions:session-export":
@@ -299,6 +315,7 @@ def test_admin_opens_to_a_superuser(world, name):
         "admin:axes_accessattempt_add": 403,
         "admin:axes_accessfailurelog_add": 403,
         "admin:axes_accesslog_add": 403,
+        "admin:auditlog_logentry_add": 403,
     }.get(name, 200)
     assert response.status_code == expected
 
