@@ -56,6 +56,10 @@ POLICY: dict[str, Access] = {
     "labo:person-list": roles(FACILITATOR),
     "labo:person-detail": roles(FACILITATOR),
     "labo:person-import": roles(FACILITATOR),
+    "labo:person-export": Access(
+        any_user=True, scope="facilitators, or the person themself; else 404"
+    ),
+    "labo:person-anonymise": roles(FACILITATOR),
     "labo:dashboard": roles(FACILITATOR, MANAGEMENT, scope="every programme, read-only"),
     "labo:review-request": roles(FACILITATOR, MANAGEMENT, scope="every programme"),
     "labo:history-restore": roles(

@@ -21,9 +21,7 @@ class PersonFilterForm(forms.Form):
     NEWCOMERS = "newcomers"
 
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    grade = forms.ChoiceField(
-        label=_("Grade"), choices=[("", _("All grades")), *Grade.choices], required=False
-    )
+    # No filter on grade: a person's grade is shown only in aggregates (groups of 5 or more).
     direction = forms.ModelChoiceField(
         label=_("Direction"),
         queryset=Direction.objects.all(),
@@ -55,8 +53,6 @@ class PersonFilterForm(forms.Form):
         if data.get("q"):
             for word in data["q"].split():
                 people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-        if data.get("grade"):
-            people = people.filter(grade=data["grade"])
         if data.get("direction"):
             people = people.filter(direction=data["direction"])
         if data.get("skill"):
@@ -215,4 +211,15 @@ class SearchForm(forms.Form):
         min_length=2,
         max_length=200,
         error_messages={"min_length": _("Type at least two characters.")},
+    )
+
+
+class AnonymiseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm: this person has left and asked to be forgotten. Their name, e-mail, "
+            "grade and profile will be erased for good; their contributions stay, signed "
+            "“former member”."
+        ),
+        error_messages={"required": _("Tick the box to confirm: this cannot be undone.")},
     )

@@ -103,6 +103,15 @@ class Person(models.Model):
         blank=True,
         related_name="mentees",
     )
+    anonymised_on = models.DateField(
+        _("anonymised on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set when the person left and asked to be forgotten; their contributions stay."
+        ),
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -122,6 +131,8 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.anonymised_on:
+            return str(_("former member"))
         return f"{self.first_name} {self.last_name}".strip()
 
     def is_newcomer(self, today: datetime.date | None = None) -> bool:

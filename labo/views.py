@@ -11,10 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from labo import importing, services
-from labo.forms import ImportConfirmForm, ImportUploadForm, PersonFilterForm, ProfileForm
+from labo import importing, privacy, services
+from labo.forms import (
+    AnonymiseForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    PersonFilterForm,
+    ProfileForm,
+)
 from labo.http import HtmxHttpRequest
 from labo.models import Person
 from labo.queries import history_of, onboarding_of, person_of
@@ -109,10 +115,35 @@ def person_list(request: HtmxHttpRequest) -> HttpResponse:
 def person_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     person = get_person_for(request, pk)
     history = history_of(person)
-    context = {"person": person, "history": history}
+    context = {"person": person, "history": history, "anonymise_form": AnonymiseForm()}
     if person.is_newcomer():
         context["onboarding"] = onboarding_of(person, history)
     return render(request, "labo/person_detail.html", context)
+
+
+@require_GET
+def person_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """What Labo holds on a person, as a JSON file: for the person and for facilitators."""
+    person = get_person_for(request, pk)
+    privacy.record(person, "export", request.user)
+    response = JsonResponse(
+        privacy.personal_data(person), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="labo-donnees-{person.pk}.json"'
+    return response
+
+
+@require_POST
+def person_anonymise(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for(request, pk)
+    form = AnonymiseForm(request.POST)
+    if not form.is_valid():
+        history = history_of(person)
+        context = {"person": person, "history": history, "anonymise_form": form}
+        return render(request, "labo/person_detail.html", context, status=422)
+    privacy.anonymise(person, by=request.user)
+    messages.success(request, _("The person is anonymised; their contributions stay."))
+    return redirect("labo:person-detail", pk=person.pk)
 
 
 @require_http_methods(["GET", "POST"])

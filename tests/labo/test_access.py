@@ -49,6 +49,9 @@ MATRIX = {
     "labo:person-list": ("get", [302, 403, 403, 200, 403]),
     "labo:person-detail": ("get", [302, 403, 403, 200, 403]),
     "labo:person-import": ("get", [302, 403, 403, 200, 403]),
+    # The member's own data: themself and facilitators; anyone else 404.
+    "labo:person-export": ("get", [302, 404, 200, 200, 404]),
+    "labo:person-anonymise": ("post", [302, 403, 403, 422, 403]),
     # Restitutions: the dashboard and search for facilitators and management; a session's
     # synthesis for whoever sees the session.
     "labo:dashboard": ("get", [302, 403, 403, 200, 200]),
@@ -236,7 +239,7 @@ def url_kwargs(name, world):
         return atelier_kwargs(name, world)
     if name.startswith("commandes:"):
         return commande_kwargs(name, world)
-    if name == "labo:person-detail":
+    if name in ("labo:person-detail", "labo:person-export", "labo:person-anonymise"):
         return {"pk": world.member.person.pk}
     if name == "sessions:personal-feed":
         from sessions.calendar import feed_token

@@ -72,16 +72,26 @@ def test_person_list_query_count_is_constant(
     assert response.status_code == 200
 
 
-def test_person_list_filters_by_grade_direction_skill_appetite(world, facilitator_client):
+def test_person_list_filters_by_direction_skill_appetite(world, facilitator_client):
     make_people(4)
     direction = factories.DirectionFactory(name="DSI")
     skill = factories.SkillFactory(name="Prototypage")
-    factories.PersonFactory(grade="A", direction=direction)
-    query = {"grade": "B", "direction": direction.pk, "skill": skill.pk, "appetite": skill.pk}
+    factories.PersonFactory(direction=direction)
+    query = {"direction": direction.pk, "skill": skill.pk, "appetite": skill.pk}
 
     response = facilitator_client.get(reverse("labo:person-list"), query)
 
     assert len(response.context["people"]) == 2
+
+
+def test_no_page_shows_a_persons_grade(world, facilitator_client):
+    person = factories.PersonFactory(grade="C", last_name="Rare")
+
+    for url in (reverse("labo:person-list"), reverse("labo:person-detail", args=[person.pk])):
+        page = facilitator_client.get(url).content.decode()
+        assert "Catégorie C" not in page
+        assert ">C<" not in page
+    assert "grade" not in facilitator_client.get(reverse("labo:person-list")).context["form"].fields
 
 
 def test_person_list_filters_newcomers_and_inactive(world, facilitator_client):
@@ -112,7 +122,7 @@ def test_person_list_htmx_returns_only_the_results_fragment(world, facilitator_c
 
 
 def test_person_list_with_an_unknown_filter_value_shows_the_error(world, facilitator_client):
-    response = facilitator_client.get(reverse("labo:person-list"), {"grade": "Z"})
+    response = facilitator_client.get(reverse("labo:person-list"), {"activity": "Z"})
 
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in response.content.decode()
