@@ -19,14 +19,26 @@ def waiting_at_gate() -> QuerySet[Commande]:
 ACTIVE = (Status.VALIDATED, Status.IN_PROGRESS, Status.PROTOTYPE)
 
 
-def board(commandes: QuerySet[Commande]) -> list[tuple[str, str, list[Commande]]]:
-    """Columns of the kanban, in pipeline order, with their cards (one query)."""
+# Columns of commandes whose story has ended show their latest cards only: after five years
+# they hold hundreds, and the list page has them all.
+ENDED = (Status.CLOSED, Status.REFUSED, Status.ABANDONED)
+ENDED_CARDS = 8
+
+
+def board(commandes: QuerySet[Commande]) -> list[tuple[str, str, list[Commande], int]]:
+    """Columns of the kanban, in pipeline order: (status, label, cards, cards not shown)."""
     cards: dict[str, list[Commande]] = {value: [] for value in Status.values}
-    for commande in commandes.select_related("commanditaire", "direction").annotate(
-        team_size=Count("team", distinct=True)
+    for commande in (
+        commandes.select_related("commanditaire", "direction")
+        .annotate(team_size=Count("team", distinct=True))
+        .order_by("-updated_at", "-pk")
     ):
         cards[commande.status].append(commande)
-    return [(value, label, cards[value]) for value, label in Status.choices]
+    columns = []
+    for value, label in Status.choices:
+        shown = cards[value][:ENDED_CARDS] if value in ENDED else cards[value]
+        columns.append((value, label, shown, len(cards[value]) - len(shown)))
+    return columns
 
 
 def team_warnings(commande: Commande) -> list[str]:

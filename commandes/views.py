@@ -48,7 +48,7 @@ def _board_context(request, form, **extra) -> dict:
     if form.is_valid():
         commandes = form.filter(commandes)
     columns = board(commandes)
-    for _status, _label, cards in columns:
+    for _status, _label, cards, _more in columns:
         for card in cards:
             card.moves = workflow.allowed_moves(card, request.user)
     return {"form": form, "columns": columns, **extra}

@@ -287,3 +287,153 @@ def synthesis_figures(session, *, runs: int) -> PdfFigures:
         rss_before=memory.before,
         pages=len(PdfReader(io.BytesIO(content)).pages),
     )
+
+
+# Five years of a lab ----------------------------------------------------------------
+
+
+def volume_allowed() -> bool:
+    """The volume run seeds tens of thousands of rows: only on a scratch database."""
+    from labo.models import Programme
+    from labo.volume import PROGRAMME
+
+    return not Programme.objects.exclude(name=PROGRAMME).exists()
+
+
+@dataclass
+class Page:
+    name: str
+    username: str
+    call: Callable  # (client) -> response
+    target_ms: float
+    queries: dict
+    result: Measure | None = None
+
+
+class VolumeRun:
+    """The main pages and edits, with their SQL query counts at two volumes."""
+
+    def __init__(self, *, runs: int) -> None:
+        self.runs = runs
+        self.pages: list[Page] = []
+        self.clients: dict = {}
+
+    def seed(self, scale: float) -> str:
+        from labo.volume import seed_volume
+
+        done = seed_volume(scale)
+        if not self.pages:
+            self.pages = self._pages()
+        return f"{done.sessions} sessions, {done.workshops} workshops, {done.results} results"
+
+    def _client(self, username: str) -> Client:
+        if username not in self.clients:
+            self.clients[username] = logged_in_client(username)
+        return self.clients[username]
+
+    def _pages(self) -> list[Page]:
+        import itertools
+
+        from django.urls import reverse
+
+        from ateliers.models import Atelier, DebateQuestion
+        from labo.volume import PROGRAMME
+        from sessions.models import AgendaItem, Session
+
+        session = Session.objects.get(programme__name=PROGRAMME, number=1)
+        day = session.days.order_by("date").first()
+        item = AgendaItem.objects.filter(day=day, parent__isnull=True).order_by("position")[1]
+        atelier = Atelier.objects.filter(session=session, format="free").first()
+        question = DebateQuestion.objects.filter(atelier__session=session).first()
+        directions = itertools.cycle(["up", "down"])
+        period = {"start": "2021-09-01", "end": "2026-08-31"}
+        htmx = {"HX-Request": "true"}
+
+        def get(name, *args, query=None):
+            return lambda client: client.get(reverse(name, args=args), query or {})
+
+        def save_block(client):
+            item.refresh_from_db(fields=["version"])
+            prefix = f"item{item.pk}"
+            data = {
+                f"{prefix}-title": item.title,
+                f"{prefix}-kind": item.kind,
+                f"{prefix}-duration_minutes": item.duration_minutes,
+                f"{prefix}-version": item.version,
+            }
+            return client.post(reverse("sessions:item-update", args=[item.pk]), data, headers=htmx)
+
+        rows = [
+            ("home: facilitator", "vol-animateur", get("labo:home"), 50),
+            ("home: ambassador", "vol-ambassadeur", get("labo:home"), 50),
+            ("home: management", "vol-direction", get("labo:home"), 50),
+            ("session page", "vol-animateur", get("sessions:session-detail", session.pk), 50),
+            ("agenda (2 days)", "vol-animateur", get("sessions:agenda", session.pk), 50),
+            ("workshop page", "vol-animateur", get("ateliers:atelier-detail", atelier.pk), 50),
+            ("commande board", "vol-direction", get("commandes:commande-board"), 50),
+            ("dashboard (last 12 months)", "vol-direction", get("labo:dashboard"), 50),
+            ("dashboard (5 years)", "vol-direction", get("labo:dashboard", query=period), 50),
+            ("search", "vol-direction", get("labo:search", query={"q": "post-it"}), 50),
+            (
+                "edit: move a block (htmx)",
+                "vol-animateur",
+                lambda client: client.post(
+                    reverse("sessions:item-move", args=[item.pk]),
+                    {"direction": next(directions)},
+                    headers=htmx,
+                ),
+                30,
+            ),
+            ("edit: save a block (htmx)", "vol-animateur", save_block, 30),
+            (
+                "edit: tap +1 (htmx)",
+                "vol-animateur",
+                lambda client: client.post(
+                    reverse("ateliers:tap", args=[question.pk]),
+                    {"position": "yes", "delta": "1"},
+                    headers=htmx,
+                ),
+                30,
+            ),
+        ]
+        return [Page(name, user, call, target, {}) for name, user, call, target in rows]
+
+    def count_queries(self, label: str) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for page in self.pages:
+            client = self._client(page.username)
+            page.call(client)  # warm: sessions, caches
+            with CaptureQueriesContext(connection) as captured:
+                response = page.call(client)
+            if response.status_code >= 400:
+                raise RuntimeError(f"{page.name}: HTTP {response.status_code}")
+            page.queries[label] = len(captured.captured_queries)
+
+    def time_pages(self) -> None:
+        for page in self.pages:
+            client = self._client(page.username)
+            page.result = measure(
+                page.name,
+                lambda page=page, client=client: page.call(client),
+                runs=self.runs,
+                target_ms=page.target_ms,
+            )
+
+    def report(self) -> str:
+        head = (
+            f"{'page':<28} {'SQL 1x':>6} {'SQL 10x':>7} {'same':>5} {'p50 ms':>7} "
+            f"{'p95 ms':>7} {'target':>6} {'bytes':>8}  ok"
+        )
+        lines = [head, "-" * len(head)]
+        for p in self.pages:
+            r = p.result
+            same = p.queries.get("1x") == p.queries.get("10x")
+            ok = same and r.ok
+            lines.append(
+                f"{p.name:<28} {p.queries.get('1x', '?'):>6} {p.queries.get('10x', '?'):>7} "
+                f"{'yes' if same else 'NO':>5} {r.p50:>7.1f} {r.p95:>7.1f} {r.target_ms:>6.0f} "
+                f"{r.size_bytes:>8}  {'yes' if ok else 'NO'}"
+            )
+        return "\n".join(lines)

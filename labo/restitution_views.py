@@ -19,6 +19,8 @@ from labo.review import Period, review_of
 from labo.search import search as run_search
 
 LATEST_DOCUMENTS = 10
+# Session by session, the dashboard shows the newest ones; the review PDF has them all.
+DASHBOARD_SESSIONS = 24
 
 
 def get_document_for(request: HtmxHttpRequest, pk: int) -> Document:
@@ -40,7 +42,8 @@ def latest_documents(user) -> list[Document]:
 
 def _review_context(form: ReviewForm) -> dict:
     data = form.cleaned_data
-    return review_of(data["programme"], Period(start=data["start"], end=data["end"]))
+    period = Period(start=data["start"], end=data["end"])
+    return review_of(data["programme"], period, latest=DASHBOARD_SESSIONS)
 
 
 @require_GET

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
+from django.db.models.functions import TruncQuarter
 from django.utils.translation import gettext as _
 
 from labo.charts import bar_chart, stacked_chart
@@ -63,27 +64,30 @@ def _ratio(preparation, workshop: int) -> Decimal | None:
     return (Decimal(preparation) / workshop).quantize(Decimal("0.1"))
 
 
-def review_of(programme: Programme | None, period: Period) -> dict:
-    from ateliers.models import Atelier, Format, Rating
+def review_of(programme: Programme | None, period: Period, *, latest: int | None = None) -> dict:
+    """The figures of the period. ``latest`` keeps the session-by-session table and chart to
+    the newest sessions (the dashboard); totals and quarters always cover the whole period."""
+    from ateliers.models import Atelier, Format, Idea, Photo, Rating
     from commandes.models import Commande, Status
     from commandes.queries import waiting_at_gate
     from sessions.models import Attendance, Day, Session
 
-    sessions = Session.objects.filter(starts_on__gte=period.start, starts_on__lte=period.end)
+    in_period = Session.objects.filter(starts_on__gte=period.start, starts_on__lte=period.end)
     commandes = Commande.objects.all()
     if programme is not None:
-        sessions = sessions.filter(programme=programme)
+        in_period = in_period.filter(programme=programme)
         commandes = commandes.filter(programme=programme)
+    # Filters below take the queryset, not the list: the same queries whether it is empty or not.
     sessions = list(
-        sessions.select_related("programme")
+        in_period.select_related("programme")
         .annotate(workshop_count=Count("ateliers", distinct=True))
         .order_by("starts_on", "number")
     )
     days = defaultdict(list)
-    for day in Day.objects.filter(session__in=sessions).order_by("date"):
+    for day in Day.objects.filter(session__in=in_period).order_by("date"):
         days[day.session_id].append(day)
 
-    present = Attendance.objects.filter(day__session__in=sessions, present=True)
+    present = Attendance.objects.filter(day__session__in=in_period, present=True)
     per_session = defaultdict(lambda: defaultdict(int))
     for session_id, grade, n in (
         present.order_by()
@@ -91,15 +95,21 @@ def review_of(programme: Programme | None, period: Period) -> dict:
         .annotate(n=Count("person", distinct=True))
     ):
         per_session[session_id][grade] = n
-    per_quarter = defaultdict(lambda: defaultdict(set))
-    for date, grade, person in present.values_list("day__date", "person__grade", "person"):
-        per_quarter[_quarter(date)][grade].add(person)
+    per_quarter = defaultdict(lambda: defaultdict(int))
+    for quarter, grade, n in (
+        present.order_by()
+        .annotate(quarter=TruncQuarter("day__date"))
+        .values_list("quarter", "person__grade")
+        .annotate(n=Count("person", distinct=True))
+    ):
+        per_quarter[_quarter(quarter)][grade] = n
     participants = present.values("person").distinct().count()
 
     for session in sessions:
         session.half_days = workshop_half_days(days[session.pk])
         session.ratio = _ratio(session.preparation_half_days, session.half_days)
     preparation = sum((s.preparation_half_days or 0) for s in sessions)
+    shown = sessions[-latest:] if latest else sessions
     workshop = sum(s.half_days for s in sessions)
 
     minimum = {"n": settings.LABO_MIN_GROUP_SIZE}
@@ -108,7 +118,7 @@ def review_of(programme: Programme | None, period: Period) -> dict:
     by_session = stacked_chart(
         _("Participants by grade, session by session"),
         _grade_series(),
-        [(f"n° {s.number} {s.title}", _grade_values(per_session[s.pk])) for s in sessions],
+        [(f"n° {s.number} {s.title}", _grade_values(per_session[s.pk])) for s in shown],
         note=grade_note,
         masked_label=masked,
         short=[*Grade.values, "?"],
@@ -116,16 +126,13 @@ def review_of(programme: Programme | None, period: Period) -> dict:
     by_quarter = stacked_chart(
         _("Participants by grade, quarter by quarter"),
         _grade_series(),
-        [
-            (quarter, _grade_values({g: len(people) for g, people in grades.items()}))
-            for quarter, grades in sorted(per_quarter.items())
-        ],
+        [(quarter, _grade_values(grades)) for quarter, grades in sorted(per_quarter.items())],
         note=grade_note,
         masked_label=masked,
         short=[*Grade.values, "?"],
     )
 
-    ateliers = Atelier.objects.filter(session__in=sessions)
+    ateliers = Atelier.objects.filter(session__in=in_period)
     formats = dict(ateliers.order_by().values_list("format").annotate(n=Count("pk")))
     by_format = bar_chart(
         _("Workshops by format"),
@@ -153,14 +160,16 @@ def review_of(programme: Programme | None, period: Period) -> dict:
     gate = waiting_at_gate()
     if programme is not None:
         gate = gate.filter(programme=programme)
-    counts = ateliers.aggregate(
-        ideas=Count("ideas", filter=Q(ideas_revealed=True), distinct=True),
-        photos=Count("photos", distinct=True),
-    )
+    # Two counts rather than one aggregate over both joins (ideas × photos would multiply).
+    counts = {
+        "ideas": Idea.objects.filter(atelier__in=ateliers, atelier__ideas_revealed=True).count(),
+        "photos": Photo.objects.filter(atelier__in=ateliers).count(),
+    }
     return {
         "programme": programme,
         "period": period,
-        "sessions": sessions,
+        "sessions": shown,
+        "sessions_left_out": len(sessions) - len(shown),
         "totals": {
             "sessions": len(sessions),
             "workshops": sum(formats.values()),

@@ -205,7 +205,7 @@ def test_ambassador_sees_only_the_commandes_of_their_teams(world, member_client)
 
     board = member_client.get(reverse("commandes:commande-board"))
 
-    cards = [c for _s, _l, column in board.context["columns"] for c in column]
+    cards = [c for _s, _l, column, _more in board.context["columns"] for c in column]
     assert cards == [world.commande]
     assert (
         member_client.get(reverse("commandes:commande-detail", args=[hidden.pk])).status_code == 404
@@ -229,3 +229,18 @@ def test_record_a_commande_writes_its_first_history_line(world, facilitator_clie
     assert response.status_code == 302
     assert commande.initial_title == "Occiborne"
     assert list(commande.history.values_list("to_status", flat=True)) == [S.RECEIVED]
+
+
+def test_ended_columns_show_their_latest_cards_and_count_the_rest(world, facilitator_client):
+    from commandes.queries import ENDED_CARDS
+
+    for n in range(ENDED_CARDS + 3):
+        factories.CommandeFactory(programme=world.programme, status="closed", title=f"Close {n}")
+
+    response = facilitator_client.get(reverse("commandes:commande-board"))
+
+    (closed,) = [c for c in response.context["columns"] if c[0] == "closed"]
+    assert len(closed[2]) == ENDED_CARDS
+    assert closed[3] == 3
+    assert f"Close {ENDED_CARDS + 2}" in response.content.decode()  # the newest first
+    assert "et 3 autres : voir la liste" in response.content.decode()

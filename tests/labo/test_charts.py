@@ -61,3 +61,21 @@ def test_hidden_cells_are_named_short_after_the_bar_and_in_full_in_the_text():
     assert chart.rows[0].after == "B : moins de 5"
     assert chart.rows[0].segments[0].length == STACK_SPAN
     assert chart.text == "Catégories. S9 : Catégorie A 15, Catégorie B moins de 5."
+
+
+def test_the_svg_escapes_labels_and_carries_its_text_alternative():
+    chart = bar_chart('Idées <b>"', [("<script>alert(1)</script>", 3)])
+
+    svg = str(chart.svg)
+
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert 'role="img"' in svg and "<title>Idées &lt;b&gt;&quot;." in svg
+    assert 'style=' not in svg  # presentation attributes only: the CSP allows no inline style
+
+
+def test_a_masked_row_is_drawn_dashed_with_its_label():
+    chart = stacked_chart("G", ["A"], [("T1", [None])], masked_label="moins de 5")
+
+    assert 'stroke-dasharray="1 1"' in str(chart.svg)
+    assert "moins de 5" in str(chart.svg)

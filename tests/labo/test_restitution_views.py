@@ -68,7 +68,7 @@ def test_dashboard_queries_do_not_grow_with_sessions(world, management_client):
         factories.AtelierFactory(session=session)
         factories.DayFactory(session=session)
 
-    assert queries() == one == 16
+    assert queries() == one == 17
 
 
 def test_management_asks_for_the_programme_review_and_opens_it(world, management_client):
@@ -186,3 +186,16 @@ def test_search_on_postgresql_uses_french_stemming(world, facilitator_client):
     response = facilitator_client.get(reverse("labo:search"), {"q": "agent démarche"})
 
     assert "Former les agents" in response.content.decode()
+
+
+def test_dashboard_lists_the_newest_sessions_and_counts_them_all(world, management_client):
+    from labo.restitution_views import DASHBOARD_SESSIONS
+
+    for n in range(DASHBOARD_SESSIONS + 2):
+        factories.SessionFactory(programme=world.programme, number=300 + n)
+
+    response = management_client.get(reverse("labo:dashboard"), period(world))
+
+    assert len(response.context["sessions"]) == DASHBOARD_SESSIONS
+    assert response.context["totals"]["sessions"] == DASHBOARD_SESSIONS + 3
+    assert "3 plus anciennes sont comptées" in response.content.decode()

@@ -127,7 +127,7 @@ def test_the_review_takes_the_same_queries_for_one_or_many_sessions(programme):
         session = held_session(programme, number=n, grades={"A": 6, "B": 5})
         factories.AtelierFactory(session=session)
 
-    assert queries() == one == 10
+    assert queries() == one == 11
 
 
 def test_the_review_pdf_reads_back(programme, tmp_path):
@@ -142,3 +142,10 @@ def test_the_review_pdf_reads_back(programme, tmp_path):
     assert "Participation par catégorie" in text
     assert "moins de 5" in text
     assert "Ratio de préparation" in text
+
+
+def test_an_empty_period_takes_the_same_queries(programme):
+    with CaptureQueriesContext(connection) as ctx:
+        review_of(programme, YEAR)
+
+    assert len(ctx.captured_queries) == 11

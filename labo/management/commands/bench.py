@@ -2,7 +2,7 @@ import itertools
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from labo.bench import logged_in_client, measure, table
@@ -21,11 +21,21 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=100)
 
     def handle(self, *args, targets, runs, **options) -> None:
-        known = {"agenda", "ateliers", "pdf"}
+        from labo.bench import volume_allowed
+
+        known = {"agenda", "ateliers", "pdf", "volume"}
         unknown = set(targets) - known
         if unknown:
             raise CommandError(f"Unknown target(s): {', '.join(sorted(unknown))}")
-        targets = targets or sorted(known)
+        if "volume" in targets and not volume_allowed():
+            raise CommandError(
+                "The volume benchmark seeds 60,000 results: run it on a scratch database "
+                "(make bench), not on one that holds a lab."
+            )
+        if not targets:
+            targets = sorted(known - ({"volume"} if not volume_allowed() else set()))
+        if "volume" in targets:
+            self.stdout.write(self.volume(runs))
         if not Session.objects.filter(number=9).exists():
             call_command("seed_demo", verbosity=0)
         measures = []
@@ -175,4 +185,19 @@ class Command(BaseCommand):
         return (
             f"Synthesis of session #{session.number} scaled to 12 workshops, 300 results, "
             f"30 photos ({runs} runs)\n" + figures.report()
+        )
+
+    def volume(self, runs: int) -> str:
+        """Every main page at 1× (a tenth of five years) then 10× (five years): SQL queries
+        must not change; time and size are measured at 10×."""
+        from labo.bench import VolumeRun
+
+        run = VolumeRun(runs=runs)
+        seeded_small = run.seed(0.1)
+        run.count_queries("1x")
+        seeded_rest = run.seed(0.9)
+        run.count_queries("10x")
+        run.time_pages()
+        return (
+            f"Volume: {seeded_small} then {seeded_rest} more ({connection.vendor})\n" + run.report()
         )
