@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install test test-postgres lint messages check-migrations clean
+.PHONY: run install test test-postgres bench bench-postgres load lint messages check-migrations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,29 @@ test: install
 # The same suite on PostgreSQL (the local server, trust auth).
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/labo} $(BIN)/python -m pytest
+
+# Five years of a lab on a scratch database, then every page and edit (make bench-postgres:
+# the same on PostgreSQL). Nothing touches var/labo.sqlite3.
+BENCH_SQLITE := sqlite:///var/bench.sqlite3
+BENCH_PG := postgres://postgres@127.0.0.1:5432/labo_bench
+
+bench: install
+	mkdir -p var && rm -f var/bench.sqlite3
+	DATABASE_URL=$(BENCH_SQLITE) $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_SQLITE) $(BIN)/python manage.py bench
+
+bench-postgres: install
+	dropdb -h 127.0.0.1 -U postgres --if-exists labo_bench && createdb -h 127.0.0.1 -U postgres labo_bench
+	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py bench
+
+# gunicorn on loopback over the five-year lab on PostgreSQL: throughput, then locust.
+load: install
+	$(BIN)/python -m pip install --quiet -e ".[dev,load]"
+	dropdb -h 127.0.0.1 -U postgres --if-exists labo_bench && createdb -h 127.0.0.1 -U postgres labo_bench
+	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py seed_volume
+	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py loadtest
 
 lint: install
 	$(BIN)/ruff check .

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -127,11 +128,32 @@ def _bind(kind: str, atelier: Atelier, data=None, instance=None) -> forms.ModelF
                 form.instance.report = report
     if "stand" in form.fields:
         form.fields["stand"].queryset = Stand.objects.filter(atelier=atelier)
-    if "person" in form.fields:
-        form.fields["person"].queryset = Person.objects.active()
-    if "owner" in form.fields:
-        form.fields["owner"].queryset = Person.objects.active()
+    for name in ("person", "owner"):
+        if name in form.fields:
+            form.fields[name].queryset = people_around(atelier)
     return form
+
+
+def people_around(atelier: Atelier):
+    """Who may own an action or hold a role: the people of the session, of the workshop, of
+    its commande and the programme's facilitators (not the whole administration: a select
+    of hundreds of names helps nobody on a phone)."""
+    from sessions.models import Attendance
+
+    # One subquery per relation: OR-ing joins over several of them would multiply rows.
+    session = atelier.session_id
+    around = (
+        Q(pk__in=Attendance.objects.filter(day__session=session).values("person"))
+        | Q(pk__in=Atelier.facilitators.through.objects.filter(atelier=atelier).values("person"))
+        | Q(pk__in=Atelier.participants.through.objects.filter(atelier=atelier).values("person"))
+        | Q(facilitated_programmes__sessions=session)
+    )
+    if atelier.commande_id:
+        from commandes.models import TeamMember
+
+        team = TeamMember.objects.filter(commande=atelier.commande_id).values("person")
+        around |= Q(commandes_requested=atelier.commande_id) | Q(pk__in=team)
+    return Person.objects.active().filter(pk__in=Person.objects.filter(around).values("pk"))
 
 
 def _scoped(kind: str, atelier: Atelier):

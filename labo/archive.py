@@ -17,6 +17,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sessions.signals import muted as revisions_muted
+
 FORMAT = 1
 # What a lab is made of. Permissions and content types come from the migrations and are
 # referred to by their natural keys; the role groups keep their ids (the migration that
@@ -106,7 +108,7 @@ def import_lab(path: Path) -> dict:
             fixture = Path(scratch) / "lab.json"  # loaddata reads a file named *.json
             fixture.write_bytes(archive.read("data.json"))
             try:
-                with transaction.atomic(), disable_auditlog():
+                with transaction.atomic(), disable_auditlog(), revisions_muted():
                     call_command("loaddata", str(fixture), verbosity=0)
             except Exception as error:  # a broken or hand-edited archive: nothing written
                 raise ArchiveError(

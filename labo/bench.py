@@ -292,6 +292,10 @@ def synthesis_figures(session, *, runs: int) -> PdfFigures:
 # Five years of a lab ----------------------------------------------------------------
 
 
+# A tenth of five years, then the other nine tenths.
+seed_scales = (0.1, 0.9)
+
+
 def volume_allowed() -> bool:
     """The volume run seeds tens of thousands of rows: only on a scratch database."""
     from labo.models import Programme

@@ -7,3 +7,8 @@ class SessionsConfig(AppConfig):
     # "sessions" belongs to django.contrib.sessions.
     label = "labo_sessions"
     verbose_name = _("Sessions")
+
+    def ready(self) -> None:
+        from sessions import signals
+
+        signals.connect()

@@ -76,6 +76,9 @@ class Day(models.Model):
     starts_at = models.TimeField(_("starts at"), default=datetime.time(9, 0))
     ends_at = models.TimeField(_("ends at"), default=datetime.time(17, 0))
     capacity = models.PositiveIntegerField(_("expected attendance"), null=True, blank=True)
+    # Bumped by every change to the day or its agenda (sessions.signals, services._lock): the
+    # planner's rendered day is cached under it.
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     class Meta:
         ordering = ["date"]

@@ -6,13 +6,20 @@ days, the other day out of band); a plain POST is redirected back to the planner
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
@@ -168,19 +175,54 @@ def _render_page(
     undo_item: AgendaItem | None = None,
     **extra,
 ) -> HttpResponse:
-    days = Day.objects.filter(session=session).select_related("session")
+    days = list(Day.objects.filter(session=session).select_related("session"))
     methods = _method_choices()
-    agenda = [_with_forms(entry, bound, methods) for entry in agenda_of(days)]
-    for entry in agenda:
-        entry["undo"] = undo_item if undo_item and undo_item.day_id == entry["day"].pk else None
     context = {
         "session": session,
-        "agenda": agenda,
-        "days": list(session.days.all()),
+        "days": days,
         "template_form": TemplateForm(),
         **extra,
     }
+    plain = status == 200 and not bound and undo_item is None and not extra.get("editing")
+    if plain:
+        context["day_html"] = _cached_days(request, session, days, methods)
+    else:
+        agenda = [_with_forms(entry, bound, methods) for entry in agenda_of(days)]
+        for entry in agenda:
+            entry["undo"] = undo_item if undo_item and undo_item.day_id == entry["day"].pk else None
+        context["agenda"] = agenda
     return render(request, PAGE, context, status=status)
+
+
+# The planner's days as last drawn, per day revision: most visits change nothing. The
+# CSRF field is drawn with a placeholder and given the visitor's token when served.
+CSRF_PLACEHOLDER = "csrf-placeholder-4d1f0c"
+
+
+def _cached_days(request, session: Session, days: list[Day], methods) -> list[str]:
+    shared = hashlib.sha256(repr(([(d.pk, d.date) for d in days], methods)).encode()).hexdigest()[
+        :16
+    ]
+    keys = {d.pk: f"planner-day:{get_language()}:{d.pk}:{d.revision}:{shared}" for d in days}
+    found = cache.get_many(list(keys.values()))
+    missing = [d for d in days if keys[d.pk] not in found]
+    if missing:
+        drawn = {}
+        for entry in agenda_of(missing):
+            context = {
+                "session": session,
+                "entry": _with_forms(entry, None, methods),
+                "days": days,
+                "csrf_token": CSRF_PLACEHOLDER,
+            }
+            drawn[keys[entry["day"].pk]] = render_to_string(f"{PAGE}#day", context)
+        cache.set_many(drawn, timeout=DAY_CACHE_SECONDS)
+        found.update(drawn)
+    token = get_token(request)
+    return [mark_safe(found[keys[d.pk]].replace(CSRF_PLACEHOLDER, token)) for d in days]
+
+
+DAY_CACHE_SECONDS = 24 * 3600
 
 
 @require_http_methods(["GET", "POST"])

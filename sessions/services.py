@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +43,11 @@ class StaleAgenda(AgendaError):
 
 
 def _lock(day: Day) -> Day:
-    return Day.objects.select_for_update().get(pk=day.pk)
+    """Lock the day for a change of its agenda; its revision moves on with the change (bulk
+    updates send no signal) and back with it if the change is refused."""
+    locked = Day.objects.select_for_update().get(pk=day.pk)
+    Day.objects.filter(pk=day.pk).update(revision=F("revision") + 1)
+    return locked
 
 
 def _lock_item(item: AgendaItem, manager=None) -> tuple[Day, AgendaItem]:

@@ -34,6 +34,16 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Ids come back after a test's rollback: nothing cached may outlive its test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path_factory):
     """Uploaded photos and generated documents go to a folder of the test run."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

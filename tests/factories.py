@@ -63,7 +63,8 @@ class SessionFactory(factory.django.DjangoModelFactory):
         model = Session
 
     programme = factory.SubFactory(ProgrammeFactory)
-    number = factory.Sequence(lambda n: n + 1)
+    # Far from the numbers tests choose themselves (1, 9, 100 + n…): they never collide.
+    number = factory.Sequence(lambda n: n + 10_000)
     title = factory.Sequence(lambda n: f"Session {n}")
     starts_on = datetime.date(2026, 6, 24)
     ends_on = factory.LazyAttribute(lambda s: s.starts_on)

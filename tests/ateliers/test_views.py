@@ -428,3 +428,26 @@ def test_a_twin_saved_meanwhile_is_refused_on_the_form(world, member_client, mon
     assert response.status_code == 422
     assert "C’est déjà enregistré : rien n’a été ajouté." in response.content.decode()
     assert Theme.objects.count() == 1
+
+
+def test_an_action_is_owned_by_someone_of_the_session_not_the_whole_administration(
+    world, member_client
+):
+    stranger = factories.PersonFactory(first_name="Zoé", last_name="Inconnue")
+
+    page = member_client.get(reverse("ateliers:atelier-detail", args=[world.atelier.pk]))
+    refused = add(
+        member_client, world.atelier, "action", {"what": "x", "owner": stranger.pk}, **HTMX
+    )
+    kept = add(
+        member_client,
+        world.atelier,
+        "action",
+        {"what": "y", "owner": world.member.person.pk},
+        **HTMX,
+    )
+
+    assert "Zoé Inconnue" not in page.content.decode()
+    assert refused.status_code == 422
+    assert kept.status_code == 200
+    assert Action.objects.get().owner == world.member.person

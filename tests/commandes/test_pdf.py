@@ -57,7 +57,7 @@ def test_demarreur_report_pdf_for_the_commanditaire(occiline, facilitator_client
 
     text = pdf_text(response.content, tmp_path)
     assert "Compte rendu du démarreur bienveillant" in text
-    assert re.search(r"durée réelle\s*:\s*60\s+min", text)
+    assert re.search(r"durée\s+réelle\s*:\s*60\s+min", text)
     assert "Un guichet numérique" in text
     info = tmp_path / "r.pdf"
     info.write_bytes(response.content)

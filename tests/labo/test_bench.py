@@ -25,3 +25,42 @@ def test_bench_measures_every_target_and_leaves_the_demo_as_it_was(db, settings)
         "photo: 4000×3000 JPEG processed",
     ]
     assert list(AgendaItem.objects.values_list("pk", "position", "version")) == before
+
+
+def test_seed_volume_is_additive_and_shaped_like_five_years(db):
+    from ateliers.models import Atelier
+    from labo.volume import seed_volume
+    from sessions.models import Session
+
+    first = seed_volume(0.02)
+    more = seed_volume(0.02)
+
+    assert (first.sessions, first.workshops, first.people, first.commandes) == (3, 30, 12, 6)
+    assert first.results >= 30 * 35
+    assert Session.objects.count() == 6 and Atelier.objects.count() == 60
+    assert sorted(Session.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6]
+    assert more.sessions == 3
+
+
+def test_bench_volume_prints_query_counts_at_both_volumes(db, settings, monkeypatch):
+    from labo import bench
+
+    settings.DEBUG = True
+    monkeypatch.setattr(bench, "seed_scales", (0.02, 0.02), raising=False)
+    out = io.StringIO()
+
+    call_command("bench", "volume", runs=2, stdout=out)
+
+    rows = out.getvalue().splitlines()[3:]
+    assert len(rows) == 13
+    for row in rows:
+        cells = row.rsplit(None, 8)
+        assert cells[1] == cells[2], row  # SQL at 1x and 10x
+
+
+def test_bench_volume_refuses_a_database_that_holds_a_lab(world):
+    import pytest
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="scratch database"):
+        call_command("bench", "volume", runs=2, stdout=io.StringIO())

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -388,10 +389,64 @@ def test_agenda_page_query_count_is_constant(
         block = factories.AgendaItemFactory(day=world.day)
         block.facilitators.add(world.facilitator.person)
 
-    with django_assert_num_queries(11):
-        response = facilitator_client.get(reverse("sessions:agenda", args=[world.session.pk]))
+    url = reverse("sessions:agenda", args=[world.session.pk])
 
-    assert response.status_code == 200
+    with django_assert_num_queries(10):
+        drawn = facilitator_client.get(url)
+    with django_assert_num_queries(8):  # the day comes from the cache: no agenda queries
+        cached = facilitator_client.get(url)
+
+    assert drawn.status_code == cached.status_code == 200
+    assert _without_tokens(cached) == _without_tokens(drawn)
+
+
+def _without_tokens(response) -> str:
+    import re
+
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return re.sub(r'"X-CSRFToken": "[^"]+"', "", page)
+
+
+def test_the_cached_day_follows_every_change(world, facilitator_client):
+    from ateliers.models import Atelier
+
+    url = reverse("sessions:agenda", args=[world.session.pk])
+    second = factories.AgendaItemFactory(day=world.day, title="Déjeuner", position=5)
+    facilitator_client.get(url)  # cached
+
+    services.move_item(item=second, offset=-1)
+    moved = facilitator_client.get(url).content.decode()
+    world.day.title = "Le Grand Atelier"
+    world.day.save()
+    retitled = facilitator_client.get(url).content.decode()
+    Atelier.objects.filter(pk=world.atelier.pk).update(agenda_item=None)
+    workshop = factories.AtelierFactory(session=world.session, agenda_item=second, title="Stands")
+    linked = facilitator_client.get(url).content.decode()
+
+    assert moved.index("Déjeuner") < moved.index("Tribunal de l&#x27;innovation")
+    assert "Le Grand Atelier" in retitled
+    assert workshop.title in linked
+
+
+def test_a_cached_day_carries_the_visitors_own_csrf_token(world, facilitator_client):
+    from django.test import Client
+
+    from sessions.planner import CSRF_PLACEHOLDER
+
+    url = reverse("sessions:agenda", args=[world.session.pk])
+    facilitator_client.get(url)
+    other = Client(enforce_csrf_checks=True)
+    other.force_login(world.facilitator)
+
+    page = other.get(url)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    moved = other.post(
+        reverse("sessions:item-move", args=[world.item.pk]),
+        {"direction": "down", "csrfmiddlewaretoken": token},
+    )
+
+    assert CSRF_PLACEHOLDER not in page.content.decode()
+    assert moved.status_code == 302
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -401,7 +456,7 @@ def test_move_fragment_query_count_is_constant(
     for _ in range(count):
         factories.AgendaItemFactory(day=world.day)
 
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):  # the lock, the move, the day's revision
         response = facilitator_client.post(
             reverse("sessions:item-move", args=[world.item.pk]),
             {"direction": "down"},

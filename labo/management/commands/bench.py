@@ -190,12 +190,13 @@ class Command(BaseCommand):
     def volume(self, runs: int) -> str:
         """Every main page at 1× (a tenth of five years) then 10× (five years): SQL queries
         must not change; time and size are measured at 10×."""
-        from labo.bench import VolumeRun
+        from labo import bench
 
-        run = VolumeRun(runs=runs)
-        seeded_small = run.seed(0.1)
+        small, rest = bench.seed_scales
+        run = bench.VolumeRun(runs=runs)
+        seeded_small = run.seed(small)
         run.count_queries("1x")
-        seeded_rest = run.seed(0.9)
+        seeded_rest = run.seed(rest)
         run.count_queries("10x")
         run.time_pages()
         return (

@@ -1,0 +1,195 @@
+"""Load on a real server: gunicorn on loopback, with the settings of production.
+
+``throughput`` compares the agenda page's requests per second with /healthz's (same server,
+same run); ``run_locust`` drives fifty simulated users for a minute and reads back locust's
+figures. Used by ``manage.py loadtest`` (make load)."""
+
+from __future__ import annotations
+
+import csv
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+WORKERS = 4
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(static_root: str) -> dict:
+    """Production settings, but plain HTTP on loopback and this process's secret key (so
+    that the sessions made here are valid there)."""
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "SECURE_COOKIES": "0",
+        "STATIC_ROOT": static_root,
+        "AXES_FAILURE_LIMIT": "1000",
+    }
+
+
+@contextmanager
+def gunicorn():
+    """A server for the block; yields its base URL."""
+    with tempfile.TemporaryDirectory() as static_root:
+        env = server_env(static_root)
+        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+        port = _free_port()
+        gunicorn_bin = Path(sys.executable).with_name("gunicorn")
+        process = subprocess.Popen(
+            [
+                str(gunicorn_bin),
+                "labo.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WORKERS),
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+        )
+        try:
+            _wait_until_up(port)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def _wait_until_up(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer /healthz in time")
+
+
+def session_cookie(username: str) -> str:
+    """A logged-in session for the user, made directly in the session store."""
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.get(username=username)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def requests_per_second(
+    base: str, path: str, *, cookie: str = "", seconds: float = 5, clients: int = 8
+) -> float:
+    host, port = base.removeprefix("http://").split(":")
+    done, errors = [0] * clients, [0] * clients
+    stop = time.monotonic() + seconds
+
+    def hammer(i: int) -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        while time.monotonic() < stop:
+            conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                done[i] += 1
+            else:
+                errors[i] += 1
+
+    threads = [threading.Thread(target=hammer, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if sum(errors):
+        raise RuntimeError(f"{path}: {sum(errors)} answers were not 200")
+    return sum(done) / seconds
+
+
+@dataclass
+class LocustFigures:
+    requests: int
+    failures: int
+    p50_ms: float
+    p95_ms: float
+    rps: float
+    rows: list
+
+
+SPAWN_PER_SECOND = 10
+
+
+def run_locust(base: str, *, users: int, seconds: int, ids: dict) -> LocustFigures:
+    """Everyone arrives (ramp), then the figures are kept for ``seconds``."""
+    ramp = -(-users // SPAWN_PER_SECOND)
+    locustfile = Path(settings.BASE_DIR) / "tests" / "load" / "locustfile.py"
+    locust_bin = Path(sys.executable).with_name("locust")
+    with tempfile.TemporaryDirectory() as out:
+        env = {**os.environ, **{f"LABO_LOAD_{k.upper()}": str(v) for k, v in ids.items()}}
+        subprocess.run(
+            [
+                str(locust_bin),
+                "-f",
+                str(locustfile),
+                "--headless",
+                "--host",
+                base,
+                "-u",
+                str(users),
+                "-r",
+                str(SPAWN_PER_SECOND),
+                "-t",
+                f"{seconds + ramp}s",
+                "--csv",
+                f"{out}/run",
+                "--only-summary",
+                "--reset-stats",  # the figures of the minute when everyone is in
+                "--loglevel",
+                "WARNING",
+            ],
+            env=env,
+            check=False,
+            timeout=seconds + 120,
+        )
+        with open(f"{out}/run_stats.csv", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    return LocustFigures(
+        requests=int(total["Request Count"]),
+        failures=int(total["Failure Count"]),
+        p50_ms=float(total["50%"]),
+        p95_ms=float(total["95%"]),
+        rps=float(total["Requests/s"]),
+        rows=[r for r in rows if r["Name"] != "Aggregated"],
+    )

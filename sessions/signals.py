@@ -1,0 +1,64 @@
+"""A day's revision moves on whenever something its planner fragment shows changes."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+_muted = ContextVar("revisions_muted", default=False)
+
+
+@contextmanager
+def muted():
+    """Loading a whole lab (import_lab) keeps the revisions it reads."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def bump(day_id: int | None) -> None:
+    from sessions.models import Day
+
+    if day_id and not _muted.get():
+        Day.objects.filter(pk=day_id).update(revision=F("revision") + 1)
+
+
+def _item_changed(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        bump(instance.day_id)
+
+
+def _day_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        bump(instance.pk)
+
+
+def _atelier_changed(sender, instance, raw=False, **kwargs) -> None:
+    from sessions.models import AgendaItem
+
+    if instance.agenda_item_id and not raw:
+        items = AgendaItem.all_objects.filter(pk=instance.agenda_item_id)
+        bump(items.values_list("day", flat=True).first())
+
+
+def _runners_changed(sender, instance, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump(getattr(instance, "day_id", None))
+
+
+def connect() -> None:
+    from ateliers.models import Atelier
+    from sessions.models import AgendaItem, Day
+
+    for signal in (post_save, post_delete):
+        signal.connect(_item_changed, sender=AgendaItem, dispatch_uid=f"bump-item-{signal}")
+        signal.connect(_atelier_changed, sender=Atelier, dispatch_uid=f"bump-atelier-{signal}")
+    post_save.connect(_day_saved, sender=Day, dispatch_uid="bump-day")
+    m2m_changed.connect(
+        _runners_changed, sender=AgendaItem.facilitators.through, dispatch_uid="bump-runners"
+    )
