@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install test test-postgres bench bench-postgres load lint messages check-migrations clean
+.PHONY: run install test test-postgres concurrency bench bench-postgres load lint messages check-migrations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ test: install
 # The same suite on PostgreSQL (the local server, trust auth).
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/labo} $(BIN)/python -m pytest
+
+# The concurrency tests (agenda reorders, live counters, commande moves) 20 runs in a row on
+# PostgreSQL: a race that shows once in a while shows here.
+CONCURRENCY := tests/sessions/test_concurrency.py tests/ateliers/test_concurrency.py tests/commandes/test_concurrency.py
+concurrency: install
+	for run in $$(seq 1 20); do \
+	  DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/labo} $(BIN)/python -m pytest -q $(CONCURRENCY) || { echo "run $$run failed"; exit 1; }; \
+	done; echo "20 runs in a row passed"
 
 # Five years of a lab on a scratch database, then every page and edit (make bench-postgres:
 # the same on PostgreSQL). Nothing touches var/labo.sqlite3.

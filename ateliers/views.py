@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -495,8 +497,16 @@ def photo_file(request: HtmxHttpRequest, pk: int, size: str) -> FileResponse:
     photo = get_object_or_404(Photo, pk=pk)
     get_atelier_for(request, photo.atelier_id)
     file = photo.thumbnail if size == "thumb" else photo.image
+    # A photo never changes (a new one is a new photo): revalidation is a 304, after the check.
+    etag = quote_etag(f"photo-{photo.pk}-{size}-{file.name}")
+    unchanged = get_conditional_response(
+        request, etag=etag, last_modified=photo.created_at.timestamp()
+    )
+    if unchanged is not None:
+        return unchanged
     response = FileResponse(file.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
+    response["ETag"] = etag
     return response
 
 

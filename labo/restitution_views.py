@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -95,11 +97,19 @@ def document_file(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     document = get_document_for(request, pk)
     if document.status != DocumentStatus.READY or not document.file:
         raise Http404
+    etag = quote_etag(f"document-{document.pk}-{document.fingerprint}")
+    modified = document.finished_at.timestamp() if document.finished_at else None
+    unchanged = get_conditional_response(request, etag=etag, last_modified=modified)
+    if unchanged is not None:
+        return unchanged
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    return FileResponse(handle, content_type="application/pdf", filename=document.filename)
+    response = FileResponse(handle, content_type="application/pdf", filename=document.filename)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @require_GET

@@ -451,3 +451,19 @@ def test_an_action_is_owned_by_someone_of_the_session_not_the_whole_administrati
     assert refused.status_code == 422
     assert kept.status_code == 200
     assert Action.objects.get().owner == world.member.person
+
+
+def test_a_photo_seen_before_is_a_304_and_only_for_who_may_see_it(world, member_client):
+    from ateliers.services import add_photo
+    from tests.ateliers.test_photos import png_upload
+
+    photo = add_photo(atelier=world.atelier, upload=png_upload(), caption="", author=None)
+    url = reverse("ateliers:photo-file", args=[photo.pk, "thumb"])
+    first = member_client.get(url)
+
+    again = member_client.get(url, headers={"If-None-Match": first["ETag"]})
+    outsider = client_for(world, "outsider").get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert first.status_code == 200 and first["ETag"]
+    assert again.status_code == 304
+    assert outsider.status_code == 404

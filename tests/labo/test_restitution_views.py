@@ -199,3 +199,14 @@ def test_dashboard_lists_the_newest_sessions_and_counts_them_all(world, manageme
     assert len(response.context["sessions"]) == DASHBOARD_SESSIONS
     assert response.context["totals"]["sessions"] == DASHBOARD_SESSIONS + 3
     assert "3 plus anciennes sont comptées" in response.content.decode()
+
+
+def test_a_document_already_downloaded_is_a_304(world, member_client):
+    document = synthesis_document(world)
+    url = reverse("labo:document-file", args=[document.pk])
+    first = member_client.get(url)
+
+    again = member_client.get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert first.status_code == 200
+    assert again.status_code == 304

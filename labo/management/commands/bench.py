@@ -36,7 +36,7 @@ class Command(BaseCommand):
             targets = sorted(known - ({"volume"} if not volume_allowed() else set()))
         if "volume" in targets:
             self.stdout.write(self.volume(runs))
-        if not Session.objects.filter(number=9).exists():
+        if not Session.objects.filter(number=9, programme__name="La Transfo").exists():
             call_command("seed_demo", verbosity=0)
         measures = []
         if "agenda" in targets:
@@ -173,7 +173,8 @@ class Command(BaseCommand):
 
         from labo.bench import scale_session, synthesis_figures
 
-        session = Session.objects.annotate(n=Count("ateliers")).order_by("-n", "pk").first()
+        demo = Session.objects.filter(programme__name="La Transfo")
+        session = demo.annotate(n=Count("ateliers")).order_by("-n", "pk").first()
         with (
             tempfile.TemporaryDirectory() as media,
             override_settings(MEDIA_ROOT=media),
