@@ -66,13 +66,11 @@ POLICY: dict[str, Access] = {
         FACILITATOR, scope="facilitators of the session the deleted result belonged to"
     ),
     "labo:search": roles(FACILITATOR, MANAGEMENT, scope="every programme; hidden ideas left out"),
-    "labo:document-status": Access(
-        roles=ALL_ROLES,
-        scope="a synthesis: as its session page; a review: facilitators, management",
+    "labo:document-status": roles(
+        FACILITATOR, MANAGEMENT, scope="documents show grades in aggregate: not for ambassadors"
     ),
-    "labo:document-file": Access(
-        roles=ALL_ROLES,
-        scope="a synthesis: as its session page; a review: facilitators, management",
+    "labo:document-file": roles(
+        FACILITATOR, MANAGEMENT, scope="documents show grades in aggregate: not for ambassadors"
     ),
     "sessions:session-list": Access(
         roles=ALL_ROLES, scope="ambassadors see the sessions they take part in"

@@ -30,13 +30,13 @@ rules.add_rule("labo.view_person", is_facilitator | is_self)
 
 @rules.predicate
 def may_see_document_subject(user, document) -> bool:
-    """A session's synthesis: whoever sees the session. A programme review: facilitators and
-    management."""
-    if document is None:
+    """Facilitators and management only: a synthesis shows the grade mix of those present,
+    which only they may read (and, for a synthesis, only of a session they can see)."""
+    if document is None or not (is_facilitator(user) or is_management(user)):
         return False
     if document.session_id:
         return rules.test_rule("sessions.view_session", user, document.session)
-    return is_facilitator(user) or is_management(user)
+    return True
 
 
 rules.add_rule("labo.view_document", may_see_document_subject)

@@ -15,6 +15,7 @@ from labo.documents import request_document
 from labo.http import HtmxHttpRequest
 from labo.models import DocumentKind, DocumentStatus
 from labo.pdf import pdf_response, render_pdf
+from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 from sessions import services
 from sessions.agenda import run_state
 from sessions.calendar import build_calendar, person_from_token
@@ -64,7 +65,9 @@ def session_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "ateliers": ateliers,
         "facilitators": session.facilitators.all(),
         "can_edit": rules.test_rule("sessions.change_session", request.user, session),
-        "syntheses": session.documents.filter(status=DocumentStatus.READY)[:3],
+        "syntheses": session.documents.filter(status=DocumentStatus.READY)[:3]
+        if roles_of(request.user) & {FACILITATOR, MANAGEMENT}
+        else [],
     }
     return render(request, "sessions/session_detail.html", context)
 

@@ -52,13 +52,13 @@ MATRIX = {
     # The member's own data: themself and facilitators; anyone else 404.
     "labo:person-export": ("get", [302, 404, 200, 200, 404]),
     "labo:person-anonymise": ("post", [302, 403, 403, 422, 403]),
-    # Restitutions: the dashboard and search for facilitators and management; a session's
-    # synthesis for whoever sees the session.
+    # Restitutions: the dashboard, search and documents for facilitators and management (a
+    # synthesis shows the grade mix of those present).
     "labo:dashboard": ("get", [302, 403, 403, 200, 200]),
     "labo:review-request": ("post", [302, 403, 403, 422, 422]),
     "labo:search": ("get", [302, 403, 403, 200, 200]),
-    "labo:document-status": ("get", [302, 404, 200, 200, 200]),
-    "labo:document-file": ("get", [302, 404, 200, 200, 200]),
+    "labo:document-status": ("get", [302, 403, 403, 200, 200]),
+    "labo:document-file": ("get", [302, 403, 403, 200, 200]),
     "sessions:session-synthesis": ("get", [302, 403, 403, 200, 403]),
     "sessions:session-history": ("get", [302, 403, 403, 200, 403]),
     "commandes:commande-history": ("get", [302, 403, 403, 200, 403]),

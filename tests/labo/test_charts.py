@@ -71,7 +71,7 @@ def test_the_svg_escapes_labels_and_carries_its_text_alternative():
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg
     assert 'role="img"' in svg and "<title>Idées &lt;b&gt;&quot;." in svg
-    assert 'style=' not in svg  # presentation attributes only: the CSP allows no inline style
+    assert "style=" not in svg  # presentation attributes only: the CSP allows no inline style
 
 
 def test_a_masked_row_is_drawn_dashed_with_its_label():

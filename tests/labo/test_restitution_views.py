@@ -95,24 +95,41 @@ def test_review_request_without_a_programme_says_so(world, management_client):
     assert not Document.objects.exists()
 
 
-def test_a_programme_review_is_not_for_ambassadors(world, member_client):
+def test_documents_are_not_for_ambassadors_they_show_grades(world, member_client):
     review = synthesis_document(world, session=None)
+    synthesis = synthesis_document(world)
 
-    for name in ("labo:document-file", "labo:document-status"):
-        assert member_client.get(reverse(name, args=[review.pk])).status_code == 404
+    for document in (review, synthesis):
+        for name in ("labo:document-file", "labo:document-status"):
+            assert member_client.get(reverse(name, args=[document.pk])).status_code == 403
+    page = member_client.get(reverse("sessions:session-detail", args=[world.session.pk]))
+    assert reverse("labo:document-file", args=[synthesis.pk]) not in page.content.decode()
 
 
-def test_a_document_being_drawn_is_polled_until_ready(world, member_client):
+def test_a_facilitator_outside_the_session_still_sees_its_synthesis(world):
+    # Facilitators see every session; the rule still asks the session's own.
+    from labo.rules import may_see_document_subject
+
+    document = synthesis_document(world)
+
+    assert may_see_document_subject(world.facilitator, document)
+    assert may_see_document_subject(world.management, document)
+    assert not may_see_document_subject(world.outsider, document)
+
+
+def test_a_document_being_drawn_is_polled_until_ready(world, facilitator_client):
     document = synthesis_document(world)
     Document.objects.filter(pk=document.pk).update(
         status=DocumentStatus.RUNNING, progress=40, step="Mise en page du PDF"
     )
 
-    polling = member_client.get(
+    polling = facilitator_client.get(
         reverse("labo:document-status", args=[document.pk])
     ).content.decode()
     Document.objects.filter(pk=document.pk).update(status=DocumentStatus.READY, progress=100)
-    ready = member_client.get(reverse("labo:document-status", args=[document.pk])).content.decode()
+    ready = facilitator_client.get(
+        reverse("labo:document-status", args=[document.pk])
+    ).content.decode()
 
     assert 'hx-trigger="every 1s"' in polling
     assert 'value="40"' in polling and "Mise en page du PDF" in polling
@@ -120,11 +137,11 @@ def test_a_document_being_drawn_is_polled_until_ready(world, member_client):
     assert reverse("labo:document-file", args=[document.pk]) in ready
 
 
-def test_a_failed_or_unfinished_document_has_no_file_to_open(world, member_client):
+def test_a_failed_or_unfinished_document_has_no_file_to_open(world, facilitator_client):
     document = synthesis_document(world)
     Document.objects.filter(pk=document.pk).update(status=DocumentStatus.QUEUED)
 
-    response = member_client.get(reverse("labo:document-file", args=[document.pk]))
+    response = facilitator_client.get(reverse("labo:document-file", args=[document.pk]))
 
     assert response.status_code == 404
 
@@ -201,12 +218,12 @@ def test_dashboard_lists_the_newest_sessions_and_counts_them_all(world, manageme
     assert "3 plus anciennes sont comptées" in response.content.decode()
 
 
-def test_a_document_already_downloaded_is_a_304(world, member_client):
+def test_a_document_already_downloaded_is_a_304(world, facilitator_client):
     document = synthesis_document(world)
     url = reverse("labo:document-file", args=[document.pk])
-    first = member_client.get(url)
+    first = facilitator_client.get(url)
 
-    again = member_client.get(url, headers={"If-None-Match": first["ETag"]})
+    again = facilitator_client.get(url, headers={"If-None-Match": first["ETag"]})
 
     assert first.status_code == 200
     assert again.status_code == 304

@@ -185,11 +185,14 @@ def test_too_many_photos_are_refused(world, facilitator_client, settings):
     assert "La synthèse peut contenir au plus 0 photos." in response.content.decode()
 
 
-def test_the_session_page_offers_its_ready_synthesis(world, member_client):
+def test_the_session_page_offers_its_ready_synthesis(world):
+    from tests.conftest import client_for
+
+    management_client = client_for(world, "management")
     from tests.labo.test_access import synthesis_document
 
     document = synthesis_document(world)
 
-    page = member_client.get(reverse("sessions:session-detail", args=[world.session.pk]))
+    page = management_client.get(reverse("sessions:session-detail", args=[world.session.pk]))
 
     assert reverse("labo:document-file", args=[document.pk]) in page.content.decode()
