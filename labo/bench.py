@@ -377,7 +377,12 @@ class VolumeRun:
             ("commande board", "vol-direction", get("commandes:commande-board"), 50),
             ("dashboard (last 12 months)", "vol-direction", get("labo:dashboard"), 50),
             ("dashboard (5 years)", "vol-direction", get("labo:dashboard", query=period), 50),
-            ("search", "vol-direction", get("labo:search", query={"q": "post-it"}), 50),
+            (
+                "search (a word in every result)",
+                "vol-direction",
+                get("labo:search", query={"q": "ambassadeur"}),
+                50,
+            ),
             (
                 "edit: move a block (htmx)",
                 "vol-animateur",

@@ -16,6 +16,36 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 PER_SOURCE = 20
+RANKED = 200
+# What each source searches, by model: the PostgreSQL GIN indexes (labo migration 0006) are
+# built on the very same expressions.
+FIELDS = {
+    "commandes.commande": (
+        "title",
+        "initial_title",
+        "initial_wording",
+        "reformulated_wording",
+        "context",
+    ),
+    "labo_sessions.session": ("title", "objectives", "debrief", "next_steps"),
+    "ateliers.atelier": ("title", "objectives", "summary"),
+    "ateliers.idea": ("text",),
+    "ateliers.demarreurreport": (
+        "phases_observed",
+        "reformulated_request",
+        "hypotheses",
+        "options_retained",
+        "next_steps",
+    ),
+    "ateliers.debatequestion": ("text", "arguments"),
+    "ateliers.tribunalcase": ("question", "prosecution", "defence", "verdict", "lessons"),
+    "ateliers.stand": ("name", "offers"),
+    "ateliers.standfeedback": ("comment",),
+    "ateliers.observation": ("phase", "note"),
+    "ateliers.action": ("what",),
+    "ateliers.rating": ("comment",),
+    "ateliers.retroentry": ("step", "text"),
+}
 SNIPPET_WORDS = 30
 
 
@@ -61,28 +91,28 @@ def sources() -> list[Source]:
     return [
         Source(
             _("Commande"),
-            ("title", "initial_title", "initial_wording", "reformulated_wording", "context"),
+            FIELDS["commandes.commande"],
             lambda: Commande.objects.all(),
             lambda c: c.title,
             lambda c: reverse("commandes:commande-detail", args=[c.pk]),
         ),
         Source(
             _("Session"),
-            ("title", "objectives", "debrief", "next_steps"),
+            FIELDS["labo_sessions.session"],
             lambda: Session.objects.all(),
             lambda s: str(s),
             lambda s: reverse("sessions:session-detail", args=[s.pk]),
         ),
         Source(
             _("Workshop"),
-            ("title", "objectives", "summary"),
+            FIELDS["ateliers.atelier"],
             lambda: Atelier.objects.all(),
             lambda a: a.title,
             lambda a: reverse("ateliers:atelier-detail", args=[a.pk]),
         ),
         Source(
             _("Idea"),
-            ("text",),
+            FIELDS["ateliers.idea"],
             # Ideas still hidden by the facilitator are not found.
             lambda: Idea.objects.filter(atelier__ideas_revealed=True).select_related("atelier"),
             lambda i: i.atelier.title,
@@ -90,69 +120,63 @@ def sources() -> list[Source]:
         ),
         Source(
             _("Démarreur report"),
-            (
-                "phases_observed",
-                "reformulated_request",
-                "hypotheses",
-                "options_retained",
-                "next_steps",
-            ),
+            FIELDS["ateliers.demarreurreport"],
             lambda: DemarreurReport.objects.select_related("atelier"),
             lambda r: r.atelier.title,
             _atelier_url,
         ),
         Source(
             _("Statement"),
-            ("text", "arguments"),
+            FIELDS["ateliers.debatequestion"],
             lambda: DebateQuestion.objects.select_related("atelier"),
             lambda q: q.atelier.title,
             _atelier_url,
         ),
         Source(
             _("Tribunal case"),
-            ("question", "prosecution", "defence", "verdict", "lessons"),
+            FIELDS["ateliers.tribunalcase"],
             lambda: TribunalCase.objects.select_related("atelier"),
             lambda c: c.atelier.title,
             _atelier_url,
         ),
         Source(
             _("Stand"),
-            ("name", "offers"),
+            FIELDS["ateliers.stand"],
             lambda: Stand.objects.select_related("atelier"),
             lambda s: f"{s.atelier.title} — {s.name}",
             _atelier_url,
         ),
         Source(
             _("Stand feedback"),
-            ("comment",),
+            FIELDS["ateliers.standfeedback"],
             lambda: StandFeedback.objects.select_related("stand__atelier"),
             lambda f: f"{f.stand.atelier.title} — {f.stand.name}",
             lambda f: reverse("ateliers:atelier-detail", args=[f.stand.atelier_id]),
         ),
         Source(
             _("Observation"),
-            ("phase", "note"),
+            FIELDS["ateliers.observation"],
             lambda: Observation.objects.select_related("report__atelier"),
             lambda o: o.report.atelier.title,
             lambda o: reverse("ateliers:atelier-detail", args=[o.report.atelier_id]),
         ),
         Source(
             _("Action"),
-            ("what",),
+            FIELDS["ateliers.action"],
             lambda: Action.objects.select_related("atelier"),
             lambda a: a.atelier.title,
             _atelier_url,
         ),
         Source(
             _("Rating"),
-            ("comment",),
+            FIELDS["ateliers.rating"],
             lambda: Rating.objects.exclude(comment="").select_related("atelier"),
             lambda r: r.atelier.title,
             _atelier_url,
         ),
         Source(
             _("Retrospective"),
-            ("step", "text"),
+            FIELDS["ateliers.retroentry"],
             lambda: RetroEntry.objects.select_related("atelier"),
             lambda e: e.atelier.title,
             _atelier_url,
@@ -174,9 +198,18 @@ def _matching(source: Source, q: str, words: list[str]) -> QuerySet:
 
         vector = SearchVector(*source.fields, config="french")
         query = SearchQuery(q, config="french", search_type="websearch")
-        return (
-            queryset.annotate(search=vector, rank=SearchRank(vector, query))
+        # The GIN index finds the matches; ranking is computed for the newest RANKED of them
+        # only (a word found in thousands of post-its would otherwise rank them all).
+        newest = (
+            source.queryset()
+            .model.objects.annotate(search=vector)
             .filter(search=query)
+            .order_by("-pk")
+            .values("pk")[:RANKED]
+        )
+        return (
+            queryset.filter(pk__in=newest)
+            .annotate(rank=SearchRank(vector, query))
             .order_by("-rank", "-pk")
         )
     condition = Q()
