@@ -4,12 +4,16 @@ and search. (A module of its own: labo/views.py holds the people and home pages.
 from __future__ import annotations
 
 import rules
+from auditlog.models import LogEntry
+from django.core.cache import cache
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -42,10 +46,28 @@ def latest_documents(user) -> list[Document]:
     return visible[:LATEST_DOCUMENTS]
 
 
+# The dashboard's figures are kept for a minute, under the audit log's last entry: any
+# recorded change shows at once; the rest (a rating, ideas revealed) within the minute.
+REVIEW_CACHE_SECONDS = 60
+
+
 def _review_context(form: ReviewForm) -> dict:
+    from ateliers.models import Rating
+
     data = form.cleaned_data
     period = Period(start=data["start"], end=data["end"])
-    return review_of(data["programme"], period, latest=DASHBOARD_SESSIONS)
+    programme = data["programme"]
+    changes = LogEntry.objects.aggregate(last=Max("pk"))["last"]
+    ratings = Rating.objects.aggregate(last=Max("pk"))["last"]
+    key = (
+        f"review:{get_language()}:{programme.pk if programme else '-'}:{period.start}:"
+        f"{period.end}:{changes}:{ratings}"
+    )
+    return cache.get_or_set(
+        key,
+        lambda: review_of(programme, period, latest=DASHBOARD_SESSIONS),
+        REVIEW_CACHE_SECONDS,
+    )
 
 
 @require_GET
