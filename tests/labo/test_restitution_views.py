@@ -244,3 +244,14 @@ def test_dashboard_figures_are_cached_until_the_next_recorded_change(world, mana
 
     assert again[0] < first[0] and again[1] == first[1] == 1
     assert after[1] == 2
+
+
+def test_the_postgresql_search_indexes_cover_what_search_searches():
+    """The migration's frozen copy must follow labo.search: a change there needs a migration."""
+    import importlib
+
+    from labo.search import FIELDS
+
+    migration = importlib.import_module("labo.migrations.0006_search_indexes")
+
+    assert migration.FIELDS == FIELDS
