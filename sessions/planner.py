@@ -427,7 +427,7 @@ def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _answer(request, item.day, status=422, error=_("Choose up or down."))
     services.move_item(item=item, offset=form.offset)
-    item.refresh_from_db()
+    item.refresh_from_db(fields=["position"])  # keeps the day and session already loaded
     total = AgendaItem.objects.filter(day=item.day, parent__isnull=True).count()
     focus = f"item-{item.pk}-{form.cleaned_data['direction']}"
     return _answer(
