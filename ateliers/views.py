@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -140,22 +139,34 @@ def people_around(atelier: Atelier):
     """Who may own an action or hold a role: the people of the session, of the workshop, of
     its commande and the programme's facilitators (not the whole administration: a select
     of hundreds of names helps nobody on a phone)."""
+    from commandes.models import Commande, TeamMember
+    from labo.models import Programme
     from sessions.models import Attendance
 
-    # One subquery per relation: OR-ing joins over several of them would multiply rows.
+    # One UNION of small id lists (OR-ing joins or subqueries makes the database scan people).
     session = atelier.session_id
-    around = (
-        Q(pk__in=Attendance.objects.filter(day__session=session).values("person"))
-        | Q(pk__in=Atelier.facilitators.through.objects.filter(atelier=atelier).values("person"))
-        | Q(pk__in=Atelier.participants.through.objects.filter(atelier=atelier).values("person"))
-        | Q(facilitated_programmes__sessions=session)
-    )
+    groups = [
+        Attendance.objects.filter(day__session=session).values_list("person", flat=True),
+        Atelier.facilitators.through.objects.filter(atelier=atelier).values_list(
+            "person", flat=True
+        ),
+        Atelier.participants.through.objects.filter(atelier=atelier).values_list(
+            "person", flat=True
+        ),
+        Programme.facilitators.through.objects.filter(programme__sessions=session).values_list(
+            "person", flat=True
+        ),
+    ]
     if atelier.commande_id:
-        from commandes.models import TeamMember
-
-        team = TeamMember.objects.filter(commande=atelier.commande_id).values("person")
-        around |= Q(commandes_requested=atelier.commande_id) | Q(pk__in=team)
-    return Person.objects.active().filter(pk__in=Person.objects.filter(around).values("pk"))
+        groups.append(
+            TeamMember.objects.filter(commande=atelier.commande_id).values_list("person", flat=True)
+        )
+        groups.append(
+            Commande.objects.filter(pk=atelier.commande_id).values_list("commanditaire", flat=True)
+        )
+    unordered = [group.order_by() for group in groups]  # UNION allows no ORDER BY inside
+    ids = set(unordered[0].union(*unordered[1:]))
+    return Person.objects.active().filter(pk__in=ids)
 
 
 def _scoped(kind: str, atelier: Atelier):
