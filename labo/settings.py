@@ -109,7 +109,10 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'labo.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        # Reuse a worker's connection for a minute (checked before reuse): opening one per
+        # request costs PostgreSQL more than most pages' queries.
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
