@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 PER_SOURCE = 20
-RANKED = 200
+RANKED = 50
 # What each source searches, by model: the PostgreSQL GIN indexes (labo migration 0006) are
 # built on the very same expressions.
 FIELDS = {

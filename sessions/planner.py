@@ -119,12 +119,13 @@ def _method_choices() -> list[tuple[object, str]]:
 
 
 def _day_context(day: Day, *, bound: dict | None = None, undo=None, **extra) -> dict:
-    entry = agenda_of(Day.objects.filter(pk=day.pk).select_related("session"))[0]
+    days = list(Day.objects.filter(session=day.session_id))  # the day itself is one of them
+    entry = agenda_of([d for d in days if d.pk == day.pk])[0]
     entry["undo"] = undo
     return {
         "session": day.session,
         "entry": _with_forms(entry, bound),
-        "days": list(day.session.days.all()),
+        "days": days,
         **extra,
     }
 
