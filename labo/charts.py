@@ -88,9 +88,7 @@ class BarChart:
         rows = []
         for bar in self.bars:
             if bar.value is None:
-                drawn = _MASKED.format(
-                    y=bar.bar_y, ty=bar.text_y, label=_("masked: too few people")
-                )
+                drawn = _masked(y=bar.bar_y, ty=bar.text_y, label=_("masked: too few people"))
             else:
                 drawn = format_html(
                     '<rect x="{}" y="{}" width="{}" height="5" fill="{}"/>'
@@ -203,7 +201,7 @@ class StackedChart:
         rows = []
         for row in self.rows:
             if row.masked:
-                drawn = _MASKED.format(y=row.bar_y, ty=row.text_y, label=self.masked_label)
+                drawn = _masked(y=row.bar_y, ty=row.text_y, label=self.masked_label)
             else:
                 drawn = format_html_join(
                     "",
@@ -280,24 +278,19 @@ def stacked_chart(
     )
 
 
-class _Masked:
+def _masked(*, y: float, ty: float, label: str) -> SafeString:
     """A dashed empty bar saying that the cell is hidden."""
-
-    def format(self, *, y: float, ty: float, label: str) -> SafeString:
-        return format_html(
-            '<rect x="{}" y="{}" width="{}" height="5" fill="#ffffff" stroke="#888888" '
-            'stroke-width="0.3" stroke-dasharray="1 1"/>'
-            '<text x="{}" y="{}" fill="#444444">{}</text>',
-            BAR_START,
-            y,
-            BAR_SPAN,
-            BAR_START + 2,
-            ty,
-            label,
-        )
-
-
-_MASKED = _Masked()
+    return format_html(
+        '<rect x="{}" y="{}" width="{}" height="5" fill="#ffffff" stroke="#888888" '
+        'stroke-width="0.3" stroke-dasharray="1 1"/>'
+        '<text x="{}" y="{}" fill="#444444">{}</text>',
+        BAR_START,
+        y,
+        BAR_SPAN,
+        BAR_START + 2,
+        ty,
+        label,
+    )
 
 
 def _label(row) -> SafeString:

@@ -91,22 +91,11 @@ def _wait_until_up(port: int, timeout: float = 30) -> None:
 
 
 def session_cookie(username: str) -> str:
-    """A logged-in session for the user, made directly in the session store."""
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
-    from django.contrib.sessions.backends.db import SessionStore
+    """A logged-in session for the user, kept in the database the server reads."""
+    from labo.bench import logged_in_client
 
-    user = get_user_model().objects.get(username=username)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    session = logged_in_client(username).cookies[settings.SESSION_COOKIE_NAME].value
+    return f"{settings.SESSION_COOKIE_NAME}={session}"
 
 
 def requests_per_second(

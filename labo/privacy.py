@@ -84,15 +84,13 @@ def personal_data(person: Person) -> dict:
 
 def record(person: Person, event: str, by) -> None:
     """One audit-log entry that says what was done to the person's data, and by whom."""
-    LogEntry.objects.create(
-        content_type_id=_person_type().pk,
-        object_pk=str(person.pk),
-        object_id=person.pk,
-        object_repr=str(person),
+    LogEntry.objects.log_create(
+        person,
         action=LogEntry.Action.ACCESS if event == "export" else LogEntry.Action.UPDATE,
         changes={"privacy": [None, event]},
         actor=by if by and by.is_authenticated else None,
         additional_data={"person": person.pk, "privacy": event},
+        serialized_data=None,  # the event, not another copy of the person's data
     )
 
 
