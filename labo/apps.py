@@ -7,6 +7,7 @@ class LaboConfig(AppConfig):
     verbose_name = _("Lab")
 
     def ready(self) -> None:
-        from labo import audit
+        from labo import audit, auth
 
         audit.register()
+        auth.connect()

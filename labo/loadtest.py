@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.crypto import get_random_string
 
 WORKERS = 4
 
@@ -91,7 +92,7 @@ def _wait_until_up(port: int, timeout: float = 30) -> None:
 
 
 def session_cookie(username: str) -> str:
-    """A logged-in session for the user, kept in the database the server reads."""
+    """A logged-in session for the user, kept where the server reads it."""
     from labo.bench import logged_in_client
 
     session = logged_in_client(username).cookies[settings.SESSION_COOKIE_NAME].value
@@ -105,10 +106,14 @@ def requests_per_second(
     done, errors = [0] * clients, [0] * clients
     stop = time.monotonic() + seconds
 
+    headers = {}
+    if cookie:  # with a CSRF cookie, as a browser holds one after its first page
+        headers["Cookie"] = f"{cookie}; {settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
+
     def hammer(i: int) -> None:
         conn = http.client.HTTPConnection(host, int(port), timeout=10)
         while time.monotonic() < stop:
-            conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+            conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             response.read()
             if response.status == 200:

@@ -121,10 +121,27 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two caches. "default" is each worker's memory: the planner's days and pages, kept under
+# the version of what they show, so a stale copy is never served. "shared" is seen by every
+# worker of the machine (files, readable by this account only): the sessions and each
+# visitor's account for a minute (labo/auth.py), removed there as soon as they change. With
+# more than one machine, point "shared" at one Redis or Memcached for all of them.
+SHARED_CACHE = "shared"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    SHARED_CACHE: {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("SHARED_CACHE_DIR", str(VAR_DIR / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from "shared"
+SESSION_CACHE_ALIAS = SHARED_CACHE
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the others
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "labo.auth.UserBackend",  # ModelBackend reading the user with their roles, kept a minute
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

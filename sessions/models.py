@@ -224,6 +224,8 @@ class Method(models.Model):
     instructions = models.TextField(_("instructions"), blank=True)
     materials = models.TextField(_("materials"), blank=True)
     alternative_plan = models.TextField(_("alternative plan"), blank=True)
+    # With the count of methods, tells the planner's cache that the library changed.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -7,11 +7,13 @@ days, the other day out of band); a plain POST is redirected back to the planner
 from __future__ import annotations
 
 import hashlib
+import uuid
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,8 +27,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from labo.http import HtmxHttpRequest
-from labo.models import Person
+from labo.models import Person, Programme
 from labo.queries import grade_mix
+from labo.roles import roles_of
 from sessions import services
 from sessions.forms import (
     AddAttendeesForm,
@@ -144,9 +147,48 @@ def _answer(request: HtmxHttpRequest, day: Day, *, status: int = 200, **extra) -
     return render(request, f"{PAGE}#day", context, status=status)
 
 
+def get_planner_session_for(request: HtmxHttpRequest, pk: int) -> Session:
+    """The session, for a visitor who may change it, read in one query with what the
+    planner's cache key needs (see _plain_page) and whether the visitor facilitates its
+    programme (which the access rule then reads instead of asking the database again)."""
+    user = request.user
+    session = get_object_or_404(Session.objects.annotate(**_page_columns(user.pk)), pk=pk)
+    session.facilitated_by = (user.pk, session.visitor_facilitates)
+    check_session_access(request, session, write=True)
+    return session
+
+
+def _page_columns(user_id: int) -> dict[str, RawSQL]:
+    """Plain SQL columns (one small subquery each, no compiling of ORM subqueries on every
+    visit): the days' count, last id and sum of revisions; the method library's size and
+    last change; whether the user's person facilitates the session's programme."""
+    q = connection.ops.quote_name
+    day, method, session, person = (q(m._meta.db_table) for m in (Day, Method, Session, Person))
+    facilitators = q(Programme.facilitators.through._meta.db_table)
+    return {
+        "days_signature": RawSQL(
+            f"SELECT COUNT(*) || ':' || COALESCE(MAX({q('id')}), 0) || ':' "
+            f"|| COALESCE(SUM({q('revision')}), 0) FROM {day} "
+            f"WHERE {day}.{q('session_id')} = {session}.{q('id')}",
+            [],
+        ),
+        "methods_signature": RawSQL(
+            f"SELECT COUNT(*) || ':' || MAX({q('updated_at')}) FROM {method}", []
+        ),
+        "visitor_facilitates": RawSQL(
+            f"EXISTS (SELECT 1 FROM {facilitators} INNER JOIN {person} "
+            f"ON {person}.{q('id')} = {facilitators}.{q('person_id')} "
+            f"WHERE {facilitators}.{q('programme_id')} = {session}.{q('programme_id')} "
+            f"AND {person}.{q('user_id')} = %s)",
+            [user_id],
+            output_field=BooleanField(),
+        ),
+    }
+
+
 @require_GET
 def agenda(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for(request, pk, write=True)
+    session = get_planner_session_for(request, pk)
     undo = editing = edit_form = None
     if request.GET.get("edit", "").isdigit():
         editing_item = AgendaItem.objects.filter(
@@ -162,6 +204,8 @@ def agenda(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         undo = AgendaItem.all_objects.filter(
             pk=request.GET["undo"], day__session=session, deleted_at__isnull=False
         ).first()
+    if bound is None and undo is None and editing is None:
+        return _plain_page(request, session)
     return _render_page(
         request, session, bound=bound, undo_item=undo, editing=editing, edit_form=edit_form
     )
@@ -178,32 +222,66 @@ def _render_page(
 ) -> HttpResponse:
     days = list(Day.objects.filter(session=session).select_related("session"))
     methods = _method_choices()
+    agenda = [_with_forms(entry, bound, methods) for entry in agenda_of(days)]
+    for entry in agenda:
+        entry["undo"] = undo_item if undo_item and undo_item.day_id == entry["day"].pk else None
     context = {
         "session": session,
         "days": days,
+        "agenda": agenda,
         "template_form": TemplateForm(),
         **extra,
     }
-    plain = status == 200 and not bound and undo_item is None and not extra.get("editing")
-    if plain:
-        context["day_html"] = _cached_days(request, session, days, methods)
-    else:
-        agenda = [_with_forms(entry, bound, methods) for entry in agenda_of(days)]
-        for entry in agenda:
-            entry["undo"] = undo_item if undo_item and undo_item.day_id == entry["day"].pk else None
-        context["agenda"] = agenda
     return render(request, PAGE, context, status=status)
 
 
-# The planner's days as last drawn, per day revision: most visits change nothing. The
-# CSRF field is drawn with a placeholder and given the visitor's token when served.
+# Most visits to the planner change nothing, so the page is kept as last drawn for its
+# visitor, under everything it shows, read with the session (get_planner_session_for): its
+# number and title; its days' count, last id and sum of revisions (every change to a day
+# bumps its revision, see sessions.signals; a day added or removed moves the count or the
+# last id); the method library's size and last change; the visitor's name and roles. Each
+# day is also kept on its own, for every visitor, so that a change redraws one day. The
+# CSRF token is drawn as a placeholder and the visitor's own token put in when served. A
+# page with messages to show is drawn and not kept.
 CSRF_PLACEHOLDER = "csrf-placeholder-4d1f0c"
+PAGE_CACHE_SECONDS = 24 * 3600
+_PROCESS = uuid.uuid4().hex  # static files are named after their content: new per deploy
 
 
-def _cached_days(request, session: Session, days: list[Day], methods) -> list[str]:
-    shared = hashlib.sha256(repr(([(d.pk, d.date) for d in days], methods)).encode()).hexdigest()[
-        :16
-    ]
+def _plain_page(request: HtmxHttpRequest, session: Session) -> HttpResponse:
+    user = request.user
+    key = "planner-page:" + _digest(
+        _PROCESS,
+        get_language(),
+        (session.pk, session.number, session.title),
+        session.days_signature,
+        session.methods_signature,
+        (user.pk, user.get_username(), user.is_staff, sorted(roles_of(user))),
+    )
+    has_messages = len(messages.get_messages(request)) > 0
+    html = None if has_messages else cache.get(key)
+    if html is None:
+        days = list(Day.objects.filter(session=session).select_related("session"))
+        methods = _method_choices()
+        context = {
+            "session": session,
+            "days": days,
+            "day_html": _cached_days(session, days, methods),
+            "template_form": TemplateForm(),
+            "csrf_token": CSRF_PLACEHOLDER,
+        }
+        html = render_to_string(PAGE, context, request)
+        if not has_messages:
+            cache.set(key, html, timeout=PAGE_CACHE_SECONDS)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _cached_days(session: Session, days: list[Day], methods) -> list[str]:
+    shared = _digest([(d.pk, d.date) for d in days], methods)[:16]
     keys = {d.pk: f"planner-day:{get_language()}:{d.pk}:{d.revision}:{shared}" for d in days}
     found = cache.get_many(list(keys.values()))
     missing = [d for d in days if keys[d.pk] not in found]
@@ -217,13 +295,9 @@ def _cached_days(request, session: Session, days: list[Day], methods) -> list[st
                 "csrf_token": CSRF_PLACEHOLDER,
             }
             drawn[keys[entry["day"].pk]] = render_to_string(f"{PAGE}#day", context)
-        cache.set_many(drawn, timeout=DAY_CACHE_SECONDS)
+        cache.set_many(drawn, timeout=PAGE_CACHE_SECONDS)
         found.update(drawn)
-    token = get_token(request)
-    return [mark_safe(found[keys[d.pk]].replace(CSRF_PLACEHOLDER, token)) for d in days]
-
-
-DAY_CACHE_SECONDS = 24 * 3600
+    return [mark_safe(found[keys[d.pk]]) for d in days]
 
 
 @require_http_methods(["GET", "POST"])

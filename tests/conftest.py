@@ -2,6 +2,8 @@
 anonymous) around one session of one programme."""
 
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 
 import pytest
@@ -28,6 +30,20 @@ class World:
     admin: object
 
 
+def pytest_configure(config) -> None:
+    """The shared cache of this run in a folder of its own (Django reads the setting when
+    the cache is first used), so that two runs at once, or a running server, never clear
+    each other's entries."""
+    from django.conf import settings
+
+    shared = settings.CACHES[settings.SHARED_CACHE]
+    shared["LOCATION"] = config._labo_cache_dir = tempfile.mkdtemp(prefix="labo-test-cache-")
+
+
+def pytest_unconfigure(config) -> None:
+    shutil.rmtree(getattr(config, "_labo_cache_dir", ""), ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -36,11 +52,13 @@ def _fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Ids come back after a test's rollback: nothing cached may outlive its test."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,7 @@ def test_board_query_count_is_constant(world, facilitator_client, django_assert_
         for n in range(count)
     )
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = facilitator_client.get(reverse("commandes:commande-board"))
 
     assert response.status_code == 200

@@ -66,7 +66,7 @@ def test_person_list_query_count_is_constant(
 ):
     make_people(count)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = facilitator_client.get(reverse("labo:person-list"))
 
     assert response.status_code == 200
@@ -305,7 +305,7 @@ def add_history(world, count):
 
 
 @pytest.mark.parametrize(
-    ("persona", "queries"), [("facilitator", 4), ("member", 8), ("management", 6)]
+    ("persona", "queries"), [("facilitator", 2), ("member", 6), ("management", 4)]
 )
 @pytest.mark.parametrize("count", [1, 30])
 def test_home_query_count_is_constant(world, django_assert_num_queries, persona, queries, count):

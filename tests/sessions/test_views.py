@@ -22,7 +22,7 @@ def test_session_list_query_count_is_constant(
 ):
     add_sessions(world, extra)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         response = member_client.get(reverse("sessions:session-list"))
 
     assert response.status_code == 200
@@ -54,7 +54,7 @@ def test_session_detail_query_count_is_constant(
     add_items(second_day, extra, world.facilitator.person)
     factories.AtelierFactory.create_batch(extra // 10, session=world.session)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = facilitator_client.get(
             reverse("sessions:session-detail", args=[world.session.pk])
         )

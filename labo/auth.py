@@ -1,0 +1,113 @@
+"""The visitor's account, read once a minute instead of on every request.
+
+Every page needs the user and their roles. ``UserBackend`` reads both in one query (the
+roles as a bit mask in plain SQL: the user's groups filtered by name, without compiling an
+ORM subquery each time) and keeps the result in the cache every worker shares, for a
+minute. Whatever changes an account or its groups removes it from there at once (signals
+below), so that a deactivated account, a new password or a role taken away counts from the
+next request; the minute bounds anything that would go round the signals (a bulk update).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.core.cache import caches
+from django.db import connection
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from labo.roles import ALL_ROLES
+
+ROLE_BITS = {name: 1 << i for i, name in enumerate(sorted(ALL_ROLES))}
+USER_CACHE_SECONDS = 60
+
+
+def _role_bits() -> RawSQL:
+    User = get_user_model()
+    q = connection.ops.quote_name
+    memberships, groups = q(User.groups.through._meta.db_table), q(Group._meta.db_table)
+    cases = " ".join(f"WHEN %s THEN {bit}" for bit in ROLE_BITS.values())
+    sql = (
+        f"SELECT COALESCE(SUM(CASE {groups}.{q('name')} {cases} ELSE 0 END), 0) "
+        f"FROM {memberships} INNER JOIN {groups} "
+        f"ON {groups}.{q('id')} = {memberships}.{q('group_id')} "
+        f"WHERE {memberships}.{q('user_id')} = {q(User._meta.db_table)}.{q('id')}"
+    )
+    return RawSQL(sql, list(ROLE_BITS), output_field=IntegerField())
+
+
+def read_user(user_id) -> object | None:
+    """The user with their roles set (see labo.roles.roles_of), from the database."""
+    User = get_user_model()
+    try:
+        user = User._default_manager.annotate(role_bits=_role_bits()).get(pk=user_id)
+    except (User.DoesNotExist, ValueError, TypeError):  # a session from elsewhere
+        return None
+    user._labo_roles = frozenset(
+        name for name, bit in ROLE_BITS.items() if user.is_superuser or user.role_bits & bit
+    )
+    return user
+
+
+def _cache():
+    return caches[settings.SHARED_CACHE]
+
+
+def _key(user_id) -> str:
+    return f"labo:user:{user_id}"
+
+
+def forget(*user_ids) -> None:
+    """Read these accounts from the database at their next request."""
+    _cache().delete_many([_key(pk) for pk in user_ids])
+
+
+class UserBackend(ModelBackend):
+    """Django's username and password check; the visitor read as above."""
+
+    def get_user(self, user_id):
+        try:
+            user_id = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        user = _cache().get(_key(user_id))
+        if user is None:
+            user = read_user(user_id)
+            if user is None:
+                return None
+            _cache().set(_key(user_id), user, USER_CACHE_SECONDS)
+        return user if self.user_can_authenticate(user) else None
+
+
+def _user_changed(sender, instance, **kwargs) -> None:
+    forget(instance.pk)
+
+
+def _memberships_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:  # user.groups.add(...)
+        forget(instance.pk)
+    elif action == "pre_clear":  # group.user_set.clear()
+        forget(*instance.user_set.values_list("pk", flat=True))
+    else:  # group.user_set.add(...)
+        forget(*(pk_set or ()))
+
+
+def _group_changed(sender, instance, **kwargs) -> None:
+    forget(*instance.user_set.values_list("pk", flat=True))
+
+
+def connect() -> None:
+    User = get_user_model()
+    post_save.connect(_user_changed, sender=User, dispatch_uid="labo-forget-user-saved")
+    post_delete.connect(_user_changed, sender=User, dispatch_uid="labo-forget-user-deleted")
+    m2m_changed.connect(
+        _memberships_changed, sender=User.groups.through, dispatch_uid="labo-forget-groups"
+    )
+    post_save.connect(_group_changed, sender=Group, dispatch_uid="labo-forget-group-saved")
+    pre_delete.connect(_group_changed, sender=Group, dispatch_uid="labo-forget-group-deleted")
