@@ -1,8 +1,9 @@
 """Search over what the lab produced: workshops and their results, revealed ideas,
 démarreur reports, commandes and sessions.
 
-On PostgreSQL: full text with the French configuration (stemming, stop words, ranking).
-Elsewhere (SQLite in development): every word must appear in one of the fields.
+On PostgreSQL: full text with the French configuration (stemming, stop words, ranking),
+over a vector each table stores (labo migration 0007). Elsewhere (SQLite in development):
+every word must appear in one of the fields.
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, Value
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 PER_SOURCE = 20
 RANKED = 50
-# What each source searches, by model: the PostgreSQL GIN indexes (labo migration 0006) are
-# built on the very same expressions.
+# What each source searches, by model: on PostgreSQL, each table stores the French vector of
+# these fields in SEARCH_COLUMN, indexed with GIN (labo migration 0007 holds the same list).
+SEARCH_COLUMN = "search_vector"
 FIELDS = {
     "commandes.commande": (
         "title",
@@ -56,6 +59,7 @@ class Source:
     queryset: callable  # () -> QuerySet
     title: callable  # (obj) -> str
     url: callable  # (obj) -> str
+    shown: tuple[str, ...] = ()  # what title and url read besides the fields (only() those)
 
 
 @dataclass
@@ -102,6 +106,7 @@ def sources() -> list[Source]:
             lambda: Session.objects.all(),
             lambda s: str(s),
             lambda s: reverse("sessions:session-detail", args=[s.pk]),
+            shown=("number",),
         ),
         Source(
             _("Workshop"),
@@ -117,6 +122,7 @@ def sources() -> list[Source]:
             lambda: Idea.objects.filter(atelier__ideas_revealed=True).select_related("atelier"),
             lambda i: i.atelier.title,
             lambda i: _atelier_url(i) + f"#idea-{i.pk}",
+            shown=("atelier", "atelier__title"),
         ),
         Source(
             _("Démarreur report"),
@@ -124,6 +130,7 @@ def sources() -> list[Source]:
             lambda: DemarreurReport.objects.select_related("atelier"),
             lambda r: r.atelier.title,
             _atelier_url,
+            shown=("atelier", "atelier__title"),
         ),
         Source(
             _("Statement"),
@@ -131,6 +138,7 @@ def sources() -> list[Source]:
             lambda: DebateQuestion.objects.select_related("atelier"),
             lambda q: q.atelier.title,
             _atelier_url,
+            shown=("atelier", "atelier__title"),
         ),
         Source(
             _("Tribunal case"),
@@ -138,6 +146,7 @@ def sources() -> list[Source]:
             lambda: TribunalCase.objects.select_related("atelier"),
             lambda c: c.atelier.title,
             _atelier_url,
+            shown=("atelier", "atelier__title"),
         ),
         Source(
             _("Stand"),
@@ -145,6 +154,7 @@ def sources() -> list[Source]:
             lambda: Stand.objects.select_related("atelier"),
             lambda s: f"{s.atelier.title} — {s.name}",
             _atelier_url,
+            shown=("atelier", "atelier__title"),
         ),
         Source(
             _("Stand feedback"),
@@ -152,6 +162,7 @@ def sources() -> list[Source]:
             lambda: StandFeedback.objects.select_related("stand__atelier"),
             lambda f: f"{f.stand.atelier.title} — {f.stand.name}",
             lambda f: reverse("ateliers:atelier-detail", args=[f.stand.atelier_id]),
+            shown=("stand", "stand__name", "stand__atelier", "stand__atelier__title"),
         ),
         Source(
             _("Observation"),
@@ -159,6 +170,7 @@ def sources() -> list[Source]:
             lambda: Observation.objects.select_related("report__atelier"),
             lambda o: o.report.atelier.title,
             lambda o: reverse("ateliers:atelier-detail", args=[o.report.atelier_id]),
+            shown=("report", "report__atelier", "report__atelier__title"),
         ),
         Source(
             _("Action"),
@@ -166,6 +178,7 @@ def sources() -> list[Source]:
             lambda: Action.objects.select_related("atelier"),
             lambda a: a.atelier.title,
             _atelier_url,
+            shown=("atelier", "atelier__title"),
         ),
         Source(
             _("Rating"),
@@ -173,6 +186,7 @@ def sources() -> list[Source]:
             lambda: Rating.objects.exclude(comment="").select_related("atelier"),
             lambda r: r.atelier.title,
             _atelier_url,
+            shown=("atelier", "atelier__title"),
         ),
         Source(
             _("Retrospective"),
@@ -180,6 +194,7 @@ def sources() -> list[Source]:
             lambda: RetroEntry.objects.select_related("atelier"),
             lambda e: e.atelier.title,
             _atelier_url,
+            shown=("atelier", "atelier__title"),
         ),
     ]
 
@@ -191,42 +206,70 @@ def _snippet(obj, fields: tuple[str, ...], words: list[str]) -> str:
     return Truncator(" ".join(best.split())).words(SNIPPET_WORDS)
 
 
-def _matching(source: Source, q: str, words: list[str]) -> QuerySet:
-    queryset = source.queryset()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+def _best_postgresql(sources_: list[Source], q: str) -> list[list]:
+    """Per source, its best matches (at most PER_SOURCE), each with its ``rank``.
 
-        vector = SearchVector(*source.fields, config="french")
-        query = SearchQuery(q, config="french", search_type="websearch")
-        # The GIN index finds the matches; ranking is computed for the newest RANKED of them
-        # only (a word found in thousands of post-its would otherwise rank them all).
-        newest = (
+    One query finds, for every source, the newest RANKED matches and their rank (PostgreSQL
+    computes the rank of those rows only, from the stored vectors: a word found in
+    thousands of post-its costs no more than a rare one); then one query per source that
+    matched reads its best ones."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+
+    query = SearchQuery(q, config="french", search_type="websearch")
+    quote = connection.ops.quote_name
+    branches = []
+    for index, source in enumerate(sources_):
+        table = quote(source.queryset().model._meta.db_table)
+        vector = RawSQL(f"{table}.{quote(SEARCH_COLUMN)}", [], output_field=SearchVectorField())
+        branches.append(
             source.queryset()
-            .model.objects.annotate(search=vector)
+            .annotate(search=vector)
             .filter(search=query)
-            .order_by("-pk")
-            .values("pk")[:RANKED]
+            .annotate(source=Value(index), rank=SearchRank(vector, query))
+            .values_list("source", "pk", "rank")
+            .order_by("-pk")[:RANKED]
         )
-        return (
-            queryset.filter(pk__in=newest)
-            .annotate(rank=SearchRank(vector, query))
-            .order_by("-rank", "-pk")
+    ranks: list[dict] = [{} for _ in sources_]
+    for index, pk, rank in branches[0].union(*branches[1:], all=True):
+        ranks[index][pk] = rank
+    found = []
+    for source, ranked in zip(sources_, ranks, strict=True):
+        best = sorted(ranked, key=lambda pk: (-ranked[pk], -pk))[:PER_SOURCE]
+        objects = (
+            source.queryset().only(*source.fields, *source.shown).in_bulk(best) if best else {}
         )
-    condition = Q()
-    for word in words:
-        any_field = Q()
-        for name in source.fields:
-            any_field |= Q(**{f"{name}__icontains": word})
-        condition &= any_field
-    return queryset.filter(condition).order_by("-pk")
+        for pk in best:
+            objects[pk].rank = ranked[pk]
+        found.append([objects[pk] for pk in best])
+    return found
+
+
+def _best_elsewhere(sources_: list[Source], words: list[str]) -> list[list]:
+    """Per source, its newest matches (at most PER_SOURCE): every word in one of the fields."""
+    found = []
+    for source in sources_:
+        condition = Q()
+        for word in words:
+            any_field = Q()
+            for name in source.fields:
+                any_field |= Q(**{f"{name}__icontains": word})
+            condition &= any_field
+        matches = source.queryset().only(*source.fields, *source.shown).filter(condition)
+        found.append(list(matches.order_by("-pk")[:PER_SOURCE]))
+    return found
 
 
 def search(q: str) -> list[Hit]:
     """Hits from every source, best first; at most PER_SOURCE per source."""
     words = q.split()
+    sources_ = sources()
+    if connection.vendor == "postgresql":
+        found = _best_postgresql(sources_, q)
+    else:
+        found = _best_elsewhere(sources_, words)
     hits = []
-    for source in sources():
-        for obj in _matching(source, q, words)[:PER_SOURCE]:
+    for source, objects in zip(sources_, found, strict=True):
+        for obj in objects:
             hits.append(
                 Hit(
                     source=str(source.label),

@@ -206,6 +206,29 @@ def test_search_on_postgresql_uses_french_stemming(world, facilitator_client):
     assert "Former les agents" in response.content.decode()
 
 
+@pytest.mark.postgres
+def test_search_on_postgresql_ranks_the_newest_matches_and_follows_changes(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("French full-text search runs on PostgreSQL; CI runs it there.")
+    from labo.search import PER_SOURCE, RANKED, search
+
+    atelier = factories.AtelierFactory(session=world.session, ideas_revealed=True)
+    Idea.objects.bulk_create(
+        Idea(atelier=atelier, text=f"Idée {n} pour l'accueil") for n in range(RANKED + 5)
+    )
+    best = Idea.objects.create(atelier=atelier, text="Accueil, accueil et encore accueil")
+
+    ideas = [hit for hit in search("accueil") if hit.source == "Idée"]
+    best.text = "Une permanence le samedi"
+    best.save()
+    changed = [hit.snippet for hit in search("permanences")]
+
+    assert len(ideas) == PER_SOURCE
+    assert ideas[0].snippet == "Accueil, accueil et encore accueil"
+    assert ideas[0].rank > ideas[1].rank
+    assert changed == ["Une permanence le samedi"]
+
+
 def test_dashboard_lists_the_newest_sessions_and_counts_them_all(world, management_client):
     from labo.restitution_views import DASHBOARD_SESSIONS
 
@@ -247,12 +270,13 @@ def test_dashboard_figures_are_cached_until_the_next_recorded_change(world, mana
     assert after[1] == 2
 
 
-def test_the_postgresql_search_indexes_cover_what_search_searches():
+def test_the_postgresql_search_vectors_cover_what_search_searches():
     """The migration's frozen copy must follow labo.search: a change there needs a migration."""
     import importlib
 
-    from labo.search import FIELDS
+    from labo.search import FIELDS, SEARCH_COLUMN
 
-    migration = importlib.import_module("labo.migrations.0006_search_indexes")
+    migration = importlib.import_module("labo.migrations.0007_search_vectors")
 
     assert migration.FIELDS == FIELDS
+    assert migration.COLUMN == SEARCH_COLUMN
