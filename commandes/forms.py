@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commandes.models import Commande, Deliverable, GateReview, Status, Task, TeamMember
 from labo.models import Direction, Person, Programme, Skill
+from labo.widgets import LongSelect
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 SCORE = forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)])
@@ -121,18 +122,21 @@ class BoardFilterForm(forms.Form):
         queryset=Programme.objects.all(),
         required=False,
         empty_label=_("All programmes"),
+        widget=LongSelect,
     )
     commanditaire = forms.ModelChoiceField(
         label=_("Commanditaire"),
         required=False,
         empty_label=_("All commanditaires"),
         queryset=Person.objects.filter(commandes_requested__isnull=False).distinct(),
+        widget=LongSelect,
     )
     direction = forms.ModelChoiceField(
         label=_("Direction"),
         queryset=Direction.objects.all(),
         required=False,
         empty_label=_("All directions"),
+        widget=LongSelect,
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 

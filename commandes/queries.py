@@ -1,6 +1,7 @@
 """Reusable reads about commandes."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from commandes.models import Commande, Status
@@ -26,19 +27,33 @@ ENDED_CARDS = 8
 
 
 def board(commandes: QuerySet[Commande]) -> list[tuple[str, str, list[Commande], int]]:
-    """Columns of the kanban, in pipeline order: (status, label, cards, cards not shown)."""
-    cards: dict[str, list[Commande]] = {value: [] for value in Status.values}
-    for commande in (
+    """Columns of the kanban, in pipeline order: (status, label, cards, cards not shown).
+
+    One query reads the cards shown only: each commande is numbered within its column,
+    newest first, and an ended column keeps its ENDED_CARDS first ones."""
+    newest_first = [F("updated_at").desc(), F("pk").desc()]
+    rows = (
         commandes.select_related("commanditaire", "direction")
-        .annotate(team_size=Count("team", distinct=True))
-        .order_by("-updated_at", "-pk")
-    ):
+        .annotate(
+            team_size=Count("team", distinct=True),
+            place=Window(RowNumber(), partition_by=[F("status")], order_by=newest_first),
+            in_column=Window(Count("pk"), partition_by=[F("status")]),
+            shown_at_most=Case(
+                When(status__in=ENDED, then=Value(ENDED_CARDS)), default=Value(10**9)
+            ),
+        )
+        .filter(place__lte=F("shown_at_most"))
+        .order_by(*newest_first)
+    )
+    cards: dict[str, list[Commande]] = {value: [] for value in Status.values}
+    totals: dict[str, int] = dict.fromkeys(Status.values, 0)
+    for commande in rows:
         cards[commande.status].append(commande)
-    columns = []
-    for value, label in Status.choices:
-        shown = cards[value][:ENDED_CARDS] if value in ENDED else cards[value]
-        columns.append((value, label, shown, len(cards[value]) - len(shown)))
-    return columns
+        totals[commande.status] = commande.in_column
+    return [
+        (value, label, cards[value], totals[value] - len(cards[value]))
+        for value, label in Status.choices
+    ]
 
 
 def team_warnings(commande: Commande) -> list[str]:

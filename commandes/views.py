@@ -16,7 +16,7 @@ from commandes import forms as f
 from commandes import workflow
 from commandes.models import Commande, Deliverable, GateReview, Task, TeamMember
 from commandes.queries import board, suggestions, team_warnings, timeline
-from labo.http import HtmxHttpRequest
+from labo.http import HtmxHttpRequest, object_url
 from labo.queries import person_of
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 
@@ -51,6 +51,8 @@ def _board_context(request, form, **extra) -> dict:
     for _status, _label, cards, _more in columns:
         for card in cards:
             card.moves = workflow.allowed_moves(card, request.user)
+            card.detail_url = object_url("commandes:commande-detail", card.pk)
+            card.move_url = object_url("commandes:commande-move", card.pk)
     return {"form": form, "columns": columns, **extra}
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from labo.http import HtmxHttpRequest
+from labo.http import HtmxHttpRequest, object_url
 from labo.models import Person, Programme
 from labo.queries import grade_mix
 from labo.roles import roles_of
@@ -82,18 +82,11 @@ ITEM_URLS = {
     "move_to_day": "sessions:item-move-to-day",
     "add_subgroup": "sessions:item-add-subgroup",
 }
-_PLACEHOLDER = 987654321
-_url_patterns: dict[str, str] = {}
 
 
 def item_urls(pk: int) -> dict[str, str]:
-    """The block's action URLs; reversed once per process, then filled in (a page has many)."""
-    if not _url_patterns:
-        for key, name in ITEM_URLS.items():
-            _url_patterns[key] = reverse(name, args=[_PLACEHOLDER]).replace(
-                str(_PLACEHOLDER), "{pk}"
-            )
-    return {key: pattern.format(pk=pk) for key, pattern in _url_patterns.items()}
+    """The block's action URLs (a page has many: see labo.http.object_url)."""
+    return {key: object_url(name, pk) for key, name in ITEM_URLS.items()}
 
 
 def _with_forms(entry: dict, bound: dict | None = None, methods: list | None = None) -> dict:
