@@ -2,7 +2,7 @@
 
 import rules
 
-from labo.queries import person_of
+from labo.queries import person_id_of
 from labo.rules import is_facilitator, is_management
 from sessions.queries import is_member
 
@@ -14,12 +14,12 @@ def is_atelier_member(user, atelier) -> bool:
 
 @rules.predicate
 def runs_atelier(user, atelier) -> bool:
-    person = person_of(user)
-    if atelier is None or person is None:
+    person_id = person_id_of(user)
+    if atelier is None or person_id is None:
         return False
     return (
-        atelier.facilitators.filter(pk=person.pk).exists()
-        or atelier.session.programme.facilitators.filter(pk=person.pk).exists()
+        atelier.facilitators.filter(pk=person_id).exists()
+        or atelier.session.programme.facilitators.filter(pk=person_id).exists()
     )
 
 

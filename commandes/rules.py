@@ -2,15 +2,17 @@
 
 import rules
 
-from labo.queries import person_of
+from labo.queries import person_id_of
 from labo.rules import is_facilitator, is_management
 
 
 @rules.predicate
 def is_in_team(user, commande) -> bool:
-    person = person_of(user)
+    person_id = person_id_of(user)
     return (
-        commande is not None and person is not None and commande.team.filter(person=person).exists()
+        commande is not None
+        and person_id is not None
+        and commande.team.filter(person=person_id).exists()
     )
 
 

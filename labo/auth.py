@@ -1,11 +1,12 @@
 """The visitor's account, read once a minute instead of on every request.
 
-Every page needs the user and their roles. ``UserBackend`` reads both in one query (the
-roles as a bit mask in plain SQL: the user's groups filtered by name, without compiling an
-ORM subquery each time) and keeps the result in the cache every worker shares, for a
-minute. Whatever changes an account or its groups removes it from there at once (signals
-below), so that a deactivated account, a new password or a role taken away counts from the
-next request; the minute bounds anything that would go round the signals (a bulk update).
+Every page needs the user, their roles and often their person's id (access rules).
+``UserBackend`` reads all three in one query (plain SQL subqueries: the roles as a bit mask
+of the user's groups filtered by name, without compiling ORM subqueries each time) and
+keeps the result in the cache every worker shares, for a minute. Whatever changes an
+account, its groups or its person removes it from there at once (signals below), so that a
+deactivated account, a new password or a role taken away counts from the next request; the
+minute bounds anything that would go round the signals (a bulk update).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from labo.roles import ALL_ROLES
 
@@ -40,11 +41,25 @@ def _role_bits() -> RawSQL:
     return RawSQL(sql, list(ROLE_BITS), output_field=IntegerField())
 
 
+def _person_pk() -> RawSQL:
+    from labo.models import Person
+
+    q = connection.ops.quote_name
+    person, user = q(Person._meta.db_table), q(get_user_model()._meta.db_table)
+    return RawSQL(
+        f"SELECT {person}.{q('id')} FROM {person} WHERE {person}.{q('user_id')} = {user}.{q('id')}",
+        [],
+    )
+
+
 def read_user(user_id) -> object | None:
-    """The user with their roles set (see labo.roles.roles_of), from the database."""
+    """The user with their roles set (see labo.roles.roles_of) and the id of their person
+    (``person_pk``, see labo.queries.person_id_of), from the database."""
     User = get_user_model()
     try:
-        user = User._default_manager.annotate(role_bits=_role_bits()).get(pk=user_id)
+        user = User._default_manager.annotate(role_bits=_role_bits(), person_pk=_person_pk()).get(
+            pk=user_id
+        )
     except (User.DoesNotExist, ValueError, TypeError):  # a session from elsewhere
         return None
     user._labo_roles = frozenset(
@@ -102,6 +117,18 @@ def _group_changed(sender, instance, **kwargs) -> None:
     forget(*instance.user_set.values_list("pk", flat=True))
 
 
+def _person_moving(sender, instance, raw=False, **kwargs) -> None:
+    """A person linked to another account: the one it leaves forgets it too."""
+    if instance.pk and not raw:
+        previous = sender.objects.filter(pk=instance.pk).values_list("user_id", flat=True)
+        forget(*(pk for pk in previous if pk and pk != instance.user_id))
+
+
+def _person_changed(sender, instance, **kwargs) -> None:
+    if instance.user_id:
+        forget(instance.user_id)
+
+
 def connect() -> None:
     User = get_user_model()
     post_save.connect(_user_changed, sender=User, dispatch_uid="labo-forget-user-saved")
@@ -111,3 +138,8 @@ def connect() -> None:
     )
     post_save.connect(_group_changed, sender=Group, dispatch_uid="labo-forget-group-saved")
     pre_delete.connect(_group_changed, sender=Group, dispatch_uid="labo-forget-group-deleted")
+    from labo.models import Person
+
+    pre_save.connect(_person_moving, sender=Person, dispatch_uid="labo-forget-person-moving")
+    post_save.connect(_person_changed, sender=Person, dispatch_uid="labo-forget-person-saved")
+    post_delete.connect(_person_changed, sender=Person, dispatch_uid="labo-forget-person-gone")

@@ -35,6 +35,17 @@ def person_of(user) -> Person | None:
         return None
 
 
+def person_id_of(user) -> int | None:
+    """The id of the person behind a user account, without reading the person when the
+    account was read with it (labo.auth: the visitor of every request)."""
+    if not user.is_authenticated:
+        return None
+    if hasattr(user, "person_pk"):
+        return user.person_pk
+    person = person_of(user)
+    return person.pk if person else None
+
+
 def history_of(person: Person) -> History:
     from ateliers.models import Atelier
     from commandes.models import Commande

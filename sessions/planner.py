@@ -102,9 +102,11 @@ def _with_forms(entry: dict, bound: dict | None = None, methods: list | None = N
     )
     entry["quick_form"] = bound.get("quick_form") or QuickItemForm(prefix=f"day{day.pk}")
     entry["method_form"] = MethodPickForm(prefix=f"method{day.pk}")
-    if methods is not None:
-        # One query for the library, not one per day's select.
-        entry["method_form"].fields["method"].choices = methods
+    # The library as a plain list, read once for all the days (the field's own iterator
+    # would open a server-side cursor on PostgreSQL for each day's select).
+    entry["method_form"].fields["method"].choices = (
+        methods if methods is not None else _method_choices()
+    )
     return entry
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 
 from labo.models import Person
-from labo.queries import person_of
+from labo.queries import person_id_of, person_of
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 from sessions.models import Attendance, Session
 
 
-def sessions_of(person: Person) -> QuerySet[Session]:
+def sessions_of(person: Person | int) -> QuerySet[Session]:
     """Sessions a person takes part in: attending a day or facilitating."""
     attends = Attendance.objects.filter(day__session=OuterRef("pk"), person=person)
     return Session.objects.filter(
@@ -30,8 +30,8 @@ def visible_sessions(user) -> QuerySet[Session]:
 
 
 def is_member(user, session: Session) -> bool:
-    person = person_of(user)
-    return person is not None and sessions_of(person).filter(pk=session.pk).exists()
+    person_id = person_id_of(user)
+    return person_id is not None and sessions_of(person_id).filter(pk=session.pk).exists()
 
 
 def coming_sessions(today) -> QuerySet[Session]:

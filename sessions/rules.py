@@ -2,7 +2,7 @@
 
 import rules
 
-from labo.queries import person_of
+from labo.queries import person_id_of
 from labo.rules import is_facilitator, is_management
 from sessions.queries import is_member
 
@@ -19,10 +19,10 @@ def is_programme_facilitator(user, session) -> bool:
     known = getattr(session, "facilitated_by", None)  # (user id, answer) read with the session
     if known is not None and known[0] == user.pk:
         return known[1]
-    person = person_of(user)
-    if session is None or person is None:
+    person_id = person_id_of(user)
+    if session is None or person_id is None:
         return False
-    return session.programme.facilitators.filter(pk=person.pk).exists()
+    return session.programme.facilitators.filter(pk=person_id).exists()
 
 
 rules.add_rule("sessions.view_session", is_facilitator | is_management | is_session_member)

@@ -146,3 +146,15 @@ def test_logging_out_ends_the_session_for_every_worker(alice_client):
     response = replay.get(PEOPLE)
 
     assert response.status_code == 302
+
+
+def test_the_persons_id_is_kept_with_the_account_and_follows_a_move(alice):
+    person = factories.PersonFactory(user=alice)
+    kept = UserBackend().get_user(alice.pk)
+
+    person.user = factories.UserFactory()
+    person.save()
+    after_move = UserBackend().get_user(alice.pk)
+
+    assert kept.person_pk == person.pk
+    assert after_move.person_pk is None

@@ -54,7 +54,7 @@ def test_session_detail_query_count_is_constant(
     add_items(second_day, extra, world.facilitator.person)
     factories.AtelierFactory.create_batch(extra // 10, session=world.session)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = facilitator_client.get(
             reverse("sessions:session-detail", args=[world.session.pk])
         )
