@@ -5,41 +5,17 @@ Migration 0006 indexed the expression ``to_tsvector('french', ...)``: the index 
 matches, but every row looked at and ranked had its vector computed again, and planning the
 expression cost more than running the query. Each table now keeps the vector in a generated
 column (``search_vector``, computed by PostgreSQL on every write, unknown to the models),
-indexed with GIN; labo.search reads it. The field lists are frozen here, as a migration
-must be: a change to labo.search.FIELDS needs a new migration."""
+indexed with GIN; labo.search reads it. A change to labo.search.FIELDS needs a new
+migration (a test compares them)."""
 
 import importlib
 
 from django.db import migrations
 
 COLUMN = "search_vector"
-FIELDS = {
-    "commandes.commande": (
-        "title",
-        "initial_title",
-        "initial_wording",
-        "reformulated_wording",
-        "context",
-    ),
-    "labo_sessions.session": ("title", "objectives", "debrief", "next_steps"),
-    "ateliers.atelier": ("title", "objectives", "summary"),
-    "ateliers.idea": ("text",),
-    "ateliers.demarreurreport": (
-        "phases_observed",
-        "reformulated_request",
-        "hypotheses",
-        "options_retained",
-        "next_steps",
-    ),
-    "ateliers.debatequestion": ("text", "arguments"),
-    "ateliers.tribunalcase": ("question", "prosecution", "defence", "verdict", "lessons"),
-    "ateliers.stand": ("name", "offers"),
-    "ateliers.standfeedback": ("comment",),
-    "ateliers.observation": ("phase", "note"),
-    "ateliers.action": ("what",),
-    "ateliers.rating": ("comment",),
-    "ateliers.retroentry": ("step", "text"),
-}
+# The same fields as migration 0006 indexed (frozen there, as a migration must be).
+_INDEXES_0006 = importlib.import_module("labo.migrations.0006_search_indexes")
+FIELDS = _INDEXES_0006.FIELDS
 
 
 def _tables(apps, schema_editor):
@@ -52,14 +28,10 @@ def _tables(apps, schema_editor):
         yield model, q(model._meta.db_table), columns
 
 
-def _expression_indexes(apps):
-    return importlib.import_module("labo.migrations.0006_search_indexes")._indexes(apps)
-
-
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for model, index in _expression_indexes(apps):
+    for model, index in _INDEXES_0006._indexes(apps):
         schema_editor.remove_index(model, index)
     q = schema_editor.quote_name
     for model, table, columns in _tables(apps, schema_editor):
@@ -77,7 +49,7 @@ def drop(apps, schema_editor):
     q = schema_editor.quote_name
     for _model, table, _columns in _tables(apps, schema_editor):
         schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN {q(COLUMN)}")  # and its index
-    for model, index in _expression_indexes(apps):
+    for model, index in _INDEXES_0006._indexes(apps):
         schema_editor.add_index(model, index)
 
 
