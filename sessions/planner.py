@@ -496,16 +496,14 @@ def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST)
     if not form.is_valid():
         return _answer(request, item.day, status=422, error=_("Choose up or down."))
-    services.move_item(item=item, offset=form.offset)
-    item.refresh_from_db(fields=["position"])  # keeps the day and session already loaded
-    total = AgendaItem.objects.filter(day=item.day, parent__isnull=True).count()
+    moved, total = services.move_item(item=item, offset=form.offset)
     focus = f"item-{item.pk}-{form.cleaned_data['direction']}"
     return _answer(
         request,
         item.day,
         focus=focus,
         announce=_("“%(title)s” moved to position %(position)d of %(total)d.")
-        % {"title": item.title, "position": item.position + 1, "total": total},
+        % {"title": moved.title, "position": moved.position + 1, "total": total},
     )
 
 

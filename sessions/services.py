@@ -312,8 +312,9 @@ def restore_item(*, item: AgendaItem) -> AgendaItem:
 
 
 @transaction.atomic
-def move_item(*, item: AgendaItem, offset: int) -> AgendaItem:
-    """Move a block up (negative offset) or down within its day."""
+def move_item(*, item: AgendaItem, offset: int) -> tuple[AgendaItem, int]:
+    """Move a block up (negative offset) or down within its day: the block at its new
+    position, and how many blocks the day holds."""
     day, _fresh = _lock_item(item, AgendaItem.objects)
     items = _top_items(day)
     current = next(i for i in items if i.pk == item.pk)
@@ -321,7 +322,7 @@ def move_item(*, item: AgendaItem, offset: int) -> AgendaItem:
     target = max(0, min(index + offset, len(items) - 1))
     items.insert(target, items.pop(index))
     _renumber(items)
-    return current
+    return current, len(items)
 
 
 @transaction.atomic

@@ -536,7 +536,7 @@ def test_move_fragment_query_count_is_constant(
     for _ in range(count):
         factories.AgendaItemFactory(day=world.day)
 
-    with django_assert_num_queries(16):  # the lock, the move, the day's revision, the day
+    with django_assert_num_queries(14):  # the lock, the move, the day's revision, the day
         response = facilitator_client.post(
             reverse("sessions:item-move", args=[world.item.pk]),
             {"direction": "down"},
