@@ -54,7 +54,11 @@ PAGE = "sessions/planner.html"
 
 
 def get_day_for(request: HtmxHttpRequest, pk: int, *, write: bool = False) -> Day:
-    day = get_object_or_404(Day.objects.select_related("session__programme"), pk=pk)
+    days = Day.objects.select_related("session__programme").annotate(
+        visitor_facilitates=_visitor_facilitates(request.user.pk)
+    )
+    day = get_object_or_404(days, pk=pk)
+    _knows_visitor(request, day.session, day.visitor_facilitates)
     check_session_access(request, day.session, write=write)
     return day
 
@@ -63,9 +67,19 @@ def get_item_for(
     request: HtmxHttpRequest, pk: int, *, write: bool = False, deleted: bool = False
 ) -> AgendaItem:
     manager = AgendaItem.all_objects if deleted else AgendaItem.objects
-    item = get_object_or_404(manager.select_related("day__session__programme"), pk=pk)
+    items = manager.select_related("day__session__programme").annotate(
+        visitor_facilitates=_visitor_facilitates(request.user.pk)
+    )
+    item = get_object_or_404(items, pk=pk)
+    _knows_visitor(request, item.day.session, item.visitor_facilitates)
     check_session_access(request, item.day.session, write=write)
     return item
+
+
+def _knows_visitor(request: HtmxHttpRequest, session: Session, facilitates: bool) -> None:
+    """Whether the visitor facilitates the session's programme, read with the object: the
+    access rule reads it instead of asking the database again (see sessions.rules)."""
+    session.facilitated_by = (request.user.pk, facilitates)
 
 
 def _runners():
@@ -110,19 +124,26 @@ def _with_forms(entry: dict, bound: dict | None = None, methods: list | None = N
     return entry
 
 
-def _method_choices() -> list[tuple[object, str]]:
-    return [("", MethodPickForm.base_fields["method"].empty_label)] + [
+def _method_choices(signature: str | None = None) -> list[tuple[object, str]]:
+    """The method library as options; kept under its signature when one was read with the
+    page's other data (see _methods_signature), so that an edit's answer needs no query."""
+    if signature is not None:
+        key = f"method-library:{get_language()}:{_digest(signature)}"
+        return cache.get_or_set(key, _method_choices, timeout=PAGE_CACHE_SECONDS)
+    return [("", str(MethodPickForm.base_fields["method"].empty_label))] + [
         (m.pk, m.name) for m in Method.objects.only("pk", "name")
     ]
 
 
 def _day_context(day: Day, *, bound: dict | None = None, undo=None, **extra) -> dict:
-    days = list(Day.objects.filter(session=day.session_id))  # the day itself is one of them
+    days = list(  # the day itself is one of them
+        Day.objects.filter(session=day.session_id).annotate(methods_signature=_methods_signature())
+    )
     entry = agenda_of([d for d in days if d.pk == day.pk])[0]
     entry["undo"] = undo
     return {
         "session": day.session,
-        "entry": _with_forms(entry, bound),
+        "entry": _with_forms(entry, bound, _method_choices(days[0].methods_signature)),
         "days": days,
         **extra,
     }
@@ -158,8 +179,7 @@ def _page_columns(user_id: int) -> dict[str, RawSQL]:
     visit): the days' count, last id and sum of revisions; the method library's size and
     last change; whether the user's person facilitates the session's programme."""
     q = connection.ops.quote_name
-    day, method, session, person = (q(m._meta.db_table) for m in (Day, Method, Session, Person))
-    facilitators = q(Programme.facilitators.through._meta.db_table)
+    day, session = q(Day._meta.db_table), q(Session._meta.db_table)
     return {
         "days_signature": RawSQL(
             f"SELECT COUNT(*) || ':' || COALESCE(MAX({q('id')}), 0) || ':' "
@@ -167,18 +187,32 @@ def _page_columns(user_id: int) -> dict[str, RawSQL]:
             f"WHERE {day}.{q('session_id')} = {session}.{q('id')}",
             [],
         ),
-        "methods_signature": RawSQL(
-            f"SELECT COUNT(*) || ':' || MAX({q('updated_at')}) FROM {method}", []
-        ),
-        "visitor_facilitates": RawSQL(
-            f"EXISTS (SELECT 1 FROM {facilitators} INNER JOIN {person} "
-            f"ON {person}.{q('id')} = {facilitators}.{q('person_id')} "
-            f"WHERE {facilitators}.{q('programme_id')} = {session}.{q('programme_id')} "
-            f"AND {person}.{q('user_id')} = %s)",
-            [user_id],
-            output_field=BooleanField(),
-        ),
+        "methods_signature": _methods_signature(),
+        "visitor_facilitates": _visitor_facilitates(user_id),
     }
+
+
+def _methods_signature() -> RawSQL:
+    """The method library's size and last change (Method.updated_at)."""
+    q = connection.ops.quote_name
+    method = q(Method._meta.db_table)
+    return RawSQL(f"SELECT COUNT(*) || ':' || MAX({q('updated_at')}) FROM {method}", [])
+
+
+def _visitor_facilitates(user_id: int | None) -> RawSQL:
+    """Whether the user's person facilitates the programme of the session in the query
+    (the session's table, joined or queried, under its own name)."""
+    q = connection.ops.quote_name
+    session, person = q(Session._meta.db_table), q(Person._meta.db_table)
+    facilitators = q(Programme.facilitators.through._meta.db_table)
+    return RawSQL(
+        f"EXISTS (SELECT 1 FROM {facilitators} INNER JOIN {person} "
+        f"ON {person}.{q('id')} = {facilitators}.{q('person_id')} "
+        f"WHERE {facilitators}.{q('programme_id')} = {session}.{q('programme_id')} "
+        f"AND {person}.{q('user_id')} = %s)",
+        [user_id],
+        output_field=BooleanField(),
+    )
 
 
 @require_GET
@@ -257,7 +291,7 @@ def _plain_page(request: HtmxHttpRequest, session: Session) -> HttpResponse:
     html = None if has_messages else cache.get(key)
     if html is None:
         days = list(Day.objects.filter(session=session).select_related("session"))
-        methods = _method_choices()
+        methods = _method_choices(session.methods_signature)
         context = {
             "session": session,
             "days": days,

@@ -450,6 +450,16 @@ def test_the_kept_page_follows_the_session_and_the_method_library(world, facilit
     assert "Aquarium" not in removed
 
 
+def test_an_edits_answer_shows_the_method_library_as_it_is(world, facilitator_client):
+    url = reverse("sessions:item-move", args=[world.item.pk])
+    facilitator_client.post(url, {"direction": "down"}, headers=HTMX)  # library kept
+
+    Method.objects.create(name="Bocal à poissons", duration_minutes=40)
+    answer = facilitator_client.post(url, {"direction": "up"}, headers=HTMX)
+
+    assert "Bocal à poissons" in answer.content.decode()
+
+
 def test_a_day_added_or_removed_shows_on_the_kept_page(world, facilitator_client):
     url = reverse("sessions:agenda", args=[world.session.pk])
     facilitator_client.get(url)
@@ -536,7 +546,7 @@ def test_move_fragment_query_count_is_constant(
     for _ in range(count):
         factories.AgendaItemFactory(day=world.day)
 
-    with django_assert_num_queries(14):  # the lock, the move, the day's revision, the day
+    with django_assert_num_queries(13):  # the lock, the move, the revision, the day, the library
         response = facilitator_client.post(
             reverse("sessions:item-move", args=[world.item.pk]),
             {"direction": "down"},

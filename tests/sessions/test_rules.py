@@ -40,3 +40,14 @@ def test_only_facilitators_of_the_programme_may_change_its_sessions(world):
 def test_management_reads_but_does_not_change(world):
     assert rules.test_rule("sessions.view_session", world.management, world.session) is True
     assert rules.test_rule("sessions.change_session", world.management, world.session) is False
+
+
+def test_a_facilitation_read_with_the_session_serves_its_visitor_only(world):
+    stranger = factories.UserFactory(roles=[FACILITATOR])
+    factories.PersonFactory(user=stranger)  # facilitates no programme
+    world.session.facilitated_by = (stranger.pk, False)  # as read for the stranger
+
+    assert rules.test_rule("sessions.change_session", world.facilitator, world.session)
+    assert not rules.test_rule("sessions.change_session", stranger, world.session)
+    world.session.facilitated_by = (world.facilitator.pk, False)  # read before a change
+    assert not rules.test_rule("sessions.change_session", world.facilitator, world.session)
