@@ -34,6 +34,9 @@ MODELS = [
 ]
 
 
+ARCHIVE_FORMAT = "labo_json"  # Django's JSON, times to the microsecond (labo/serializers.py)
+
+
 class ArchiveError(Exception):
     """The archive cannot be imported; the message (French) says why. Nothing was written."""
 
@@ -45,6 +48,7 @@ def dump_data() -> str:
         *MODELS,
         natural_foreign=True,
         indent=None,
+        format=ARCHIVE_FORMAT,
         stdout=out,
         verbosity=0,
     )
