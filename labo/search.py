@@ -219,11 +219,11 @@ def _best_postgresql(sources_: list[Source], q: str) -> list[list]:
     quote = connection.ops.quote_name
     branches = []
     for index, source in enumerate(sources_):
-        table = quote(source.queryset().model._meta.db_table)
+        queryset = source.queryset()
+        table = quote(queryset.model._meta.db_table)
         vector = RawSQL(f"{table}.{quote(SEARCH_COLUMN)}", [], output_field=SearchVectorField())
         branches.append(
-            source.queryset()
-            .annotate(search=vector)
+            queryset.annotate(search=vector)
             .filter(search=query)
             .annotate(source=Value(index), rank=SearchRank(vector, query))
             .values_list("source", "pk", "rank")

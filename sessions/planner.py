@@ -28,7 +28,7 @@ from django_htmx.http import reswap, retarget
 
 from labo.http import HtmxHttpRequest, object_url
 from labo.models import Person, Programme
-from labo.queries import grade_mix
+from labo.queries import grade_mix, person_id_of
 from labo.roles import roles_of
 from sessions import services
 from sessions.forms import (
@@ -55,7 +55,7 @@ PAGE = "sessions/planner.html"
 
 def get_day_for(request: HtmxHttpRequest, pk: int, *, write: bool = False) -> Day:
     days = Day.objects.select_related("session__programme").annotate(
-        visitor_facilitates=_visitor_facilitates(request.user.pk)
+        visitor_facilitates=_visitor_facilitates(request.user)
     )
     day = get_object_or_404(days, pk=pk)
     _knows_visitor(request, day.session, day.visitor_facilitates)
@@ -68,7 +68,7 @@ def get_item_for(
 ) -> AgendaItem:
     manager = AgendaItem.all_objects if deleted else AgendaItem.objects
     items = manager.select_related("day__session__programme").annotate(
-        visitor_facilitates=_visitor_facilitates(request.user.pk)
+        visitor_facilitates=_visitor_facilitates(request.user)
     )
     item = get_object_or_404(items, pk=pk)
     _knows_visitor(request, item.day.session, item.visitor_facilitates)
@@ -103,7 +103,7 @@ def item_urls(pk: int) -> dict[str, str]:
     return {key: object_url(name, pk) for key, name in ITEM_URLS.items()}
 
 
-def _with_forms(entry: dict, bound: dict | None = None, methods: list | None = None) -> dict:
+def _with_forms(entry: dict, bound: dict | None, methods: list) -> dict:
     """Attach the day's forms, blank or (for the day that was posted) bound with errors."""
     for slot in entry["slots"]:
         slot.item.urls = item_urls(slot.item.pk)
@@ -116,11 +116,8 @@ def _with_forms(entry: dict, bound: dict | None = None, methods: list | None = N
     )
     entry["quick_form"] = bound.get("quick_form") or QuickItemForm(prefix=f"day{day.pk}")
     entry["method_form"] = MethodPickForm(prefix=f"method{day.pk}")
-    # The library as a plain list, read once for all the days (the field's own iterator
-    # would open a server-side cursor on PostgreSQL for each day's select).
-    entry["method_form"].fields["method"].choices = (
-        methods if methods is not None else _method_choices()
-    )
+    # The library as a plain list (_method_choices), read once for all the days.
+    entry["method_form"].fields["method"].choices = methods
     return entry
 
 
@@ -167,14 +164,13 @@ def get_planner_session_for(request: HtmxHttpRequest, pk: int) -> Session:
     """The session, for a visitor who may change it, read in one query with what the
     planner's cache key needs (see _plain_page) and whether the visitor facilitates its
     programme (which the access rule then reads instead of asking the database again)."""
-    user = request.user
-    session = get_object_or_404(Session.objects.annotate(**_page_columns(user.pk)), pk=pk)
-    session.facilitated_by = (user.pk, session.visitor_facilitates)
+    session = get_object_or_404(Session.objects.annotate(**_page_columns(request.user)), pk=pk)
+    _knows_visitor(request, session, session.visitor_facilitates)
     check_session_access(request, session, write=True)
     return session
 
 
-def _page_columns(user_id: int) -> dict[str, RawSQL]:
+def _page_columns(user) -> dict[str, RawSQL]:
     """Plain SQL columns (one small subquery each, no compiling of ORM subqueries on every
     visit): the days' count, last id and sum of revisions; the method library's size and
     last change; whether the user's person facilitates the session's programme."""
@@ -188,7 +184,7 @@ def _page_columns(user_id: int) -> dict[str, RawSQL]:
             [],
         ),
         "methods_signature": _methods_signature(),
-        "visitor_facilitates": _visitor_facilitates(user_id),
+        "visitor_facilitates": _visitor_facilitates(user),
     }
 
 
@@ -199,18 +195,17 @@ def _methods_signature() -> RawSQL:
     return RawSQL(f"SELECT COUNT(*) || ':' || MAX({q('updated_at')}) FROM {method}", [])
 
 
-def _visitor_facilitates(user_id: int | None) -> RawSQL:
+def _visitor_facilitates(user) -> RawSQL:
     """Whether the user's person facilitates the programme of the session in the query
     (the session's table, joined or queried, under its own name)."""
     q = connection.ops.quote_name
-    session, person = q(Session._meta.db_table), q(Person._meta.db_table)
+    session = q(Session._meta.db_table)
     facilitators = q(Programme.facilitators.through._meta.db_table)
     return RawSQL(
-        f"EXISTS (SELECT 1 FROM {facilitators} INNER JOIN {person} "
-        f"ON {person}.{q('id')} = {facilitators}.{q('person_id')} "
+        f"EXISTS (SELECT 1 FROM {facilitators} "
         f"WHERE {facilitators}.{q('programme_id')} = {session}.{q('programme_id')} "
-        f"AND {person}.{q('user_id')} = %s)",
-        [user_id],
+        f"AND {facilitators}.{q('person_id')} = %s)",
+        [person_id_of(user)],
         output_field=BooleanField(),
     )
 
