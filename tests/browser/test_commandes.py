@@ -46,7 +46,12 @@ def card(page, commande):
 
 
 def drag(page, commande, status):
-    """Drag a card by the mouse, in small steps as a hand does, to a column."""
+    """Drag a card by the mouse, in small steps as a hand does, to a column, once the board
+    is still (a drag begun on a board being swapped in is lost, as it would be by hand)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, "
+        ".sortable-chosen, .sortable-fallback')"
+    )
     start = card(page, commande).locator(".meta").bounding_box()
     end = page.locator(f"ol.board-cards[data-status='{status}']").bounding_box()
     page.mouse.move(start["x"] + 10, start["y"] + 5)
