@@ -173,6 +173,15 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_constraints(self):
+        """The constraints a form validates before saving: not the duration's range, which the
+        field's validators check in Python (Django would check it again with a query on each
+        save). The database still enforces it."""
+        return [
+            (model, [c for c in constraints if c.name != "agenda_item_duration_range"])
+            for model, constraints in super().get_constraints()
+        ]
+
 
 class AttendanceRole(models.TextChoices):
     AMBASSADOR = "ambassador", _("Ambassador")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from labo.models import Person, Programme
 from sessions.models import (
@@ -43,22 +44,29 @@ class StaleAgenda(AgendaError):
 
 
 def _lock(day: Day) -> Day:
-    """Lock the day for a change of its agenda; its revision moves on with the change (bulk
-    updates send no signal) and back with it if the change is refused."""
-    locked = Day.objects.select_for_update().get(pk=day.pk)
-    Day.objects.filter(pk=day.pk).update(revision=F("revision") + 1)
-    return locked
+    """Lock the day for a change of its agenda, and read it as it is now."""
+    _lock_day(day.pk)
+    return Day.objects.get(pk=day.pk)
+
+
+def _lock_day(pk: int) -> None:
+    """Lock a day by moving its revision on, as the change will (bulk updates send no signal);
+    the revision moves back with the change if it is refused. Writing the row locks it until
+    the transaction ends, as SELECT ... FOR UPDATE would, in one statement."""
+    if not Day.objects.filter(pk=pk).update(revision=F("revision") + 1):
+        raise StaleAgenda(_("This day has been deleted meanwhile."))
+
+
+GONE = gettext_lazy("This block has moved or gone meanwhile: here is the day as it is now.")
 
 
 def _lock_item(item: AgendaItem, manager=None) -> tuple[Day, AgendaItem]:
     """Lock the block's day, then make sure the block is still in it."""
-    day = _lock(item.day)
-    fresh = (manager or AgendaItem.all_objects).filter(pk=item.pk, day=day).first()
+    _lock_day(item.day_id)
+    fresh = (manager or AgendaItem.all_objects).filter(pk=item.pk, day=item.day_id).first()
     if fresh is None:
-        raise StaleAgenda(
-            _("This block has moved or gone meanwhile: here is the day as it is now.")
-        )
-    return day, fresh
+        raise StaleAgenda(GONE)
+    return item.day, fresh
 
 
 def _top_items(day: Day) -> list[AgendaItem]:
@@ -259,7 +267,11 @@ def save_item(*, form) -> AgendaItem:
             )
         )
     item.version = seen + 1
-    return form.save()
+    item = form.save(commit=False)
+    item.save()
+    if "facilitators" in form.changed_data:  # the form read them once already, as its initial
+        item.facilitators.set(form.cleaned_data["facilitators"])
+    return item
 
 
 @transaction.atomic
@@ -315,9 +327,11 @@ def restore_item(*, item: AgendaItem) -> AgendaItem:
 def move_item(*, item: AgendaItem, offset: int) -> tuple[AgendaItem, int]:
     """Move a block up (negative offset) or down within its day: the block at its new
     position, and how many blocks the day holds."""
-    day, _fresh = _lock_item(item, AgendaItem.objects)
-    items = _top_items(day)
-    current = next(i for i in items if i.pk == item.pk)
+    _lock_day(item.day_id)
+    items = _top_items(item.day)
+    current = next((i for i in items if i.pk == item.pk), None)
+    if current is None:
+        raise StaleAgenda(GONE)
     index = items.index(current)
     target = max(0, min(index + offset, len(items) - 1))
     items.insert(target, items.pop(index))
@@ -347,14 +361,12 @@ def move_to_day(*, item: AgendaItem, day: Day, position: int | None = None) -> A
         return item
     # Lock both days in a fixed order so that two opposite moves cannot deadlock.
     first, second = sorted([item.day, day], key=lambda d: d.pk)
-    _lock(first)
-    _lock(second)
+    _lock_day(first.pk)
+    _lock_day(second.pk)
     source = item.day
     item = AgendaItem.objects.filter(pk=item.pk, day=source).first()
     if item is None:
-        raise StaleAgenda(
-            _("This block has moved or gone meanwhile: here is the day as it is now.")
-        )
+        raise StaleAgenda(GONE)
     items = _top_items(day)
     at = len(items) if position is None else max(0, min(position, len(items)))
     item.day = day

@@ -91,6 +91,62 @@ def test_move_item_up_and_down_stops_at_the_ends(day):
     assert titles(day) == ["A", "C", "B"]
 
 
+@pytest.mark.parametrize("meanwhile", ["deleted", "moved to another day", "made a sub-group"])
+def test_moving_a_block_changed_meanwhile_is_refused_and_changes_nothing(day, meanwhile):
+    block = item(day, "B")  # as the view read it, before someone else's change
+    others = AgendaItem.objects.filter(pk=block.pk)
+    if meanwhile == "deleted":
+        others.update(deleted_at=timezone.now())
+    elif meanwhile == "moved to another day":
+        others.update(day=factories.DayFactory(session=day.session, date=day.date.replace(day=28)))
+    else:
+        others.update(parent=item(day, "A"))
+    before = list(AgendaItem.all_objects.values_list("pk", "day", "position"))
+
+    with pytest.raises(services.StaleAgenda, match="déplacé ou supprimé entre-temps"):
+        services.move_item(item=block, offset=-1)
+
+    assert list(AgendaItem.all_objects.values_list("pk", "day", "position")) == before
+
+
+def test_a_change_to_a_day_deleted_meanwhile_is_refused(day):
+    block = item(day, "B")
+    Day.objects.filter(pk=day.pk).delete()
+
+    with pytest.raises(services.StaleAgenda, match="journée a été supprimée entre-temps"):
+        services.delete_item(item=block)
+
+
+def test_saving_a_block_writes_its_runners_only_when_they_changed(day, django_assert_num_queries):
+    from labo.models import Person
+    from sessions.forms import ItemForm
+
+    runner = factories.PersonFactory()
+    block = item(day, "B")
+    data = {"title": "B", "kind": block.kind, "duration_minutes": 45, "version": block.version}
+
+    def form(**extra):
+        fresh = AgendaItem.objects.get(pk=block.pk)
+        bound = ItemForm(
+            {**data, "version": fresh.version, **extra},
+            instance=fresh,
+            people=Person.objects.all(),
+        )
+        assert bound.is_valid(), bound.errors
+        return bound
+
+    services.save_item(form=form(facilitators=[runner.pk]))
+    unchanged = form(facilitators=[runner.pk])
+    # The version, the audit log's old row, the block, the day's revision, the savepoint's
+    # two: not the runners, which are as they were...
+    with django_assert_num_queries(6):
+        services.save_item(form=unchanged)
+    saved = services.save_item(form=form(facilitators=[]))  # ... and are written when not
+
+    assert list(saved.facilitators.all()) == []
+    assert AgendaItem.objects.get(pk=block.pk).duration_minutes == 45
+
+
 def test_reorder_day_applies_the_order(day):
     a, b, c = item(day, "A"), item(day, "B"), item(day, "C")
 
