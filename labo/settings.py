@@ -134,7 +134,11 @@ SERIALIZATION_MODULES = {"labo_json": "labo.serializers"}  # the lab archive (la
 # more than one machine, point "shared" at one Redis or Memcached for all of them.
 SHARED_CACHE = "shared"
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Per worker: planner pages, days and blocks as drawn (a few kB each), method library.
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
+    },
     SHARED_CACHE: {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env_str("SHARED_CACHE_DIR", str(VAR_DIR / "cache")),

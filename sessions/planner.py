@@ -103,12 +103,10 @@ def item_urls(pk: int) -> dict[str, str]:
     return {key: object_url(name, pk) for key, name in ITEM_URLS.items()}
 
 
-def _with_forms(entry: dict, bound: dict | None, methods: list) -> dict:
-    """Attach the day's forms, blank or (for the day that was posted) bound with errors."""
-    for slot in entry["slots"]:
-        slot.item.urls = item_urls(slot.item.pk)
-        for sub in slot.item.subgroup_list:
-            sub.urls = item_urls(sub.pk)
+def _with_forms(entry: dict, bound: dict | None, methods: list, days: list[Day]) -> dict:
+    """Attach the day's blocks as drawn and its forms, blank or (for the day that was
+    posted) bound with errors."""
+    _draw_blocks(entry, days)
     day = entry["day"]
     bound = bound if bound and bound.get("day") == day.pk else {}
     entry["day_form"] = bound.get("day_form") or (
@@ -118,7 +116,70 @@ def _with_forms(entry: dict, bound: dict | None, methods: list) -> dict:
     entry["method_form"] = MethodPickForm(prefix=f"method{day.pk}")
     # The library as a plain list (_method_choices), read once for all the days.
     entry["method_form"].fields["method"].choices = methods
+    entry["add_html"] = None if entry["quick_form"].is_bound else _blank_add_forms(entry, methods)
     return entry
+
+
+def _blank_add_forms(entry: dict, methods: list) -> str:
+    """The day's forms to add a block, blank, as drawn: the same until the library changes."""
+    day = entry["day"]
+    key = f"planner-add:{get_language()}:{day.pk}:{_digest(methods)}"
+    html = cache.get(key)
+    if html is None:
+        context = {"day": day, "entry": entry, "csrf_token": CSRF_PLACEHOLDER}
+        html = render_to_string(f"{PAGE}#add-block", context)
+        cache.set(key, html, timeout=PAGE_CACHE_SECONDS)
+    return mark_safe(html)
+
+
+def _draw_blocks(entry: dict, days: list[Day]) -> None:
+    """Give each block of the day its HTML as drawn (item.html). A block is kept as drawn
+    under everything it shows: the block's own fields, its workshop, runners and
+    sub-groups, its times and warnings, whether it is first or last, and the session's
+    days (its "move to" list). An edit thus redraws the blocks it changed, not the day.
+    The CSRF token is drawn as a placeholder: see _with_token."""
+    day, slots = entry["day"], entry["slots"]
+    around = (get_language(), day.pk, [(d.pk, d.date) for d in days])
+    keys = []
+    for index, slot in enumerate(slots):
+        item = slot.item
+        atelier = getattr(item, "atelier", None)  # read with the blocks; None if there is none
+        shown = (
+            [getattr(item, field.attname) for field in item._meta.concrete_fields],
+            (atelier.pk, atelier.title) if atelier else None,
+            [str(person) for person in item.runners],
+            [(sub.pk, sub.title) for sub in item.subgroup_list],
+            (slot.start, slot.end, slot.overlaps_pinned, slot.past_day_end),
+            (index == 0, index == len(slots) - 1),
+        )
+        keys.append(f"planner-block:{item.pk}:{_digest(around, shown)}")
+    found = cache.get_many(keys)
+    drawn = {}
+    for index, (slot, key) in enumerate(zip(slots, keys, strict=True)):
+        if key not in found:
+            slot.item.urls = item_urls(slot.item.pk)
+            for sub in slot.item.subgroup_list:
+                sub.urls = item_urls(sub.pk)
+            context = {
+                "slot": slot,
+                "day": day,
+                "days": days,
+                "first": index == 0,
+                "last": index == len(slots) - 1,
+                "csrf_token": CSRF_PLACEHOLDER,
+            }
+            drawn[key] = found[key] = render_to_string(f"{PAGE}#block", context)
+        slot.item.html = mark_safe(found[key])
+    if drawn:
+        cache.set_many(drawn, timeout=PAGE_CACHE_SECONDS)
+
+
+def _with_token(request: HtmxHttpRequest, response: HttpResponse) -> HttpResponse:
+    """Put the visitor's CSRF token where kept HTML holds the placeholder."""
+    response.content = response.content.replace(
+        CSRF_PLACEHOLDER.encode(), get_token(request).encode()
+    )
+    return response
 
 
 def _method_choices(signature: str | None = None) -> list[tuple[object, str]]:
@@ -140,7 +201,7 @@ def _day_context(day: Day, *, bound: dict | None = None, undo=None, **extra) -> 
     entry["undo"] = undo
     return {
         "session": day.session,
-        "entry": _with_forms(entry, bound, _method_choices(days[0].methods_signature)),
+        "entry": _with_forms(entry, bound, _method_choices(days[0].methods_signature), days),
         "days": days,
         **extra,
     }
@@ -157,7 +218,7 @@ def _answer(request: HtmxHttpRequest, day: Day, *, status: int = 200, **extra) -
             reverse("sessions:agenda", args=[day.session_id]) + query + f"#day-{day.pk}"
         )
     context = _day_context(day, **extra)
-    return render(request, f"{PAGE}#day", context, status=status)
+    return _with_token(request, render(request, f"{PAGE}#day", context, status=status))
 
 
 def get_planner_session_for(request: HtmxHttpRequest, pk: int) -> Session:
@@ -246,7 +307,7 @@ def _render_page(
 ) -> HttpResponse:
     days = list(Day.objects.filter(session=session).select_related("session"))
     methods = _method_choices()
-    agenda = [_with_forms(entry, bound, methods) for entry in agenda_of(days)]
+    agenda = [_with_forms(entry, bound, methods, days) for entry in agenda_of(days)]
     for entry in agenda:
         entry["undo"] = undo_item if undo_item and undo_item.day_id == entry["day"].pk else None
     context = {
@@ -256,7 +317,7 @@ def _render_page(
         "template_form": TemplateForm(),
         **extra,
     }
-    return render(request, PAGE, context, status=status)
+    return _with_token(request, render(request, PAGE, context, status=status))
 
 
 # Most visits to the planner change nothing, so the page is kept as last drawn for its
@@ -264,9 +325,10 @@ def _render_page(
 # number and title; its days' count, last id and sum of revisions (every change to a day
 # bumps its revision, see sessions.signals; a day added or removed moves the count or the
 # last id); the method library's size and last change; the visitor's name and roles. Each
-# day is also kept on its own, for every visitor, so that a change redraws one day. The
-# CSRF token is drawn as a placeholder and the visitor's own token put in when served. A
-# page with messages to show is drawn and not kept.
+# day is also kept on its own, for every visitor, so that a change redraws one day, and
+# each block within it (_draw_blocks), so that an edit's answer redraws the blocks it
+# changed. The CSRF token is drawn as a placeholder and the visitor's own token put in when
+# served (_with_token). A page with messages to show is drawn and not kept.
 CSRF_PLACEHOLDER = "csrf-placeholder-4d1f0c"
 PAGE_CACHE_SECONDS = 24 * 3600
 _PROCESS = uuid.uuid4().hex  # static files are named after their content: new per deploy
@@ -297,7 +359,7 @@ def _plain_page(request: HtmxHttpRequest, session: Session) -> HttpResponse:
         html = render_to_string(PAGE, context, request)
         if not has_messages:
             cache.set(key, html, timeout=PAGE_CACHE_SECONDS)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    return _with_token(request, HttpResponse(html))
 
 
 def _digest(*parts) -> str:
@@ -314,7 +376,7 @@ def _cached_days(session: Session, days: list[Day], methods) -> list[str]:
         for entry in agenda_of(missing):
             context = {
                 "session": session,
-                "entry": _with_forms(entry, None, methods),
+                "entry": _with_forms(entry, None, methods, days),
                 "days": days,
                 "csrf_token": CSRF_PLACEHOLDER,
             }
@@ -392,7 +454,8 @@ def day_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _invalid(request: HtmxHttpRequest, day: Day, **forms) -> HttpResponse:
     bound = {"day": day.pk, **forms}
     if request.htmx:
-        return render(request, f"{PAGE}#day", _day_context(day, bound=bound), status=422)
+        context = _day_context(day, bound=bound)
+        return _with_token(request, render(request, f"{PAGE}#day", context, status=422))
     return _render_page(request, day.session, status=422, bound=bound)
 
 
@@ -482,7 +545,10 @@ def _edit_conflict(request, item: AgendaItem, form: ItemForm, message: str) -> H
 @require_POST
 def item_duplicate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request, pk, write=True)
-    copy = services.duplicate_item(item=item)
+    try:
+        copy = services.duplicate_item(item=item)
+    except services.AgendaError as error:
+        return _answer(request, item.day, status=409, error=str(error))
     return _answer(
         request,
         item.day,
@@ -494,7 +560,10 @@ def item_duplicate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request, pk, write=True)
-    deleted = services.delete_item(item=item)
+    try:
+        deleted = services.delete_item(item=item)
+    except services.AgendaError as error:
+        return _answer(request, item.day, status=409, error=str(error))
     return _answer(
         request,
         item.day,
@@ -525,7 +594,10 @@ def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST)
     if not form.is_valid():
         return _answer(request, item.day, status=422, error=_("Choose up or down."))
-    moved, total = services.move_item(item=item, offset=form.offset)
+    try:
+        moved, total = services.move_item(item=item, offset=form.offset)
+    except services.AgendaError as error:
+        return _answer(request, item.day, status=409, error=str(error))
     focus = f"item-{item.pk}-{form.cleaned_data['direction']}"
     return _answer(
         request,
@@ -556,7 +628,8 @@ def item_move_to_day(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         return _answer(request, target)
     response = _answer(request, source, announce=announce)
-    other = render(request, f"{PAGE}#day", _day_context(target, oob=True, focus=f"item-{item.pk}"))
+    context = _day_context(target, oob=True, focus=f"item-{item.pk}")
+    other = _with_token(request, render(request, f"{PAGE}#day", context))
     response.content += other.content
     return response
 

@@ -539,6 +539,116 @@ def test_a_cached_day_carries_the_visitors_own_csrf_token(world, facilitator_cli
     assert moved.status_code == 302
 
 
+def test_an_edit_draws_again_only_the_blocks_it_changed(world, facilitator_client, monkeypatch):
+    from sessions import planner
+
+    for title in ("Déjeuner", "Stands", "Débat mouvant"):
+        services.add_item(day=world.day, title=title, duration_minutes=30)
+    facilitator_client.get(reverse("sessions:agenda", args=[world.session.pk]))  # all drawn
+    drawn = []
+    render = planner.render_to_string
+
+    def spy(name, context=None, *args, **kwargs):
+        if name.endswith("#block"):
+            drawn.append(context["slot"].item.title)
+        return render(name, context, *args, **kwargs)
+
+    monkeypatch.setattr(planner, "render_to_string", spy)
+    answer = facilitator_client.post(  # the first block (“Tribunal”) swaps with “Déjeuner”
+        reverse("sessions:item-move", args=[world.item.pk]), {"direction": "down"}, headers=HTMX
+    )
+    html = answer.content.decode()
+
+    assert sorted(drawn) == ["Déjeuner", "Tribunal de l'innovation"]
+    assert html.index("Déjeuner") < html.index("Tribunal de l&#x27;innovation")
+    assert html.index("Stands") < html.index("Débat mouvant")
+    lunch = AgendaItem.objects.get(title="Déjeuner")
+    assert f'id="item-{lunch.pk}-up" disabled' in html  # first now
+    assert f'id="item-{world.item.pk}-up">' in html  # no longer first: it can go up
+
+
+@pytest.mark.parametrize("change", ["runner renamed", "workshop retitled", "sub-group retitled"])
+def test_a_kept_block_follows_its_runners_workshop_and_sub_groups(
+    world, facilitator_client, change
+):
+    """What a block shows beyond its own fields can change without a signal (a bulk update):
+    the block's key covers it."""
+    from ateliers.models import Atelier
+    from labo.models import Person
+
+    runner = Person.objects.get(user=world.member)
+    world.item.facilitators.add(runner)
+    sub = factories.AgendaItemFactory(day=world.day, parent=world.item, title="Table 1")
+    services.add_item(day=world.day, title="Déjeuner", duration_minutes=60)
+    last = services.add_item(day=world.day, title="Clôture", duration_minutes=15)
+    move = reverse("sessions:item-move", args=[last.pk])  # the two blocks after it swap
+    before = facilitator_client.post(move, {"direction": "up"}, headers=HTMX).content.decode()
+
+    shown = {
+        "runner renamed": lambda: Person.objects.filter(pk=runner.pk).update(first_name="Roberta"),
+        "workshop retitled": lambda: Atelier.objects.filter(pk=world.atelier.pk).update(
+            title="Stands du labo"
+        ),
+        "sub-group retitled": lambda: AgendaItem.objects.filter(pk=sub.pk).update(
+            title="Table des élus"
+        ),
+    }
+    shown[change]()
+    after = facilitator_client.post(move, {"direction": "down"}, headers=HTMX).content.decode()
+
+    expected = {
+        "runner renamed": "Roberta",
+        "workshop retitled": "Stands du labo",
+        "sub-group retitled": "Table des élus",
+    }[change]
+    assert expected not in before
+    assert expected in after
+
+
+@pytest.mark.parametrize("answer", ["move", "invalid block", "move to another day", "page"])
+def test_no_answer_carries_the_csrf_placeholder(world, facilitator_client, second_day, answer):
+    from sessions.planner import CSRF_PLACEHOLDER
+
+    item = world.item.pk
+    response = {
+        "move": lambda: facilitator_client.post(
+            reverse("sessions:item-move", args=[item]), {"direction": "down"}, headers=HTMX
+        ),
+        "invalid block": lambda: facilitator_client.post(
+            reverse("sessions:item-create", args=[world.day.pk]),
+            {f"day{world.day.pk}-title": "", f"day{world.day.pk}-duration_minutes": "0"},
+            headers=HTMX,
+        ),
+        "move to another day": lambda: facilitator_client.post(
+            reverse("sessions:item-move-to-day", args=[item]),
+            {"day": second_day.pk},
+            headers=HTMX,
+        ),
+        "page": lambda: facilitator_client.get(
+            reverse("sessions:agenda", args=[world.session.pk]), {"undo": item}
+        ),
+    }[answer]()
+    html = response.content.decode()
+
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert CSRF_PLACEHOLDER not in html
+
+
+def test_moving_a_block_changed_meanwhile_answers_409_in_french(
+    world, facilitator_client, monkeypatch
+):
+    def changed_meanwhile(**kwargs):
+        raise services.StaleAgenda(services.GONE)
+
+    monkeypatch.setattr(services, "move_item", changed_meanwhile)
+    response = facilitator_client.post(
+        reverse("sessions:item-move", args=[world.item.pk]), {"direction": "down"}, headers=HTMX
+    )
+
+    assert response.status_code == 409
+    assert "supprimé entre-temps" in response.content.decode()
+
+
 @pytest.mark.parametrize("count", [1, 50])
 def test_move_fragment_query_count_is_constant(
     world, facilitator_client, django_assert_num_queries, count
@@ -546,7 +656,9 @@ def test_move_fragment_query_count_is_constant(
     for _ in range(count):
         factories.AgendaItemFactory(day=world.day)
 
-    with django_assert_num_queries(13):  # the lock, the move, the revision, the day, the library
+    # The account, the block, the lock (the revision), the blocks, the renumbering, the
+    # savepoint's two, the days, blocks and runners, the method library (kept after).
+    with django_assert_num_queries(11):
         response = facilitator_client.post(
             reverse("sessions:item-move", args=[world.item.pk]),
             {"direction": "down"},
