@@ -94,6 +94,18 @@ class Day(models.Model):
     def __str__(self) -> str:
         return f"{self.session} — {self.date:%d/%m/%Y}"
 
+    def save(self, *args, **kwargs) -> None:
+        """The revision only ever moves on in the database (sessions.signals): a day read
+        earlier and saved must not write its revision back, which would take it to a value
+        the planner has already kept a drawing under."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "revision"
+            ]
+        super().save(*args, **kwargs)
+
 
 class ItemKind(models.TextChoices):
     ICEBREAKER = "icebreaker", _("Icebreaker")

@@ -46,6 +46,15 @@ def _atelier_changed(sender, instance, raw=False, **kwargs) -> None:
         bump(items.values_list("day", flat=True).first())
 
 
+def _person_changed(sender, instance, raw=False, **kwargs) -> None:
+    """A runner renamed or anonymised: the days where they run a block show their name."""
+    from sessions.models import Day
+
+    if not raw and not _muted.get():
+        days = Day.objects.filter(items__facilitators=instance).values("pk")
+        Day.objects.filter(pk__in=days).update(revision=F("revision") + 1)
+
+
 def _runners_changed(sender, instance, action, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
         bump(getattr(instance, "day_id", None))
@@ -53,12 +62,14 @@ def _runners_changed(sender, instance, action, **kwargs) -> None:
 
 def connect() -> None:
     from ateliers.models import Atelier
+    from labo.models import Person
     from sessions.models import AgendaItem, Day
 
     for signal in (post_save, post_delete):
         signal.connect(_item_changed, sender=AgendaItem, dispatch_uid=f"bump-item-{signal}")
         signal.connect(_atelier_changed, sender=Atelier, dispatch_uid=f"bump-atelier-{signal}")
     post_save.connect(_day_saved, sender=Day, dispatch_uid="bump-day")
+    post_save.connect(_person_changed, sender=Person, dispatch_uid="bump-runner")
     m2m_changed.connect(
         _runners_changed, sender=AgendaItem.facilitators.through, dispatch_uid="bump-runners"
     )

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from sessions.models import MAX_ITEM_MINUTES, AgendaItem
+from sessions.models import MAX_ITEM_MINUTES, AgendaItem, Day
 from tests import factories
 
 
@@ -25,3 +25,17 @@ def test_a_duration_out_of_range_is_still_refused_by_the_field_and_the_database(
         AgendaItem.objects.filter(pk=block.pk).update(duration_minutes=minutes)
 
     assert list(refused.value.message_dict) == ["duration_minutes"]
+
+
+def test_a_day_saved_from_an_earlier_read_never_takes_its_revision_back(db):
+    day = factories.DayFactory()
+    earlier = Day.objects.get(pk=day.pk)
+    factories.AgendaItemFactory(day=day)  # moves the revision on
+    moved_on = Day.objects.get(pk=day.pk).revision
+
+    earlier.title = "Le Grand Atelier"
+    earlier.save()
+    saved = Day.objects.get(pk=day.pk)
+
+    assert saved.title == "Le Grand Atelier"
+    assert saved.revision == moved_on + 1  # the save's own change, after the block's

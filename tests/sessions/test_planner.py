@@ -424,10 +424,17 @@ def test_the_cached_day_follows_every_change(world, facilitator_client):
     Atelier.objects.filter(pk=world.atelier.pk).update(agenda_item=None)
     workshop = factories.AtelierFactory(session=world.session, agenda_item=second, title="Stands")
     linked = facilitator_client.get(url).content.decode()
+    runner = factories.PersonFactory(first_name="Bob")
+    second.facilitators.add(runner)
+    facilitator_client.get(url)
+    runner.first_name = "Roberta"  # renamed, or anonymised when they leave
+    runner.save()
+    renamed = facilitator_client.get(url).content.decode()
 
     assert moved.index("Déjeuner") < moved.index("Tribunal de l&#x27;innovation")
     assert "Le Grand Atelier" in retitled
     assert workshop.title in linked
+    assert "Roberta" in renamed
 
 
 def test_the_kept_page_follows_the_session_and_the_method_library(world, facilitator_client):
