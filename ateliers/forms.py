@@ -129,10 +129,14 @@ class WithinParentForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         super().validate_unique()
-        try:
-            self.instance.validate_constraints()
-        except ValidationError as error:
-            self._update_errors(error)
+        for model, constraints in self.instance.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model, self.instance)
+                except ValidationError as error:
+                    # Next to the last typed field it involves ("name" of a theme).
+                    typed = [f for f in getattr(constraint, "fields", ()) if f in self.fields]
+                    self.add_error(typed[-1] if typed else None, error)
 
 
 class DemarreurRoleForm(WithinParentForm):

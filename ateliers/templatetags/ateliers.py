@@ -1,6 +1,9 @@
 import segno
 from django import template
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -18,3 +21,37 @@ def guest_url(context, link) -> str:
 def qr_data_uri(url: str) -> str:
     """A QR code as an SVG data URI: no file, no inline script or style."""
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+
+
+@register.simple_tag
+def postits(ideas, can_log: bool, dots_left: int) -> SafeString:
+    """The post-it list's items. A workshop can hold hundreds of ideas and the list is drawn
+    again after every idea and dot: Python writes it in one pass instead of a dozen
+    template steps per idea. The markup is the template's own: see its test."""
+    # Our own catalogue's words, written as they are (as {% translate %} writes them).
+    anonymous, put, take_back = _("anonymous"), _("Put a dot"), _("Take a dot back")
+    on_idea, dot, dots = _("on idea"), _("dot"), _("dots")
+    disabled = "" if dots_left else " disabled"
+    items = []
+    for number, idea in enumerate(ideas, 1):
+        theme = f"{escape(idea.theme.name)} · " if idea.theme else ""
+        author = escape(idea.created_by.full_name) if idea.created_by else anonymous
+        count = f"{idea.dots} {dots if idea.dots > 1 else dot}"
+        items.append(
+            f'<li class="postit" id="idea-{idea.pk}"><p class="multiline">{escape(idea.text)}'
+            f'</p><p class="meta">{theme}{author} · {count}</p>'
+        )
+        if can_log:
+            items.append(
+                f'<button type="submit" name="idea" value="{idea.pk}" class="button small"'
+                f'{disabled}>{put}<span class="visually-hidden"> {on_idea} {number}</span>'
+                "</button>"
+            )
+            if idea.mine:
+                items.append(
+                    f'<button type="submit" name="remove" value="{idea.pk}" class="button '
+                    f'small secondary">{take_back}<span class="visually-hidden"> {on_idea} '
+                    f"{number}</span></button>"
+                )
+        items.append("</li>")
+    return mark_safe("".join(items))  # every text above is escaped; the words are ours

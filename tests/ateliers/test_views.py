@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -391,7 +393,9 @@ def test_a_theme_twice_in_a_workshop_is_a_french_error_not_a_500(world, member_c
     again = add(member_client, world.atelier, "theme", {"name": "Accueil"}, **HTMX)
 
     assert again.status_code == 422
-    assert "existe déjà" in again.content.decode()
+    assert re.search(
+        r'<p class="error" id="id_theme-name_error">[^<]*existe déjà', again.content.decode()
+    )
     assert Theme.objects.count() == 1
 
 
@@ -407,7 +411,9 @@ def test_the_same_role_twice_in_a_report_is_a_french_error(world, facilitator_cl
 
     assert first.status_code == 200
     assert again.status_code == 422
-    assert "existe déjà" in again.content.decode()
+    assert re.search(
+        r'<p class="error" id="id_role-role_error">[^<]*existe déjà', again.content.decode()
+    )
     assert DemarreurRole.objects.count() == 1
 
 
