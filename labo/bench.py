@@ -197,9 +197,13 @@ class PdfFigures:
 
     @property
     def overhead(self) -> float:
-        """Our whole pipeline (queries, template, fetcher) over WeasyPrint alone, same HTML."""
-        alone = statistics.median(self.alone_ms)
-        return (statistics.median(self.samples_ms) - alone) / alone
+        """Our whole pipeline (queries, template, fetcher) over WeasyPrint alone, same HTML:
+        the median over pairs of draws made one after the other (samples_ms[i] and
+        alone_ms[i]), so that the machine slowing down between two series is not counted."""
+        return statistics.median(
+            (ours - alone) / alone
+            for ours, alone in zip(self.samples_ms, self.alone_ms, strict=True)
+        )
 
     def report(self) -> str:
         p95 = sorted(self.samples_ms)[
@@ -262,15 +266,13 @@ def synthesis_figures(session, *, runs: int) -> PdfFigures:
     start = time.perf_counter()
     content = draw()
     first = (time.perf_counter() - start) * 1000
-    samples = []
-    for _ in range(runs):
+    html = render_html(document)
+    stylesheet = CSS(filename=finders.find("css/print.css"))
+    samples, alone = [], []
+    for _ in range(runs):  # one of ours, then WeasyPrint alone: a pair under the same load
         start = time.perf_counter()
         draw()
         samples.append((time.perf_counter() - start) * 1000)
-    html = render_html(document)
-    stylesheet = CSS(filename=finders.find("css/print.css"))
-    alone = []
-    for _ in range(runs):
         start = time.perf_counter()
         HTML(string=html, base_url=str(settings.BASE_DIR / "static")).write_pdf(
             stylesheets=[stylesheet], pdf_tags=True

@@ -1,5 +1,6 @@
 import io
 
+import pytest
 from django.core.management import call_command
 
 from sessions.models import AgendaItem
@@ -64,3 +65,19 @@ def test_bench_volume_refuses_a_database_that_holds_a_lab(world):
 
     with pytest.raises(CommandError, match="scratch database"):
         call_command("bench", "volume", runs=2, stdout=io.StringIO())
+
+
+def test_pdf_overhead_compares_each_draw_with_its_pair():
+    from labo.bench import PdfFigures
+
+    figures = PdfFigures(  # the third pair was drawn while the machine was busy
+        first_ms=0,
+        samples_ms=[110, 220, 120],
+        alone_ms=[100, 200, 60],
+        size_bytes=0,
+        peak_rss=0,
+        rss_before=0,
+        pages=1,
+    )
+
+    assert figures.overhead == pytest.approx(0.10)  # not 120 over 100, series against series
