@@ -135,6 +135,8 @@ SERIALIZATION_MODULES = {"labo_json": "labo.serializers"}  # the lab archive (la
 SHARED_CACHE = "shared"
 CACHES = {
     # Per worker: planner pages, days and blocks as drawn (a few kB each), method library.
+    # Keep it per process: drawings are kept under what they show, not the templates'
+    # version, and a new deploy starts with an empty cache.
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 5_000},

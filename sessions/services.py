@@ -269,7 +269,9 @@ def save_item(*, form) -> AgendaItem:
     item.version = seen + 1
     item = form.save(commit=False)
     item.save()
-    if "facilitators" in form.changed_data:  # the form read them once already, as its initial
+    # The form's one many-to-many field, written only when it changed (the form read it
+    # once already, as its initial value).
+    if "facilitators" in form.changed_data:
         item.facilitators.set(form.cleaned_data["facilitators"])
     return item
 
