@@ -21,11 +21,14 @@ def muted():
         _muted.reset(token)
 
 
-def bump(day_id: int | None) -> None:
+def bump(days) -> None:
+    """Move on the revision of a day (its id) or of days (a query of their ids), in one
+    statement."""
     from sessions.models import Day
 
-    if day_id and not _muted.get():
-        Day.objects.filter(pk=day_id).update(revision=F("revision") + 1)
+    if days is not None and not _muted.get():
+        ids = [days] if isinstance(days, int) else days
+        Day.objects.filter(pk__in=ids).update(revision=F("revision") + 1)
 
 
 def _item_changed(sender, instance, raw=False, **kwargs) -> None:
@@ -42,17 +45,15 @@ def _atelier_changed(sender, instance, raw=False, **kwargs) -> None:
     from sessions.models import AgendaItem
 
     if instance.agenda_item_id and not raw:
-        items = AgendaItem.all_objects.filter(pk=instance.agenda_item_id)
-        bump(items.values_list("day", flat=True).first())
+        bump(AgendaItem.all_objects.filter(pk=instance.agenda_item_id).values("day"))
 
 
 def _person_changed(sender, instance, raw=False, **kwargs) -> None:
     """A runner renamed or anonymised: the days where they run a block show their name."""
-    from sessions.models import Day
+    from sessions.models import AgendaItem
 
-    if not raw and not _muted.get():
-        days = Day.objects.filter(items__facilitators=instance).values("pk")
-        Day.objects.filter(pk__in=days).update(revision=F("revision") + 1)
+    if not raw:
+        bump(AgendaItem.all_objects.filter(facilitators=instance).values("day"))
 
 
 def _runners_changed(sender, instance, action, **kwargs) -> None:
