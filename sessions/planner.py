@@ -112,24 +112,32 @@ def _with_forms(entry: dict, bound: dict | None, methods: list, days: list[Day])
     entry["day_form"] = bound.get("day_form") or (
         DayForm(instance=day, prefix=f"settings{day.pk}") if bound.get("settings") else None
     )
-    entry["quick_form"] = bound.get("quick_form") or QuickItemForm(prefix=f"day{day.pk}")
-    entry["method_form"] = MethodPickForm(prefix=f"method{day.pk}")
-    # The library as a plain list (_method_choices), read once for all the days.
-    entry["method_form"].fields["method"].choices = methods
-    entry["add_html"] = None if entry["quick_form"].is_bound else _blank_add_forms(entry, methods)
+    entry["add_html"] = _add_forms(day, methods, bound.get("quick_form"))
     return entry
 
 
-def _blank_add_forms(entry: dict, methods: list) -> str:
-    """The day's forms to add a block, blank, as drawn: the same until the library changes."""
-    day = entry["day"]
+def _add_forms(day: Day, methods: list, quick_form: QuickItemForm | None) -> str:
+    """The day's forms to add a block: blank ones are kept as drawn (the same until the
+    method library changes), a bound one with its errors is drawn each time."""
+
+    def draw() -> str:
+        method_form = MethodPickForm(prefix=f"method{day.pk}")
+        # The library as a plain list (_method_choices), read once for all the days.
+        method_form.fields["method"].choices = methods
+        context = {
+            "day": day,
+            "quick_form": QuickItemForm(prefix=f"day{day.pk}")
+            if quick_form is None
+            else quick_form,
+            "method_form": method_form,
+            "csrf_token": CSRF_PLACEHOLDER,
+        }
+        return render_to_string(f"{PAGE}#add-block", context)
+
+    if quick_form is not None:
+        return mark_safe(draw())
     key = f"planner-add:{get_language()}:{day.pk}:{_digest(methods)}"
-    html = cache.get(key)
-    if html is None:
-        context = {"day": day, "entry": entry, "csrf_token": CSRF_PLACEHOLDER}
-        html = render_to_string(f"{PAGE}#add-block", context)
-        cache.set(key, html, timeout=PAGE_CACHE_SECONDS)
-    return mark_safe(html)
+    return mark_safe(cache.get_or_set(key, draw, timeout=PAGE_CACHE_SECONDS))
 
 
 def _draw_blocks(entry: dict, days: list[Day]) -> None:
@@ -140,8 +148,9 @@ def _draw_blocks(entry: dict, days: list[Day]) -> None:
     The CSRF token is drawn as a placeholder: see _with_token."""
     day, slots = entry["day"], entry["slots"]
     around = (get_language(), day.pk, [(d.pk, d.date) for d in days])
+    edges = [(index == 0, index == len(slots) - 1) for index in range(len(slots))]
     keys = []
-    for index, slot in enumerate(slots):
+    for slot, (first, last) in zip(slots, edges, strict=True):
         item = slot.item
         atelier = getattr(item, "atelier", None)  # read with the blocks; None if there is none
         shown = (
@@ -150,12 +159,12 @@ def _draw_blocks(entry: dict, days: list[Day]) -> None:
             [str(person) for person in item.runners],
             [(sub.pk, sub.title) for sub in item.subgroup_list],
             (slot.start, slot.end, slot.overlaps_pinned, slot.past_day_end),
-            (index == 0, index == len(slots) - 1),
+            (first, last),
         )
         keys.append(f"planner-block:{item.pk}:{_digest(around, shown)}")
     found = cache.get_many(keys)
     drawn = {}
-    for index, (slot, key) in enumerate(zip(slots, keys, strict=True)):
+    for slot, key, (first, last) in zip(slots, keys, edges, strict=True):
         if key not in found:
             slot.item.urls = item_urls(slot.item.pk)
             for sub in slot.item.subgroup_list:
@@ -164,8 +173,8 @@ def _draw_blocks(entry: dict, days: list[Day]) -> None:
                 "slot": slot,
                 "day": day,
                 "days": days,
-                "first": index == 0,
-                "last": index == len(slots) - 1,
+                "first": first,
+                "last": last,
                 "csrf_token": CSRF_PLACEHOLDER,
             }
             drawn[key] = found[key] = render_to_string(f"{PAGE}#block", context)
