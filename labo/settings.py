@@ -127,16 +127,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SERIALIZATION_MODULES = {"labo_json": "labo.serializers"}  # the lab archive (labo/archive.py)
 
-# Two caches. "default" is each worker's memory: the planner's days and pages, kept under
-# the version of what they show, so a stale copy is never served. "shared" is seen by every
+# Two caches. "default" is each worker's memory: the planner's pages, days and blocks, kept
+# under the version of what they show, so a stale copy is never served (not under the
+# templates' version: keep it per process, a new deploy starts empty). "shared" is seen by every
 # worker of the machine (files, readable by this account only): the sessions and each
 # visitor's account for a minute (labo/auth.py), removed there as soon as they change. With
 # more than one machine, point "shared" at one Redis or Memcached for all of them.
 SHARED_CACHE = "shared"
 CACHES = {
-    # Per worker: planner pages, days and blocks as drawn (a few kB each), method library.
-    # Keep it per process: drawings are kept under what they show, not the templates'
-    # version, and a new deploy starts with an empty cache.
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 5_000},
