@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ateliers import forms as f
-from ateliers import photos, services
+from ateliers import guests, photos, services
 from ateliers.models import (
     Action,
     Atelier,
@@ -41,10 +41,13 @@ from ateliers.models import (
     Theme,
     TribunalCase,
 )
-from labo.http import HtmxHttpRequest
-from labo.models import Person
+from ateliers.queries import results_of
+from commandes.models import Commande, TeamMember
+from labo.lib.http import HtmxHttpRequest
+from labo.lib.pdf import pdf_response, render_pdf
+from labo.models import Person, Programme
 from labo.queries import person_of
-from sessions.models import Session
+from sessions.models import Attendance, Session
 from sessions.views import check_session_access
 
 PAGE = "ateliers/atelier_detail.html"
@@ -139,9 +142,6 @@ def people_around(atelier: Atelier):
     """Who may own an action or hold a role: the people of the session, of the workshop, of
     its commande and the programme's facilitators (not the whole administration: a select
     of hundreds of names helps nobody on a phone)."""
-    from commandes.models import Commande, TeamMember
-    from labo.models import Programme
-    from sessions.models import Attendance
 
     # One UNION of small id lists (OR-ing joins or subqueries makes the database scan people).
     session = atelier.session_id
@@ -180,7 +180,6 @@ def _scoped(kind: str, atelier: Atelier):
 
 
 def results_context(request, atelier: Atelier, **extra) -> dict:
-    from ateliers.queries import results_of
 
     can_log = rules.test_rule("ateliers.log_results", request.user, atelier)
     can_run = rules.test_rule("ateliers.run_atelier", request.user, atelier)
@@ -565,7 +564,6 @@ def _guest_link(token: str) -> GuestLink:
 @require_http_methods(["GET", "POST"])
 def guest(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """What a guest without an account can do through a link: vote, rate or observe."""
-    from ateliers import guests
 
     link = _guest_link(token)
     return guests.answer(request, link, token)
@@ -573,7 +571,6 @@ def guest(request: HtmxHttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def report_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    from labo.pdf import pdf_response, render_pdf
 
     atelier = get_atelier_for(request, pk)
     report = get_object_or_404(

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from commandes.models import Commande, Deliverable, GateReview, Status, Task, TeamMember
+from labo.lib.widgets import LongSelect
 from labo.models import Direction, Person, Programme, Skill
-from labo.widgets import LongSelect
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 SCORE = forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)])
@@ -141,7 +142,6 @@ class BoardFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
     def filter(self, commandes):
-        from django.db.models import Q
 
         data = self.cleaned_data
         for name in ("programme", "commanditaire", "direction"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from labo.models import Direction, Person, Programme
@@ -196,7 +197,6 @@ class Task(models.Model):
         return self.title
 
     def is_overdue(self, today=None) -> bool:
-        from django.utils import timezone
 
         return (
             not self.done

@@ -1,5 +1,6 @@
 """Reusable reads about commandes."""
 
+from django.conf import settings
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
@@ -57,7 +58,6 @@ def board(commandes: QuerySet[Commande]) -> list[tuple[str, str, list[Commande],
 
 
 def team_warnings(commande: Commande) -> list[str]:
-    from django.conf import settings
 
     members = list(commande.team.select_related("person__direction"))
     if not members:

@@ -16,7 +16,10 @@ from commandes import forms as f
 from commandes import workflow
 from commandes.models import Commande, Deliverable, GateReview, Task, TeamMember
 from commandes.queries import board, suggestions, team_warnings, timeline
-from labo.http import HtmxHttpRequest, object_url
+from labo.history.audit import history
+from labo.history.views import render_history
+from labo.lib.http import HtmxHttpRequest, object_url
+from labo.lib.pdf import pdf_response, render_pdf
 from labo.queries import person_of
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 
@@ -137,8 +140,6 @@ def commande_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def commande_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Every change to the commande, its team, tasks, deliverables and gate reviews."""
-    from labo.audit import history
-    from labo.history_views import render_history
 
     commande = get_commande_for(request, pk, write=True)
     back = reverse("commandes:commande-detail", args=[commande.pk])
@@ -292,15 +293,17 @@ def deliverable_file(request: HtmxHttpRequest, pk: int) -> FileResponse:
 @require_GET
 def commande_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The file submitted to management: wordings, the démarreur's findings, team, calendar."""
-    from ateliers.models import DemarreurReport
-    from labo.pdf import pdf_response, render_pdf
 
     commande = get_commande_for(request, pk)
     context = {
         "commande": commande,
-        "reports": DemarreurReport.objects.filter(atelier__commande=commande).select_related(
-            "atelier"
-        ),
+        # The démarreur reports of its workshops, through the relation ateliers declares.
+        "reports": [
+            atelier.demarreur
+            for atelier in commande.ateliers.filter(demarreur__isnull=False)
+            .select_related("demarreur")
+            .order_by("demarreur__pk")
+        ],
         "team": commande.team.select_related("person__direction"),
         "warnings": team_warnings(commande),
         "sessions": commande.sessions.order_by("starts_on"),

@@ -7,7 +7,15 @@ class LaboConfig(AppConfig):
     verbose_name = _("Lab")
 
     def ready(self) -> None:
-        from labo import audit, auth
+        # Wiring at start-up: the lab-wide features sit above the apps, so they are
+        # imported here, once every app is loaded, not by the base's modules.
+        from labo import auth, documents  # noqa: PLC0415 -- wiring once every app is loaded
+        from labo.history import audit  # noqa: PLC0415 -- wiring once every app is loaded
+        from labo.models import DocumentKind, Person  # noqa: PLC0415 -- wiring once every app is loaded
+        from labo.restitutions import review  # noqa: PLC0415 -- wiring once every app is loaded
 
-        audit.register()
+        audit.track(Person, scope=lambda o: {"person": o.pk})
         auth.connect()
+        documents.register(
+            DocumentKind.REVIEW, context=review.document_context, template="labo/pdf/review.html"
+        )

@@ -21,6 +21,7 @@ from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from labo.models import Person
 from labo.roles import ALL_ROLES
 
 ROLE_BITS = {name: 1 << i for i, name in enumerate(sorted(ALL_ROLES))}
@@ -42,7 +43,6 @@ def _role_bits() -> RawSQL:
 
 
 def _person_pk() -> RawSQL:
-    from labo.models import Person
 
     q = connection.ops.quote_name
     person, user = q(Person._meta.db_table), q(get_user_model()._meta.db_table)
@@ -138,7 +138,6 @@ def connect() -> None:
     )
     post_save.connect(_group_changed, sender=Group, dispatch_uid="labo-forget-group-saved")
     pre_delete.connect(_group_changed, sender=Group, dispatch_uid="labo-forget-group-deleted")
-    from labo.models import Person
 
     pre_save.connect(_person_moving, sender=Person, dispatch_uid="labo-forget-person-moving")
     post_save.connect(_person_changed, sender=Person, dispatch_uid="labo-forget-person-saved")

@@ -1,40 +1,44 @@
 """Restitution documents: asked for on a page, drawn by a task, reused when unchanged.
 
-Each kind names the function that gathers its context and the template that lays it
-out; ``build`` is the whole generation, run by ``labo.tasks.build_document``.
+Each kind is registered (``register``) by the code that knows its subject, with the
+function that gathers its context and the template that lays it out; ``build`` is the
+whole generation, run by the task ``build_document``. This engine knows no feature.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_tasks import task
 
+from labo.lib.pdf import html_to_pdf, stylesheet_digest
 from labo.models import Document, DocumentKind, DocumentStatus
-from labo.pdf import html_to_pdf, stylesheet_digest
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class DocumentType:
-    context: str  # dotted path of f(document) -> dict
+    context: Callable[[Document], dict]
     template: str
 
 
-TYPES = {
-    DocumentKind.SYNTHESIS: DocumentType(
-        "sessions.synthesis.document_context", "sessions/pdf/synthesis.html"
-    ),
-    DocumentKind.REVIEW: DocumentType("labo.review.document_context", "labo/pdf/review.html"),
-}
+TYPES: dict[str, DocumentType] = {}
+
+
+def register(kind: DocumentKind, *, context: Callable[[Document], dict], template: str) -> None:
+    """Say how a kind of document is drawn (called once at start-up, from an AppConfig)."""
+    TYPES[kind] = DocumentType(context, template)
+
+
 PENDING = (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
 
 
@@ -61,8 +65,6 @@ def request_document(*, kind, programme, title, options, user, session=None) -> 
 
 
 def _enqueue(document_id: int) -> None:
-    from labo.tasks import build_document
-
     build_document.enqueue(document_id)
 
 
@@ -75,7 +77,7 @@ def _step(document: Document, progress: int, step: str, **fields) -> None:
 
 def render_html(document: Document) -> str:
     kind = TYPES[document.kind]
-    context = import_string(kind.context)(document)
+    context = kind.context(document)
     return render_to_string(kind.template, context)
 
 
@@ -135,3 +137,11 @@ def build(document_id: int) -> Document:
     document.finished_at = timezone.now()
     document.save()
     return document
+
+
+@task()
+def build_document(document_id: int) -> None:
+    """Background work (django-tasks): in process by default, a django-tasks-db worker in
+    production. Queued before this module held it, the task was ``labo.tasks.build_document``
+    (migration 0011 moves such rows over)."""
+    build(document_id)

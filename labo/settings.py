@@ -125,7 +125,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-SERIALIZATION_MODULES = {"labo_json": "labo.serializers"}  # the lab archive (labo/archive.py)
+SERIALIZATION_MODULES = {"labo_json": "labo.lib.serializers"}  # the lab archive (labo/archive.py)
 
 # Two caches. "default" is each worker's memory: the planner's pages, days and blocks, kept
 # under the version of what they show, so a stale copy is never served (not under the

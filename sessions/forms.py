@@ -14,6 +14,7 @@ from sessions.models import (
     Session,
     SessionTemplate,
 )
+from sessions.synthesis import choices_of
 
 MAX_SESSION_DAYS = 14
 
@@ -253,7 +254,6 @@ class SynthesisForm(forms.Form):
     )
 
     def __init__(self, *args, session, **kwargs) -> None:
-        from sessions.synthesis import choices_of
 
         super().__init__(*args, **kwargs)
         ateliers, photos = choices_of(session)

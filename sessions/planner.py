@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from labo.http import HtmxHttpRequest, object_url
+from labo.lib.http import HtmxHttpRequest, object_url
 from labo.models import Person, Programme
 from labo.queries import grade_mix, person_id_of
 from labo.roles import roles_of
@@ -99,7 +99,7 @@ ITEM_URLS = {
 
 
 def item_urls(pk: int) -> dict[str, str]:
-    """The block's action URLs (a page has many: see labo.http.object_url)."""
+    """The block's action URLs (a page has many: see labo.lib.http.object_url)."""
     return {key: object_url(name, pk) for key, name in ITEM_URLS.items()}
 
 

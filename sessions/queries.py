@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from collections import defaultdict
 
-from labo.models import Person
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from labo.models import Document, DocumentKind, DocumentStatus, Person
 from labo.queries import person_id_of, person_of
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
-from sessions.models import Attendance, Session
+from sessions.agenda import cascade, total_minutes
+from sessions.models import AgendaItem, Attendance, Session
 
 
 def sessions_of(person: Person | int) -> QuerySet[Session]:
@@ -45,9 +48,6 @@ def coming_sessions(today) -> QuerySet[Session]:
 
 def latest_held_sessions(limit: int = 5) -> QuerySet[Session]:
     """The last sessions held, each with its ready syntheses (newest first)."""
-    from django.db.models import Prefetch
-
-    from labo.models import Document, DocumentKind, DocumentStatus
 
     syntheses = Document.objects.filter(
         kind=DocumentKind.SYNTHESIS, status=DocumentStatus.READY
@@ -67,10 +67,6 @@ def agenda_of(days) -> list[dict]:
     those days (sub-groups included), and who runs them. The tree is built here rather
     than with prefetch_related, which costs a related manager per block.
     """
-    from collections import defaultdict
-
-    from sessions.agenda import cascade, total_minutes
-    from sessions.models import AgendaItem
 
     days = list(days)
     blocks = list(

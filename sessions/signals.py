@@ -8,6 +8,9 @@ from contextvars import ContextVar
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from labo.models import Person
+from sessions.models import AgendaItem, Day
+
 _muted = ContextVar("revisions_muted", default=False)
 
 
@@ -24,7 +27,6 @@ def muted():
 def bump(days) -> None:
     """Move on the revision of a day (its id) or of days (a query of their ids), in one
     statement."""
-    from sessions.models import Day
 
     if days is not None and not _muted.get():
         ids = [days] if isinstance(days, int) else days
@@ -41,16 +43,8 @@ def _day_saved(sender, instance, raw=False, **kwargs) -> None:
         bump(instance.pk)
 
 
-def _atelier_changed(sender, instance, raw=False, **kwargs) -> None:
-    from sessions.models import AgendaItem
-
-    if instance.agenda_item_id and not raw:
-        bump(AgendaItem.all_objects.filter(pk=instance.agenda_item_id).values("day"))
-
-
 def _person_changed(sender, instance, raw=False, **kwargs) -> None:
     """A runner renamed or anonymised: the days where they run a block show their name."""
-    from sessions.models import AgendaItem
 
     if not raw:
         bump(AgendaItem.all_objects.filter(facilitators=instance).values("day"))
@@ -62,13 +56,9 @@ def _runners_changed(sender, instance, action, **kwargs) -> None:
 
 
 def connect() -> None:
-    from ateliers.models import Atelier
-    from labo.models import Person
-    from sessions.models import AgendaItem, Day
 
     for signal in (post_save, post_delete):
         signal.connect(_item_changed, sender=AgendaItem, dispatch_uid=f"bump-item-{signal}")
-        signal.connect(_atelier_changed, sender=Atelier, dispatch_uid=f"bump-atelier-{signal}")
     post_save.connect(_day_saved, sender=Day, dispatch_uid="bump-day")
     post_save.connect(_person_changed, sender=Person, dispatch_uid="bump-runner")
     m2m_changed.connect(

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import rules
+from auditlog.models import LogEntry
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -10,13 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ateliers.models import Atelier
 from labo.documents import request_document
-from labo.http import HtmxHttpRequest
+from labo.history import audit
+from labo.history.audit import history
+from labo.history.views import render_history
+from labo.lib.exports import table_response
+from labo.lib.http import HtmxHttpRequest
+from labo.lib.pdf import pdf_response, render_pdf
 from labo.models import DocumentKind, DocumentStatus
-from labo.pdf import pdf_response, render_pdf
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
-from sessions import services
+from sessions import exports, services
 from sessions.agenda import run_state
 from sessions.calendar import build_calendar, person_from_token
 from sessions.forms import RunActionForm, SynthesisForm
@@ -58,7 +63,7 @@ def session_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         attendee_count=Count("attendances", distinct=True)
     )
     agenda = agenda_of(days)
-    ateliers = Atelier.objects.filter(session=session).prefetch_related("facilitators")
+    ateliers = session.ateliers.prefetch_related("facilitators")  # declared by ateliers
     context = {
         "session": session,
         "agenda": agenda,
@@ -75,8 +80,6 @@ def session_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def session_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Every change to the session, its agenda, attendance, workshops and results."""
-    from labo.audit import history
-    from labo.history_views import render_history
 
     session = get_session_for(request, pk, write=True)
     back = reverse("sessions:session-detail", args=[session.pk])
@@ -221,115 +224,36 @@ def day_run_action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "sessions/run.html#state", _run_context(request, day), status=status)
 
 
-def _attendance_rows(session: Session):
-    from sessions.models import Attendance
-
-    for a in (
-        Attendance.objects.filter(day__session=session)
-        .select_related("day", "person__direction")
-        .order_by("day__date", "person__last_name")
-    ):
-        yield (
-            a.day.date.isoformat(),
-            a.person.last_name,
-            a.person.first_name,
-            a.person.direction.name if a.person.direction else "",
-            a.get_role_display(),
-            _("yes") if a.present else _("no"),
-        )
-
-
-def _result_rows(session: Session):
-    from django.db.models import Count
-
-    from ateliers import models as m
-
-    ateliers = {a.pk: a for a in Atelier.objects.filter(session=session)}
-    for q in m.DebateQuestion.objects.filter(atelier__session=session):
-        a = ateliers[q.atelier_id]
-        yield (
-            a.title,
-            a.get_format_display(),
-            _("statement"),
-            q.text,
-            f"{_('yes')} {q.yes} / {_('no')} {q.no} / {_('mixed')} {q.mixed}",
-            q.arguments,
-        )
-    for c in m.TribunalCase.objects.filter(atelier__session=session):
-        a = ateliers[c.atelier_id]
-        yield (
-            a.title,
-            a.get_format_display(),
-            _("case"),
-            c.question,
-            f"{c.before_for}/{c.before_against}/{c.before_undecided} → "
-            f"{c.after_for}/{c.after_against}/{c.after_undecided}",
-            c.verdict,
-        )
-    revealed = [pk for pk, a in ateliers.items() if a.ideas_revealed]
-    for i in (
-        m.Idea.objects.filter(atelier__in=revealed)
-        .annotate(dots=Count("votes"))
-        .select_related("theme")
-    ):
-        a = ateliers[i.atelier_id]
-        yield (
-            a.title,
-            a.get_format_display(),
-            _("idea"),
-            i.text,
-            i.dots,
-            i.theme.name if i.theme else "",
-        )
-    for r in m.RetroEntry.objects.filter(atelier__session=session):
-        a = ateliers[r.atelier_id]
-        yield (a.title, a.get_format_display(), r.get_kind_display(), r.text, "", r.step)
-    for f in m.StandFeedback.objects.filter(stand__atelier__session=session).select_related(
-        "stand"
-    ):
-        a = ateliers[f.stand.atelier_id]
-        yield (
-            a.title,
-            a.get_format_display(),
-            f.stand.name,
-            f.comment,
-            f"{f.understanding}/{f.interest}",
-            "",
-        )
-    for r in m.Rating.objects.filter(atelier__session=session):
-        a = ateliers[r.atelier_id]
-        yield (a.title, a.get_format_display(), _("rating"), r.comment, r.score, "")
-    for x in m.Action.objects.filter(atelier__session=session).select_related("owner"):
-        a = ateliers[x.atelier_id]
-        yield (
-            a.title,
-            a.get_format_display(),
-            _("action"),
-            x.what,
-            x.due_on.isoformat() if x.due_on else "",
-            x.owner.full_name if x.owner else x.owner_name,
-        )
-
-
 @require_GET
 def session_export(request: HtmxHttpRequest, pk: int, what: str, fmt: str) -> HttpResponse:
     """Attendance or results of a session as CSV or XLSX (grades stay out: HR data)."""
-    from labo.exports import table_response
 
     session = get_session_for(request, pk)
     if fmt not in ("csv", "xlsx") or what not in ("attendance", "results"):
         raise Http404
     if what == "attendance":
-        header = [
-            _("Date"),
-            _("last name"),
-            _("first name"),
-            _("Direction"),
-            _("Role"),
-            _("Present"),
-        ]
-        rows = _attendance_rows(session)
+        header, rows = exports.attendance_header(), exports.attendance_rows(session)
     else:
-        header = [_("Workshop"), _("format"), _("kind"), _("text"), _("value"), _("detail")]
-        rows = _result_rows(session)
+        header, rows = exports.results_header(), exports.result_rows(session)
     return table_response(rows, header, fmt=fmt, filename=f"session-{session.number}-{what}")
+
+
+@require_POST
+def history_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Only the facilitators of the session the result belonged to may bring it back."""
+
+    entry = get_object_or_404(LogEntry.objects.select_related("content_type"), pk=pk)
+    session_id = (entry.additional_data or {}).get("session")
+    session = get_object_or_404(Session, pk=session_id) if session_id else None
+    if session is None or not rules.test_rule("sessions.change_session", request.user, session):
+        raise PermissionDenied
+    back = reverse("sessions:session-history", args=[session.pk])
+    try:
+        audit.restore(entry)
+    except audit.RestoreRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(back)
+    messages.success(
+        request, _("“%(what)s” is back where it was.") % {"what": entry.object_repr[:80]}
+    )
+    return redirect(back)

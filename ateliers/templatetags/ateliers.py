@@ -5,12 +5,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ateliers.views import guest_token
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def guest_url(context, link) -> str:
-    from ateliers.views import guest_token
 
     path = reverse("ateliers:guest", args=[guest_token(link)])
     request = context.get("request")

@@ -15,7 +15,7 @@ from django.utils import translation
 from ateliers import models as m
 from ateliers.services import add_photo
 from commandes.models import Deliverable
-from labo.archive import dump_data
+from labo.history.archive import dump_data
 from tests.ateliers.test_photos import png_upload
 from tests.labo.test_access import synthesis_document
 

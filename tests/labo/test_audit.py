@@ -5,7 +5,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from ateliers import models as m
-from labo import audit
+from labo.history import audit
 from tests import factories
 from tests.conftest import client_for
 

@@ -30,7 +30,7 @@ def test_bench_measures_every_target_and_leaves_the_demo_as_it_was(db, settings)
 
 def test_seed_volume_is_additive_and_shaped_like_five_years(db):
     from ateliers.models import Atelier
-    from labo.volume import seed_volume
+    from labo.devtools.volume import seed_volume
     from sessions.models import Session
 
     first = seed_volume(0.02)
@@ -44,7 +44,7 @@ def test_seed_volume_is_additive_and_shaped_like_five_years(db):
 
 
 def test_bench_volume_prints_query_counts_at_both_volumes(db, settings, monkeypatch):
-    from labo import bench
+    from labo.devtools import bench
 
     settings.DEBUG = True
     monkeypatch.setattr(bench, "seed_scales", (0.02, 0.02), raising=False)
@@ -68,7 +68,7 @@ def test_bench_volume_refuses_a_database_that_holds_a_lab(world):
 
 
 def test_pdf_overhead_compares_each_draw_with_its_pair():
-    from labo.bench import PdfFigures
+    from labo.devtools.bench import PdfFigures
 
     figures = PdfFigures(  # the third pair was drawn while the machine was busy
         first_ms=0,

@@ -1,4 +1,4 @@
-from labo.charts import BAR_SPAN, BAR_START, STACK_SPAN, bar_chart, stacked_chart
+from labo.lib.charts import BAR_SPAN, BAR_START, STACK_SPAN, bar_chart, stacked_chart
 
 
 def test_bars_are_proportional_and_the_longest_fills_the_span():

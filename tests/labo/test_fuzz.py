@@ -15,12 +15,13 @@ from hypothesis import strategies as st
 from ateliers import forms as atelier_forms
 from ateliers.views import KINDS
 from commandes import forms as commande_forms
-from labo import forms as labo_forms
+from labo.people import forms as people_forms
+from labo.restitutions import forms as restitution_forms
 from sessions import forms as session_forms
 from tests.conftest import client_for
 from tests.labo.test_access import MATRIX, url_kwargs
 
-FORM_MODULES = (labo_forms, session_forms, atelier_forms, commande_forms)
+FORM_MODULES = (people_forms, restitution_forms, session_forms, atelier_forms, commande_forms)
 GET_FORMS = ("labo:dashboard", "labo:search", "labo:person-list", "commandes:commande-list")
 
 

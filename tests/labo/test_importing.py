@@ -3,7 +3,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from labo.importing import ImportFileError, parse
+from labo.people.importing import ImportFileError, parse
 
 
 def xlsx(rows) -> bytes:

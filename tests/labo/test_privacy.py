@@ -6,8 +6,8 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from ateliers import models as m
-from labo import privacy
 from labo.models import Person
+from labo.people import privacy
 from tests import factories
 
 

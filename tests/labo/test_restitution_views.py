@@ -210,7 +210,7 @@ def test_search_on_postgresql_uses_french_stemming(world, facilitator_client):
 def test_search_on_postgresql_ranks_the_newest_matches_and_follows_changes(world):
     if connection.vendor != "postgresql":
         pytest.skip("French full-text search runs on PostgreSQL; CI runs it there.")
-    from labo.search import PER_SOURCE, RANKED, search
+    from labo.restitutions.search import PER_SOURCE, RANKED, search
 
     atelier = factories.AtelierFactory(session=world.session, ideas_revealed=True)
     Idea.objects.bulk_create(
@@ -230,7 +230,7 @@ def test_search_on_postgresql_ranks_the_newest_matches_and_follows_changes(world
 
 
 def test_dashboard_lists_the_newest_sessions_and_counts_them_all(world, management_client):
-    from labo.restitution_views import DASHBOARD_SESSIONS
+    from labo.restitutions.views import DASHBOARD_SESSIONS
 
     for n in range(DASHBOARD_SESSIONS + 2):
         factories.SessionFactory(programme=world.programme, number=300 + n)
@@ -271,10 +271,11 @@ def test_dashboard_figures_are_cached_until_the_next_recorded_change(world, mana
 
 
 def test_the_postgresql_search_vectors_cover_what_search_searches():
-    """The migration's frozen copy must follow labo.search: a change there needs a migration."""
+    """The migration's frozen copy must follow labo.restitutions.search: a change there
+    needs a migration."""
     import importlib
 
-    from labo.search import FIELDS, SEARCH_COLUMN
+    from labo.restitutions.search import FIELDS, SEARCH_COLUMN
 
     migration = importlib.import_module("labo.migrations.0007_search_vectors")
 

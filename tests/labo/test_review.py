@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from ateliers.models import Rating
 from commandes.models import Status
-from labo.pdf import html_to_pdf
-from labo.review import Period, review_of, workshop_half_days
+from labo.lib.pdf import html_to_pdf
+from labo.restitutions.review import Period, review_of, workshop_half_days
 from tests import factories
 from tests.sessions.test_pdf import _need_pdftotext, pdf_text  # noqa: F401
 

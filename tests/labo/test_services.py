@@ -4,7 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from labo.models import Direction, Person, Skill
-from labo.services import check_import, import_people
+from labo.people.services import check_import, import_people
 from tests import factories
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from labo.models import Person
-from labo.views import IMPORT_SALT
+from labo.people.views import IMPORT_SALT
 from tests import factories
 
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from labo.widgets import LongSelect
+from labo.lib.widgets import LongSelect
 
 CHOICES = [("", "Tous"), (1, "Marc <Aubert>"), (2, "Sophie & Co"), (3, "Claire")]
 

@@ -4,7 +4,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from labo.pdf import StaticOnlyFetcher, render_pdf
+from labo.lib.pdf import StaticOnlyFetcher, render_pdf
 from tests import factories
 
 
@@ -121,7 +121,7 @@ def test_fetcher_serves_processed_photos_and_static_files_only(tmp_path, setting
 
 
 def test_fetcher_refuses_a_file_over_the_limit(tmp_path, settings, monkeypatch):
-    from labo import pdf
+    from labo.lib import pdf
 
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "photos").mkdir()

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from ateliers import models as m
 from ateliers.services import add_photo
-from labo.pdf import StaticOnlyFetcher, html_to_pdf
+from labo.lib.pdf import StaticOnlyFetcher, html_to_pdf
 from sessions.synthesis import synthesis_of
 from tests import factories
 from tests.ateliers.test_photos import png_upload

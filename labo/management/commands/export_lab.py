@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from labo.archive import export_lab
+from labo.history.archive import export_lab
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from labo.archive import ArchiveError, import_lab
+from labo.history.archive import ArchiveError, import_lab
 
 
 class Command(BaseCommand):

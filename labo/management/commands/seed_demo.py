@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from labo.demo import DEMO_PASSWORD, seed_demo
+from labo.devtools.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):

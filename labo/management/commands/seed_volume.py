@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from labo.volume import seed_volume
+from labo.devtools.volume import seed_volume
 
 
 class Command(BaseCommand):

@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+import io
+import itertools
+import os
 import statistics
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.test import Client
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
+from pypdf import PdfReader
+from weasyprint import CSS, HTML
+
+from ateliers import models as atelier_models
+from ateliers.models import Action, Atelier, DebateQuestion, Idea, Rating
+from ateliers.photos import process
+from ateliers.services import add_photo
+from labo.devtools.volume import PROGRAMME, seed_volume
+from labo.documents import render_html
+from labo.lib.pdf import html_to_pdf
+from labo.models import Document, Programme
+from sessions.models import AgendaItem, Session
 
 
 @dataclass
@@ -61,7 +89,6 @@ def table(measures: list[Measure]) -> str:
 
 
 def logged_in_client(username: str) -> Client:
-    from django.contrib.auth import get_user_model
 
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
@@ -70,10 +97,6 @@ def logged_in_client(username: str) -> Client:
 
 def board_photo(width: int = 4000, height: int = 3000) -> bytes:
     """A camera-like 12-megapixel JPEG: gradients and grain, about the size a phone makes."""
-    import io
-    import os
-
-    from PIL import Image
 
     base = Image.linear_gradient("L").resize((width, height)).convert("RGB")
     grain = Image.frombytes("L", (width // 4, height // 4), os.urandom(width * height // 16))
@@ -85,9 +108,6 @@ def board_photo(width: int = 4000, height: int = 3000) -> bytes:
 
 
 def photo_measure(*, runs: int, target_ms: float) -> Measure:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from ateliers.photos import process
 
     data = board_photo()
     samples = []
@@ -105,12 +125,6 @@ def photo_measure(*, runs: int, target_ms: float) -> Measure:
 def scale_session(session, *, workshops: int, results: int, photos: int) -> None:
     """Bring a session to `workshops` workshops (every format), `results` results spread
     across them and `photos` phone photos through the real upload pipeline."""
-    import itertools
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from ateliers import models as m
-    from ateliers.services import add_photo
 
     formats = itertools.cycle(
         ["debat_mouvant", "tribunal", "labo_stands", "criteria_grid", "free", "retrospective"]
@@ -119,7 +133,7 @@ def scale_session(session, *, workshops: int, results: int, photos: int) -> None
     while len(ateliers) < workshops:
         n = len(ateliers) + 1
         ateliers.append(
-            m.Atelier.objects.create(
+            atelier_models.Atelier.objects.create(
                 session=session, format=next(formats), title=f"Atelier {n}", ideas_revealed=True
             )
         )
@@ -128,24 +142,32 @@ def scale_session(session, *, workshops: int, results: int, photos: int) -> None
         atelier = ateliers[n % len(ateliers)]
         text = f"Résultat {n} : une phrase comme en écrivent les ambassadeurs sur un post-it."
         if atelier.format == "debat_mouvant":
-            m.DebateQuestion.objects.create(atelier=atelier, text=text, yes=n % 9, no=3, mixed=2)
+            atelier_models.DebateQuestion.objects.create(
+                atelier=atelier, text=text, yes=n % 9, no=3, mixed=2
+            )
         elif atelier.format == "tribunal":
-            m.TribunalCase.objects.create(
+            atelier_models.TribunalCase.objects.create(
                 atelier=atelier, question=text, before_for=3, before_against=8, after_for=9
             )
         elif atelier.format == "labo_stands":
-            stand = stands.get(atelier.pk) or m.Stand.objects.create(
+            stand = stands.get(atelier.pk) or atelier_models.Stand.objects.create(
                 atelier=atelier, name=text[:60]
             )
             stands[atelier.pk] = stand
-            m.StandFeedback.objects.create(stand=stand, understanding=4, interest=3, comment=text)
+            atelier_models.StandFeedback.objects.create(
+                stand=stand, understanding=4, interest=3, comment=text
+            )
         elif atelier.format == "retrospective":
-            m.RetroEntry.objects.create(atelier=atelier, kind="worked", text=text)
+            atelier_models.RetroEntry.objects.create(atelier=atelier, kind="worked", text=text)
         elif atelier.collects_ideas:
-            idea = m.Idea.objects.create(atelier=atelier, text=text, x=n % 100, y=(n * 7) % 100)
-            m.Vote.objects.bulk_create(m.Vote(idea=idea, voter=f"v{v}") for v in range(n % 4))
+            idea = atelier_models.Idea.objects.create(
+                atelier=atelier, text=text, x=n % 100, y=(n * 7) % 100
+            )
+            atelier_models.Vote.objects.bulk_create(
+                atelier_models.Vote(idea=idea, voter=f"v{v}") for v in range(n % 4)
+            )
         else:
-            m.Rating.objects.create(atelier=atelier, score=1 + n % 5, comment=text)
+            atelier_models.Rating.objects.create(atelier=atelier, score=1 + n % 5, comment=text)
     data = board_photo()
     for n in range(photos):
         upload = SimpleUploadedFile(f"tableau-{n}.jpg", data, content_type="image/jpeg")
@@ -161,8 +183,6 @@ class PeakMemory:
     """The process's peak resident memory while the block runs, sampled every 5 ms."""
 
     def __enter__(self):
-        import os
-        import threading
 
         self._page = os.sysconf("SC_PAGE_SIZE")
         self.before = self.peak = self._rss()
@@ -245,16 +265,6 @@ class PdfFigures:
 
 
 def synthesis_figures(session, *, runs: int) -> PdfFigures:
-    import io
-
-    from django.conf import settings
-    from django.contrib.staticfiles import finders
-    from pypdf import PdfReader
-    from weasyprint import CSS, HTML
-
-    from labo.documents import render_html
-    from labo.models import Document
-    from labo.pdf import html_to_pdf
 
     document = Document.objects.create(
         kind="synthesis", programme=session.programme, session=session, title="Bench"
@@ -300,8 +310,6 @@ seed_scales = (0.1, 0.9)
 
 def volume_allowed() -> bool:
     """The volume run seeds tens of thousands of rows: only on a scratch database."""
-    from labo.models import Programme
-    from labo.volume import PROGRAMME
 
     return not Programme.objects.exclude(name=PROGRAMME).exists()
 
@@ -325,10 +333,8 @@ class VolumeRun:
         self.clients: dict = {}
 
     def seed(self, scale: float) -> str:
-        from labo.volume import seed_volume
 
         done = seed_volume(scale)
-        from django.db import connection
 
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -343,13 +349,6 @@ class VolumeRun:
         return self.clients[username]
 
     def _pages(self) -> list[Page]:
-        import itertools
-
-        from django.urls import reverse
-
-        from ateliers.models import Atelier, DebateQuestion
-        from labo.volume import PROGRAMME
-        from sessions.models import AgendaItem, Session
 
         session = Session.objects.get(programme__name=PROGRAMME, number=1)
         day = session.days.order_by("date").first()
@@ -416,8 +415,6 @@ class VolumeRun:
         return [Page(name, user, call, target, {}) for name, user, call, target in rows]
 
     def count_queries(self, label: str) -> None:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
 
         for page in self.pages:
             client = self._client(page.username)
@@ -454,3 +451,190 @@ class VolumeRun:
                 f"{r.size_bytes:>8}  {'yes' if ok else 'NO'}"
             )
         return "\n".join(lines)
+
+
+HTMX = {"HX-Request": "true"}
+
+
+class BenchCommand(BaseCommand):
+    help = "Print p50/p95 server time and response size of main pages and htmx edits."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "targets", nargs="*", help="what to measure: agenda, ateliers, pdf (default: all)"
+        )
+        parser.add_argument("--runs", type=int, default=100)
+
+    def handle(self, *args, targets, runs, **options) -> None:
+
+        known = {"agenda", "ateliers", "pdf", "volume"}
+        unknown = set(targets) - known
+        if unknown:
+            raise CommandError(f"Unknown target(s): {', '.join(sorted(unknown))}")
+        if "volume" in targets and not volume_allowed():
+            raise CommandError(
+                "The volume benchmark seeds 60,000 results: run it on a scratch database "
+                "(make bench), not on one that holds a lab."
+            )
+        if not targets:
+            targets = sorted(known - ({"volume"} if not volume_allowed() else set()))
+        if "volume" in targets:
+            self.stdout.write(self.volume(runs))
+        if not Session.objects.filter(number=9, programme__name="La Transfo").exists():
+            call_command("seed_demo", verbosity=0)
+        measures = []
+        if "agenda" in targets:
+            measures += self.agenda(runs)
+        if "ateliers" in targets:
+            measures += self.ateliers(runs)
+        if measures:
+            self.stdout.write(table(measures))
+        if "pdf" in targets:
+            self.stdout.write(self.pdf(max(3, runs // 20)))
+
+    def agenda(self, runs: int):
+        session = Session.objects.get(number=9, programme__name="La Transfo")
+        client = logged_in_client("animateur")
+        day = session.days.order_by("date").first()
+        item = AgendaItem.objects.filter(day=day, parent__isnull=True).order_by("position")[1]
+        order = ",".join(
+            str(pk)
+            for pk in AgendaItem.objects.filter(day=day, parent__isnull=True)
+            .order_by("position")
+            .values_list("pk", flat=True)
+        )
+        directions = iter(["up", "down"] * (runs + 10))
+        prefix = f"item{item.pk}"
+        versions = itertools.count(item.version)  # each save bumps the block's version
+
+        def edit():
+            return {
+                f"{prefix}-title": item.title,
+                f"{prefix}-kind": item.kind,
+                f"{prefix}-duration_minutes": item.duration_minutes,
+                f"{prefix}-version": next(versions),
+            }
+
+        with transaction.atomic():
+            results = [
+                measure(
+                    "agenda page (3 days)",
+                    lambda: client.get(reverse("sessions:agenda", args=[session.pk])),
+                    runs=runs,
+                    target_ms=50,
+                ),
+                measure(
+                    "edit: move a block (htmx)",
+                    lambda: client.post(
+                        reverse("sessions:item-move", args=[item.pk]),
+                        {"direction": next(directions)},
+                        headers=HTMX,
+                    ),
+                    runs=runs,
+                    target_ms=30,
+                ),
+                measure(
+                    "edit: save a block (htmx)",
+                    lambda: client.post(
+                        reverse("sessions:item-update", args=[item.pk]), edit(), headers=HTMX
+                    ),
+                    runs=runs,
+                    target_ms=30,
+                ),
+                measure(
+                    "edit: reorder a day (htmx)",
+                    lambda: client.post(
+                        reverse("sessions:day-reorder", args=[day.pk]),
+                        {"order": order},
+                        headers=HTMX,
+                    ),
+                    runs=runs,
+                    target_ms=30,
+                ),
+                measure(
+                    "session page (read-only)",
+                    lambda: client.get(reverse("sessions:session-detail", args=[session.pk])),
+                    runs=runs,
+                    target_ms=50,
+                ),
+            ]
+            transaction.set_rollback(True)  # the demo lab is left as it was
+        return results
+
+    def ateliers(self, runs: int):
+
+        session = Session.objects.get(number=9, programme__name="La Transfo")
+        client = logged_in_client("animateur")
+        with transaction.atomic():
+            atelier = Atelier.objects.create(
+                session=session, format="free", title="Bench", ideas_revealed=True
+            )
+            Idea.objects.bulk_create(
+                Idea(atelier=atelier, text=f"Idée {n} " * 5) for n in range(300)
+            )
+            Action.objects.bulk_create(
+                Action(atelier=atelier, what=f"Action {n}") for n in range(100)
+            )
+            Rating.objects.bulk_create(
+                Rating(atelier=atelier, score=1 + n % 5, comment=f"Commentaire {n}")
+                for n in range(100)
+            )
+            debate = Atelier.objects.create(
+                session=session, format="debat_mouvant", title="Bench débat"
+            )
+            question = DebateQuestion.objects.create(atelier=debate, text="?")
+            results = [
+                measure(
+                    "workshop page (500 results)",
+                    lambda: client.get(reverse("ateliers:atelier-detail", args=[atelier.pk])),
+                    runs=runs,
+                    target_ms=50,
+                ),
+                measure(
+                    "edit: tap +1 (htmx)",
+                    lambda: client.post(
+                        reverse("ateliers:tap", args=[question.pk]),
+                        {"position": "yes", "delta": "1"},
+                        headers=HTMX,
+                    ),
+                    runs=runs,
+                    target_ms=30,
+                ),
+            ]
+            transaction.set_rollback(True)
+        results.append(photo_measure(runs=max(5, runs // 10), target_ms=400))
+        return results
+
+    def pdf(self, runs: int) -> str:
+        """The synthesis of the demo's biggest session scaled to 12 workshops, 300 results
+        and 30 phone photos; photos go to a scratch folder and the data is rolled back."""
+
+        demo = Session.objects.filter(programme__name="La Transfo")
+        session = demo.annotate(n=Count("ateliers")).order_by("-n", "pk").first()
+        with (
+            tempfile.TemporaryDirectory() as media,
+            override_settings(MEDIA_ROOT=media),
+            transaction.atomic(),
+        ):
+            scale_session(session, workshops=12, results=300, photos=30)
+            figures = synthesis_figures(session, runs=runs)
+            transaction.set_rollback(True)
+        return (
+            f"Synthesis of session #{session.number} scaled to 12 workshops, 300 results, "
+            f"30 photos ({runs} runs)\n" + figures.report()
+        )
+
+    def volume(self, runs: int) -> str:
+        """Every main page at 1× (a tenth of five years) then 10× (five years): SQL queries
+        must not change; time and size are measured at 10×."""
+
+        small, rest = seed_scales
+        run = VolumeRun(runs=runs)
+        seeded_small = run.seed(small)
+        run.count_queries("1x")
+        seeded_rest = run.seed(rest)
+        run.count_queries("10x")
+        run.time_pages()
+        return (
+            f"Volume: {seeded_small} then {seeded_rest} more ({connection.vendor})\n" + run.report()
+        )

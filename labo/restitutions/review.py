@@ -13,8 +13,12 @@ from django.db.models import Avg, Count
 from django.db.models.functions import TruncQuarter
 from django.utils.translation import gettext as _
 
-from labo.charts import bar_chart, stacked_chart
+from ateliers.models import Atelier, Format, Idea, Photo, Rating
+from commandes.models import Commande, Status
+from commandes.queries import waiting_at_gate
+from labo.lib.charts import bar_chart, stacked_chart
 from labo.models import Grade, Programme
+from sessions.models import Attendance, Day, Session
 
 # A day longer than this counts as two half-days of workshop, else as one.
 HALF_DAY_MAX = datetime.timedelta(hours=4, minutes=30)
@@ -67,10 +71,6 @@ def _ratio(preparation, workshop: int) -> Decimal | None:
 def review_of(programme: Programme | None, period: Period, *, latest: int | None = None) -> dict:
     """The figures of the period. ``latest`` keeps the session-by-session table and chart to
     the newest sessions (the dashboard); totals and quarters always cover the whole period."""
-    from ateliers.models import Atelier, Format, Idea, Photo, Rating
-    from commandes.models import Commande, Status
-    from commandes.queries import waiting_at_gate
-    from sessions.models import Attendance, Day, Session
 
     in_period = Session.objects.filter(starts_on__gte=period.start, starts_on__lte=period.end)
     commandes = Commande.objects.all()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 # Header spellings accepted for each field, compared without accents or case.
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -86,7 +87,6 @@ def _table_from_csv(data: bytes) -> list[list[str]]:
 
 
 def _table_from_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
+from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,8 +25,6 @@ def table_response(
     rows: Iterable[Sequence], header: Sequence[str], *, fmt: str, filename: str
 ) -> HttpResponse:
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
         sheet.append(list(header))

@@ -8,6 +8,8 @@ import io
 import json
 import tempfile
 import zipfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path, PurePosixPath
 
 from auditlog.context import disable_auditlog
@@ -17,7 +19,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sessions.signals import muted as revisions_muted
+from labo.models import Person, Programme
 
 FORMAT = 1
 # What a lab is made of. Permissions and content types come from the migrations and are
@@ -35,6 +37,16 @@ MODELS = [
 
 
 ARCHIVE_FORMAT = "labo_json"  # Django's JSON, times to the microsecond (labo/serializers.py)
+
+
+_while_importing: list[Callable[[], AbstractContextManager]] = []
+
+
+def while_importing(context: Callable[[], AbstractContextManager]) -> None:
+    """Run every import inside this context (an app that would otherwise rewrite what it
+    reads, such as a day's revision, registers it at start-up)."""
+    if context not in _while_importing:
+        _while_importing.append(context)
 
 
 class ArchiveError(Exception):
@@ -74,7 +86,6 @@ def export_lab(path: Path) -> dict:
 
 
 def _is_empty() -> bool:
-    from labo.models import Person, Programme
 
     return not (
         get_user_model().objects.exists() or Person.objects.exists() or Programme.objects.exists()
@@ -112,7 +123,9 @@ def import_lab(path: Path) -> dict:
             fixture = Path(scratch) / "lab.json"  # loaddata reads a file named *.json
             fixture.write_bytes(archive.read("data.json"))
             try:
-                with transaction.atomic(), disable_auditlog(), revisions_muted():
+                with transaction.atomic(), disable_auditlog(), ExitStack() as stack:
+                    for context in _while_importing:
+                        stack.enter_context(context())
                     call_command("loaddata", str(fixture), verbosity=0)
             except Exception as error:  # a broken or hand-edited archive: nothing written
                 raise ArchiveError(

@@ -7,6 +7,7 @@ agendas are only written into days that have none.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,12 +16,31 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from ateliers import models as m
 from ateliers.models import Atelier, Format
-from commandes.models import Commande, StatusChange, TeamMember, TeamRole
+from ateliers.services import adopt_offer, plan_rotation
+from commandes.models import (
+    Commande,
+    Deliverable,
+    GateReview,
+    StatusChange,
+    Task,
+    TeamMember,
+    TeamRole,
+)
 from commandes.models import Status as CS
 from labo.models import Direction, Person, Programme, Skill
 from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT
-from sessions.models import AgendaItem, Attendance, AttendanceRole, Day, ItemKind, Session
+from sessions.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceRole,
+    Day,
+    ItemKind,
+    Session,
+    SessionTemplate,
+)
+from sessions.services import save_as_template
 
 DEMO_PASSWORD = "demo"
 
@@ -372,7 +392,6 @@ class DemoLab:
 
 
 def _ascii(text: str) -> str:
-    import unicodedata
 
     folded = unicodedata.normalize("NFKD", text)
     return "".join(c for c in folded if c.isalnum() and not unicodedata.combining(c))
@@ -403,7 +422,6 @@ def seed_demo(today: datetime.date | None = None) -> DemoLab:
 
 def _commande_work(lab: DemoLab, commandes: dict) -> None:
     """Tasks, deliverables and a scorecard, so that every commande page has something to show."""
-    from commandes.models import Deliverable, GateReview, Task
 
     occiline = commandes["occiline"]
     if not occiline.tasks.exists():
@@ -447,8 +465,6 @@ def _commande_work(lab: DemoLab, commandes: dict) -> None:
 
 
 def _templates(programme: Programme) -> None:
-    from sessions.models import SessionTemplate
-    from sessions.services import save_as_template
 
     name = "Deux jours : réseau et commandes réelles"
     if not SessionTemplate.objects.filter(name=name).exists():
@@ -946,7 +962,6 @@ def _session_coming(lab, programme, regulars, commandes) -> None:
 
 def _results(lab: DemoLab) -> None:
     """Results of the workshops, as the field reports tell them (only if none is logged)."""
-    from ateliers import models as m
 
     def atelier(title):
         return Atelier.objects.get(title=title)
@@ -1043,7 +1058,6 @@ def _results(lab: DemoLab) -> None:
         suggestion = m.SuggestedOffer.objects.create(
             stand=startup, text="Aide à l'adhésion au projet"
         )
-        from ateliers.services import adopt_offer, plan_rotation
 
         adopt_offer(suggestion=suggestion)
         plan_rotation(atelier=stands, groups=["Groupe 1", "Groupe 2", "Groupe 3"])

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from labo.forms import PersonRowForm
 from labo.models import Direction, Person, Skill
+from labo.people.forms import PersonRowForm
 
 
 @dataclass

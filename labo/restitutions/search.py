@@ -10,12 +10,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Q, Value
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from ateliers.models import (
+    Action,
+    Atelier,
+    DebateQuestion,
+    DemarreurReport,
+    Idea,
+    Observation,
+    Rating,
+    RetroEntry,
+    Stand,
+    StandFeedback,
+    TribunalCase,
+)
+from commandes.models import Commande
+from sessions.models import Session
 
 PER_SOURCE = 20
 RANKED = 50
@@ -76,21 +93,6 @@ def _atelier_url(obj) -> str:
 
 
 def sources() -> list[Source]:
-    from ateliers.models import (
-        Action,
-        Atelier,
-        DebateQuestion,
-        DemarreurReport,
-        Idea,
-        Observation,
-        Rating,
-        RetroEntry,
-        Stand,
-        StandFeedback,
-        TribunalCase,
-    )
-    from commandes.models import Commande
-    from sessions.models import Session
 
     return [
         Source(
@@ -213,7 +215,6 @@ def _best_postgresql(sources_: list[Source], q: str) -> list[list]:
     computes the rank of those rows only, from the stored vectors: a word found in
     thousands of post-its costs no more than a rare one); then one query per source that
     matched reads its best ones."""
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 
     query = SearchQuery(q, config="french", search_type="websearch")
     quote = connection.ops.quote_name

@@ -17,12 +17,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ateliers.models import Rating
 from labo.documents import request_document
-from labo.forms import ReviewForm, ReviewRequestForm, SearchForm
-from labo.http import HtmxHttpRequest
+from labo.lib.http import HtmxHttpRequest
 from labo.models import Document, DocumentKind, DocumentStatus
-from labo.review import Period, review_of
-from labo.search import search as run_search
+from labo.restitutions.forms import ReviewForm, ReviewRequestForm, SearchForm
+from labo.restitutions.review import Period, review_of
+from labo.restitutions.search import search as run_search
 
 LATEST_DOCUMENTS = 10
 # Session by session, the dashboard shows the newest ones; the review PDF has them all.
@@ -52,7 +53,6 @@ REVIEW_CACHE_SECONDS = 60
 
 
 def _review_context(form: ReviewForm) -> dict:
-    from ateliers.models import Rating
 
     data = form.cleaned_data
     period = Period(start=data["start"], end=data["end"])

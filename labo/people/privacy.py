@@ -9,20 +9,21 @@ from __future__ import annotations
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ateliers import models as a
+from commandes import models as c
 from labo.models import Person
+from sessions.models import Attendance
 
 FORMER = "former member"  # the name an anonymised person is shown with (translated on display)
 
 
 def personal_data(person: Person) -> dict:
     """Everything Labo holds on the person, as JSON-ready data."""
-    from ateliers import models as a
-    from commandes import models as c
-    from sessions.models import Attendance
 
     def dates(value):
         return value.isoformat() if value else None
@@ -95,7 +96,6 @@ def record(person: Person, event: str, by) -> None:
 
 
 def _person_type():
-    from django.contrib.contenttypes.models import ContentType
 
     return ContentType.objects.get_for_model(Person)
 

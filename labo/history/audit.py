@@ -13,84 +13,36 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
+from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
+Scope = Callable[[Any], dict]
 
-def _atelier(atelier_id: int, session_id: int) -> dict:
-    return {"session": session_id, "atelier": atelier_id}
-
-
-def scopes() -> dict[type, Callable[[object], dict]]:
-    from ateliers import models as a
-    from commandes import models as c
-    from labo.models import Person
-    from sessions import models as s
-
-    of_result = lambda o: _atelier(o.atelier_id, o.atelier.session_id)  # noqa: E731
-    of_stand = lambda o: _atelier(o.stand.atelier_id, o.stand.atelier.session_id)  # noqa: E731
-    of_report = lambda o: _atelier(o.report.atelier_id, o.report.atelier.session_id)  # noqa: E731
-    of_commande = lambda o: {"commande": o.commande_id}  # noqa: E731
-    table = {
-        s.Session: lambda o: {"session": o.pk},
-        s.Day: lambda o: {"session": o.session_id},
-        s.AgendaItem: lambda o: {"session": o.day.session_id},
-        s.Attendance: lambda o: {"session": o.day.session_id},
-        a.Atelier: lambda o: _atelier(o.pk, o.session_id),
-        c.Commande: lambda o: {"commande": o.pk},
-        Person: lambda o: {"person": o.pk},
-    }
-    for model in (
-        a.DebateQuestion,
-        a.TribunalCase,
-        a.DemarreurReport,
-        a.Stand,
-        a.CriteriaGrid,
-        a.RetroEntry,
-        a.Theme,
-        a.Idea,
-        a.Photo,
-        a.Action,
-        a.GuestLink,
-    ):
-        table[model] = of_result
-    for model in (a.StandFeedback, a.SuggestedOffer, a.StandVisit):
-        table[model] = of_stand
-    for model in (a.DemarreurRole, a.InterviewQuestion, a.Observation):
-        table[model] = of_report
-    for model in (c.TeamMember, c.Task, c.Deliverable, c.GateReview):
-        table[model] = of_commande
-    return table
+# The content types (model names) of results a facilitator may bring back after a deletion.
+RESTORABLE: set[str] = set()
 
 
-# Results a facilitator may bring back after a deletion.
-RESTORABLE = (
-    "debatequestion",
-    "tribunalcase",
-    "stand",
-    "standfeedback",
-    "suggestedoffer",
-    "retroentry",
-    "theme",
-    "idea",
-    "photo",
-    "action",
-    "demarreurrole",
-    "interviewquestion",
-    "observation",
-)
-
-
-def register() -> None:
-    """Called once from LaboConfig.ready()."""
-    for model, scope in scopes().items():
-        model.get_additional_data = lambda self, scope=scope: scope(self)
+def track(*models: type[Model], scope: Scope, restorable: bool = False) -> None:
+    """Log every change to these models, each entry tagged with the session, workshop,
+    commande or person it belongs to (``scope``). Each app calls it once, from its
+    AppConfig.ready(), for the models it owns."""
+    for model in models:
+        model.get_additional_data = lambda self, scope=scope: scope(self)  # type: ignore[attr-defined]
         auditlog.register(model, serialize_data=True)
+        if restorable:
+            RESTORABLE.add(model._meta.model_name or "")
+
+
+def in_atelier(atelier_id: int, session_id: int) -> dict:
+    """The scope of a workshop's result: its session and its workshop."""
+    return {"session": session_id, "atelier": atelier_id}
 
 
 class RestoreRefused(Exception):
@@ -99,7 +51,6 @@ class RestoreRefused(Exception):
 
 def history(**scope) -> QuerySet:
     """The entries of one session, workshop, commande or person, newest first."""
-    from auditlog.models import LogEntry
 
     ((key, value),) = scope.items()
     return (
@@ -110,7 +61,6 @@ def history(**scope) -> QuerySet:
 
 
 def restorable(entry) -> bool:
-    from auditlog.models import LogEntry
 
     return (
         entry.action == LogEntry.Action.DELETE

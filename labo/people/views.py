@@ -1,0 +1,217 @@
+"""People: the home page, the directory, profiles, the HR import, data export and anonymising."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.core import signing
+from django.db.models import Count
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from commandes.models import Commande, Task
+from commandes.queries import waiting_at_gate
+from labo.lib.http import HtmxHttpRequest
+from labo.models import Person
+from labo.people import importing, privacy, services
+from labo.people.forms import (
+    AnonymiseForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    PersonFilterForm,
+    ProfileForm,
+)
+from labo.people.queries import history_of, onboarding_of
+from labo.queries import person_of
+from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT, roles_of
+from sessions.calendar import feed_token
+from sessions.queries import coming_sessions, latest_held_sessions, sessions_of
+
+IMPORT_SALT = "labo.person-import"
+IMPORT_MAX_AGE = 3600
+
+
+def get_person_for(request: HtmxHttpRequest, pk: int) -> Person:
+    """The person a facilitator looks at; 404 for anyone the rules do not let see them."""
+    person = get_object_or_404(
+        Person.objects.select_related("direction", "mentor", "user").prefetch_related(
+            "skills", "appetites"
+        ),
+        pk=pk,
+    )
+    if not rules.test_rule("labo.view_person", request.user, person):
+        raise Http404
+    return person
+
+
+def own_person(request: HtmxHttpRequest) -> Person:
+    try:
+        return Person.objects.select_related("direction", "mentor").get(user=request.user)
+    except Person.DoesNotExist as error:
+        raise Http404(_("No profile is linked to your account.")) from error
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+
+    held = roles_of(request.user)
+    context: dict[str, object] = {}
+    if FACILITATOR in held:
+        context["coming_sessions"] = coming_sessions(timezone.localdate())
+    if AMBASSADOR in held:
+        person = person_of(request.user)
+        if person is not None:
+            history = history_of(person)
+            context["my_sessions"] = (
+                sessions_of(person).select_related("programme").order_by("-starts_on")
+            )
+            context["my_ateliers"] = history.ateliers
+
+            context["my_commandes"] = Commande.objects.filter(team__person=person).distinct()
+            context["my_tasks"] = (
+                Task.objects.filter(owner=person, done=False)
+                .select_related("commande")
+                .order_by("due_on")
+            )
+        context["has_person"] = person is not None
+    if MANAGEMENT in held:
+        context["latest_syntheses"] = latest_held_sessions()
+        context["at_gate"] = waiting_at_gate()
+    return render(request, "labo/home.html", context)
+
+
+@require_GET
+def person_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = PersonFilterForm(request.GET or None)
+    people = (
+        Person.objects.select_related("direction")
+        .annotate(session_count=Count("attendances__day__session", distinct=True))
+        .order_by("last_name", "first_name", "pk")
+    )
+    if form.is_valid():
+        people = form.filter(people)
+    context = {"form": form, "people": people}
+    template = "labo/person_list.html#results" if request.htmx else "labo/person_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+def person_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for(request, pk)
+    history = history_of(person)
+    context = {"person": person, "history": history, "anonymise_form": AnonymiseForm()}
+    if person.is_newcomer():
+        context["onboarding"] = onboarding_of(person, history)
+    return render(request, "labo/person_detail.html", context)
+
+
+@require_GET
+def person_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """What Labo holds on a person, as a JSON file: for the person and for facilitators."""
+    person = get_person_for(request, pk)
+    privacy.record(person, "export", request.user)
+    response = JsonResponse(
+        privacy.personal_data(person), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="labo-donnees-{person.pk}.json"'
+    return response
+
+
+@require_POST
+def person_anonymise(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for(request, pk)
+    form = AnonymiseForm(request.POST)
+    if not form.is_valid():
+        history = history_of(person)
+        context = {"person": person, "history": history, "anonymise_form": form}
+        return render(request, "labo/person_detail.html", context, status=422)
+    privacy.anonymise(person, by=request.user)
+    messages.success(request, _("The person is anonymised; their contributions stay."))
+    return redirect("labo:person-detail", pk=person.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def my_profile(request: HtmxHttpRequest) -> HttpResponse:
+    person = own_person(request)
+    form = ProfileForm(request.POST or None, instance=person)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your profile is saved."))
+            return redirect("labo:my-profile")
+        status = 422
+    else:
+        status = 200
+
+    history = history_of(person)
+    feed = reverse("sessions:personal-feed", args=[feed_token(person)])
+    context = {
+        "person": person,
+        "form": form,
+        "history": history,
+        "feed_url": request.build_absolute_uri(feed),
+    }
+    if person.is_newcomer():
+        context["onboarding"] = onboarding_of(person, history)
+    return render(request, "labo/my_profile.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def person_import(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "labo/person_import.html", {"upload": ImportUploadForm()})
+    if "payload" in request.POST:
+        return _import_confirm(request)
+    return _import_preview(request)
+
+
+def _import_preview(request: HtmxHttpRequest) -> HttpResponse:
+    upload = ImportUploadForm(request.POST, request.FILES)
+    if not upload.is_valid():
+        return render(request, "labo/person_import.html", {"upload": upload}, status=422)
+    file = upload.cleaned_data["file"]
+    try:
+        parsed = importing.parse(file.name, file.read())
+    except importing.ImportFileError as error:
+        upload.add_error("file", str(error))
+        return render(request, "labo/person_import.html", {"upload": upload}, status=422)
+    check = services.check_import(rows=parsed.rows, lines=parsed.line_numbers)
+    payload = signing.dumps(
+        {"rows": parsed.rows, "lines": parsed.line_numbers}, salt=IMPORT_SALT, compress=True
+    )
+    context = {
+        "upload": ImportUploadForm(),
+        "check": check,
+        "ignored_columns": parsed.ignored_columns,
+        "confirm": ImportConfirmForm(initial={"payload": payload}) if check.ok else None,
+    }
+    return render(request, "labo/person_import.html", context, status=200 if check.ok else 422)
+
+
+def _import_confirm(request: HtmxHttpRequest) -> HttpResponse:
+    form = ImportConfirmForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise signing.BadSignature
+        data = signing.loads(form.cleaned_data["payload"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+        rows, lines = data["rows"], data["lines"]
+    except (signing.BadSignature, KeyError, TypeError):
+        context = {
+            "upload": ImportUploadForm(),
+            "import_error": _("The preview has expired or was altered: send the file again."),
+        }
+        return render(request, "labo/person_import.html", context, status=422)
+    result = services.import_people(rows=rows, lines=lines)
+    if not result.ok:
+        context = {"upload": ImportUploadForm(), "check": result, "confirm": None}
+        return render(request, "labo/person_import.html", context, status=422)
+    messages.success(
+        request,
+        _("Import done: %(created)d people created, %(updated)d updated.")
+        % {"created": result.created_count, "updated": result.updated_count},
+    )
+    return redirect("labo:person-list")
