@@ -47,8 +47,8 @@ from labo.lib.http import HtmxHttpRequest
 from labo.lib.pdf import pdf_response, render_pdf
 from labo.models import Person, Programme
 from labo.queries import person_of
+from sessions.access import check_session_access
 from sessions.models import Attendance, Session
-from sessions.views import check_session_access
 
 PAGE = "ateliers/atelier_detail.html"
 

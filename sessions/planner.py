@@ -31,6 +31,7 @@ from labo.models import Person, Programme
 from labo.queries import grade_mix, person_id_of
 from labo.roles import roles_of
 from sessions import services
+from sessions.access import check_session_access, get_session_for
 from sessions.forms import (
     AddAttendeesForm,
     AttendanceFormSet,
@@ -48,7 +49,6 @@ from sessions.forms import (
 )
 from sessions.models import AgendaItem, Day, Method, Session
 from sessions.queries import agenda_of
-from sessions.views import check_session_access, get_session_for
 
 PAGE = "sessions/planner.html"
 

@@ -22,27 +22,13 @@ from labo.lib.pdf import pdf_response, render_pdf
 from labo.models import DocumentKind, DocumentStatus
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 from sessions import exports, services
+from sessions.access import check_session_access, get_session_for
 from sessions.agenda import run_state
 from sessions.calendar import build_calendar, person_from_token
 from sessions.forms import RunActionForm, SynthesisForm
 from sessions.models import Day, DayRun, Session
 from sessions.queries import agenda_of, sessions_of, visible_sessions
 from sessions.synthesis import synthesis_of
-
-
-def check_session_access(request: HtmxHttpRequest, session: Session, *, write: bool) -> None:
-    """404 for who may not see the session, 403 for who may see but not change it."""
-    if not rules.test_rule("sessions.view_session", request.user, session):
-        raise Http404
-    if write and not rules.test_rule("sessions.change_session", request.user, session):
-        raise PermissionDenied
-
-
-def get_session_for(request: HtmxHttpRequest, pk: int, *, write: bool = False) -> Session:
-    """The session, if the user may see it (else 404) and change it when asked (else 403)."""
-    session = get_object_or_404(Session.objects.select_related("programme"), pk=pk)
-    check_session_access(request, session, write=write)
-    return session
 
 
 @require_GET

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from labo.roles import FACILITATOR
-from sessions.views import get_session_for
+from sessions.access import get_session_for
 from tests import factories
 
 
