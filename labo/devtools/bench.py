@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import os
@@ -11,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,7 +30,7 @@ from pypdf import PdfReader
 from weasyprint import CSS, HTML
 
 from ateliers import models as atelier_models
-from ateliers.models import Action, Atelier, DebateQuestion, Idea, Rating
+from ateliers.models import Action, Atelier, DebateQuestion, Format, Idea, Rating, RetroKind
 from ateliers.photos import process
 from ateliers.services import add_photo
 from labo.devtools.volume import PROGRAMME, seed_volume
@@ -59,8 +61,15 @@ class Measure:
         return self.p95 <= self.target_ms
 
 
+class Response(Protocol):
+    """What a measure reads of the test client's answer."""
+
+    status_code: int
+    content: bytes
+
+
 def measure(
-    name: str, call: Callable[[], object], *, runs: int, target_ms: float, warmup: int = 3
+    name: str, call: Callable[[], Response], *, runs: int, target_ms: float, warmup: int = 3
 ) -> Measure:
     """Time `call` (a request through the test client) `runs` times after a warm-up."""
     for _ in range(warmup):
@@ -127,7 +136,14 @@ def scale_session(session, *, workshops: int, results: int, photos: int) -> None
     across them and `photos` phone photos through the real upload pipeline."""
 
     formats = itertools.cycle(
-        ["debat_mouvant", "tribunal", "labo_stands", "criteria_grid", "free", "retrospective"]
+        [
+            Format.DEBAT_MOUVANT,
+            Format.TRIBUNAL,
+            Format.LABO_STANDS,
+            Format.CRITERIA_GRID,
+            Format.FREE,
+            Format.RETROSPECTIVE,
+        ]
     )
     ateliers = list(session.ateliers.all())
     while len(ateliers) < workshops:
@@ -137,19 +153,19 @@ def scale_session(session, *, workshops: int, results: int, photos: int) -> None
                 session=session, format=next(formats), title=f"Atelier {n}", ideas_revealed=True
             )
         )
-    stands = {}
+    stands: dict[int, atelier_models.Stand] = {}
     for n in range(results):
         atelier = ateliers[n % len(ateliers)]
         text = f"Résultat {n} : une phrase comme en écrivent les ambassadeurs sur un post-it."
-        if atelier.format == "debat_mouvant":
+        if atelier.format == Format.DEBAT_MOUVANT:
             atelier_models.DebateQuestion.objects.create(
                 atelier=atelier, text=text, yes=n % 9, no=3, mixed=2
             )
-        elif atelier.format == "tribunal":
+        elif atelier.format == Format.TRIBUNAL:
             atelier_models.TribunalCase.objects.create(
                 atelier=atelier, question=text, before_for=3, before_against=8, after_for=9
             )
-        elif atelier.format == "labo_stands":
+        elif atelier.format == Format.LABO_STANDS:
             stand = stands.get(atelier.pk) or atelier_models.Stand.objects.create(
                 atelier=atelier, name=text[:60]
             )
@@ -157,8 +173,10 @@ def scale_session(session, *, workshops: int, results: int, photos: int) -> None
             atelier_models.StandFeedback.objects.create(
                 stand=stand, understanding=4, interest=3, comment=text
             )
-        elif atelier.format == "retrospective":
-            atelier_models.RetroEntry.objects.create(atelier=atelier, kind="worked", text=text)
+        elif atelier.format == Format.RETROSPECTIVE:
+            atelier_models.RetroEntry.objects.create(
+                atelier=atelier, kind=RetroKind.WORKED, text=text
+            )
         elif atelier.collects_ideas:
             idea = atelier_models.Idea.objects.create(
                 atelier=atelier, text=text, x=n % 100, y=(n * 7) % 100
@@ -352,9 +370,12 @@ class VolumeRun:
 
         session = Session.objects.get(programme__name=PROGRAMME, number=1)
         day = session.days.order_by("date").first()
+        assert day is not None, "the demo lab is seeded first"
         item = AgendaItem.objects.filter(day=day, parent__isnull=True).order_by("position")[1]
-        atelier = Atelier.objects.filter(session=session, format="free").first()
+        atelier = Atelier.objects.filter(session=session, format=Format.FREE).first()
+        assert atelier is not None, "the demo lab is seeded first"
         question = DebateQuestion.objects.filter(atelier__session=session).first()
+        assert question is not None, "the demo lab is seeded first"
         directions = itertools.cycle(["up", "down"])
         period = {"start": "2021-09-01", "end": "2026-08-31"}
         htmx = {"HX-Request": "true"}
@@ -430,7 +451,7 @@ class VolumeRun:
             client = self._client(page.username)
             page.result = measure(
                 page.name,
-                lambda page=page, client=client: page.call(client),
+                functools.partial(page.call, client),
                 runs=self.runs,
                 target_ms=page.target_ms,
             )
@@ -443,6 +464,7 @@ class VolumeRun:
         lines = [head, "-" * len(head)]
         for p in self.pages:
             r = p.result
+            assert r is not None, f"{p.name} was not timed"
             same = p.queries.get("1x") == p.queries.get("10x")
             ok = same and r.ok
             lines.append(
@@ -496,6 +518,7 @@ class BenchCommand(BaseCommand):
         session = Session.objects.get(number=9, programme__name="La Transfo")
         client = logged_in_client("animateur")
         day = session.days.order_by("date").first()
+        assert day is not None, "the demo lab is seeded first"
         item = AgendaItem.objects.filter(day=day, parent__isnull=True).order_by("position")[1]
         order = ",".join(
             str(pk)
@@ -567,7 +590,7 @@ class BenchCommand(BaseCommand):
         client = logged_in_client("animateur")
         with transaction.atomic():
             atelier = Atelier.objects.create(
-                session=session, format="free", title="Bench", ideas_revealed=True
+                session=session, format=Format.FREE, title="Bench", ideas_revealed=True
             )
             Idea.objects.bulk_create(
                 Idea(atelier=atelier, text=f"Idée {n} " * 5) for n in range(300)
@@ -580,7 +603,7 @@ class BenchCommand(BaseCommand):
                 for n in range(100)
             )
             debate = Atelier.objects.create(
-                session=session, format="debat_mouvant", title="Bench débat"
+                session=session, format=Format.DEBAT_MOUVANT, title="Bench débat"
             )
             question = DebateQuestion.objects.create(atelier=debate, text="?")
             results = [
@@ -611,6 +634,7 @@ class BenchCommand(BaseCommand):
 
         demo = Session.objects.filter(programme__name="La Transfo")
         session = demo.annotate(n=Count("ateliers")).order_by("-n", "pk").first()
+        assert session is not None, "the demo lab is seeded first"
         with (
             tempfile.TemporaryDirectory() as media,
             override_settings(MEDIA_ROOT=media),

@@ -24,8 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.crypto import get_random_string
 
-from ateliers.models import Atelier, DebateQuestion
-from labo.devtools import loadtest
+from ateliers.models import Atelier, DebateQuestion, Format
 from labo.devtools.bench import logged_in_client
 from labo.devtools.volume import PROGRAMME
 from sessions.models import AgendaItem, Session
@@ -213,23 +212,27 @@ class LoadtestCommand(BaseCommand):
         if session is None:
             raise CommandError("No volume data: run seed_volume first (on a scratch database).")
         day = session.days.order_by("date").first()
-        ids = {
+        ids: dict[str, object] = {
             "session": session.pk,
             "item": AgendaItem.objects.filter(day=day, parent__isnull=True)
             .order_by("position")[1]
             .pk,
-            "atelier": Atelier.objects.filter(session=session, format="free").first().pk,
-            "question": DebateQuestion.objects.filter(atelier__session=session).first().pk,
+            "atelier": Atelier.objects.filter(session=session, format=Format.FREE)
+            .order_by("pk")[0]
+            .pk,
+            "question": DebateQuestion.objects.filter(atelier__session=session)
+            .order_by("pk")[0]
+            .pk,
         }
         agenda = f"/sessions/{session.pk}/agenda/"
-        with loadtest.gunicorn() as base:
-            cookie = loadtest.session_cookie("vol-animateur")
-            health = loadtest.requests_per_second(base, "/healthz")
-            pages = loadtest.requests_per_second(base, agenda, cookie=cookie)
+        with gunicorn() as base:
+            cookie = session_cookie("vol-animateur")
+            health = requests_per_second(base, "/healthz")
+            pages = requests_per_second(base, agenda, cookie=cookie)
             ratio = pages / health
             verdict = "yes" if ratio >= 1 / 3 else "NO"
             self.stdout.write(
-                f"gunicorn ({loadtest.WORKERS} workers, DEBUG off, {connection.vendor}), "
+                f"gunicorn ({WORKERS} workers, DEBUG off, {connection.vendor}), "
                 "8 clients, 5 s each\n"
                 f"/healthz            {health:8.0f} req/s\n"
                 f"agenda page         {pages:8.0f} req/s\n"
@@ -242,8 +245,8 @@ class LoadtestCommand(BaseCommand):
                 ("ambassador", "vol-ambassadeur"),
                 ("management", "vol-direction"),
             ):
-                ids[f"cookie_{role}"] = loadtest.session_cookie(username)
-            figures = loadtest.run_locust(base, users=users, seconds=seconds, ids=ids)
+                ids[f"cookie_{role}"] = session_cookie(username)
+            figures = run_locust(base, users=users, seconds=seconds, ids=ids)
         ok = figures.p95_ms <= 200 and figures.failures == 0
         self.stdout.write(
             f"\nlocust: {users} users for {seconds} s (facilitators editing, ambassadors logging, "

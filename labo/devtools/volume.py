@@ -165,7 +165,7 @@ def _results(ateliers, rnd) -> int:
     for atelier in ateliers:
         fmt = atelier.format
         for n in range(per):
-            if fmt == "debat_mouvant" and n < 10:
+            if fmt == a.Format.DEBAT_MOUVANT and n < 10:
                 questions.append(
                     a.DebateQuestion(
                         atelier=atelier,
@@ -176,7 +176,7 @@ def _results(ateliers, rnd) -> int:
                         mixed=rnd.randrange(10),
                     )
                 )
-            elif fmt == "tribunal" and n < 4:
+            elif fmt == a.Format.TRIBUNAL and n < 4:
                 cases.append(
                     a.TribunalCase(
                         atelier=atelier,
@@ -187,15 +187,15 @@ def _results(ateliers, rnd) -> int:
                         after_against=4,
                     )
                 )
-            elif fmt == "retrospective" and n < 30:
+            elif fmt == a.Format.RETROSPECTIVE and n < 30:
                 retro.append(
                     a.RetroEntry(
                         atelier=atelier,
-                        kind=rnd.choice(["worked", "didnt", "better"]),
+                        kind=rnd.choice(list(a.RetroKind)),
                         text=text.format(n),
                     )
                 )
-            elif fmt == "labo_stands" and n < 3:
+            elif fmt == a.Format.LABO_STANDS and n < 3:
                 stands.append(
                     a.Stand(atelier=atelier, name=f"Stand {n + 1}", offers="Offre 1\nOffre 2")
                 )
@@ -214,14 +214,11 @@ def _results(ateliers, rnd) -> int:
                 ratings.append(
                     a.Rating(atelier=atelier, score=rnd.randrange(1, 6), comment=text.format(n))
                 )
-    for model, rows in (
-        (a.DebateQuestion, questions),
-        (a.TribunalCase, cases),
-        (a.RetroEntry, retro),
-        (a.Action, actions),
-        (a.Rating, ratings),
-    ):
-        model.objects.bulk_create(rows, batch_size=2000)
+    a.DebateQuestion.objects.bulk_create(questions, batch_size=2000)
+    a.TribunalCase.objects.bulk_create(cases, batch_size=2000)
+    a.RetroEntry.objects.bulk_create(retro, batch_size=2000)
+    a.Action.objects.bulk_create(actions, batch_size=2000)
+    a.Rating.objects.bulk_create(ratings, batch_size=2000)
     ideas = a.Idea.objects.bulk_create(ideas, batch_size=2000)
     stands = a.Stand.objects.bulk_create(stands)
     feedback = [
