@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from commandes.models import Commande, Deliverable, GateReview, Status, Task, TeamMember
@@ -141,8 +141,8 @@ class BoardFilterForm(forms.Form):
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
-    def filter(self, commandes):
-
+    def filter(self, commandes: QuerySet[Commande]) -> QuerySet[Commande]:
+        """The commandes that match the filters and every word searched."""
         data = self.cleaned_data
         for name in ("programme", "commanditaire", "direction"):
             if data.get(name):
