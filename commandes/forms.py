@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from commandes.models import Commande, Deliverable, GateReview, Status, Task, TeamMember
@@ -26,13 +26,6 @@ class CommandeForm(forms.ModelForm):
         ]
         widgets = {"initial_wording": TEXTAREA, "context": TEXTAREA}
 
-    def save(self, commit=True):
-        commande = super().save(commit=False)
-        commande.initial_title = commande.initial_title or commande.title
-        if commit:
-            commande.save()
-        return commande
-
 
 class MoveForm(forms.Form):
     to_status = forms.ChoiceField(label=_("Move to"), choices=Status.choices)
@@ -51,6 +44,13 @@ class MoveForm(forms.Form):
     abandon_reason = forms.CharField(
         label=_("Reason for abandoning"), required=False, widget=TEXTAREA
     )
+
+    def clean_to_status(self) -> Status:
+        return Status(self.cleaned_data["to_status"])
+
+    def clean_expected_status(self) -> Status | None:
+        value = self.cleaned_data["expected_status"]
+        return Status(value) if value else None
 
 
 class GateReviewForm(forms.ModelForm):
@@ -141,8 +141,8 @@ class BoardFilterForm(forms.Form):
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
-    def filter(self, commandes):
-
+    def filter(self, commandes: QuerySet[Commande]) -> QuerySet[Commande]:
+        """The commandes that match the filters and every word searched."""
         data = self.cleaned_data
         for name in ("programme", "commanditaire", "direction"):
             if data.get(name):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -196,8 +198,7 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def is_overdue(self, today=None) -> bool:
-
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
         return (
             not self.done
             and self.due_on is not None

@@ -1,12 +1,25 @@
 """Reusable reads about commandes."""
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
 from django.conf import settings
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Case, Count, F, Model, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
-from commandes.models import Commande, Status
-from labo.models import Person
+from commandes import workflow
+from commandes.models import Commande, Deliverable, GateReview, Status, StatusChange, Task
+from labo.lib.http import object_url
+from labo.models import Grade, Person, Skill
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def waiting_at_gate() -> QuerySet[Commande]:
@@ -27,8 +40,28 @@ ENDED = (Status.CLOSED, Status.REFUSED, Status.ABANDONED)
 ENDED_CARDS = 8
 
 
-def board(commandes: QuerySet[Commande]) -> list[tuple[str, str, list[Commande], int]]:
-    """Columns of the kanban, in pipeline order: (status, label, cards, cards not shown).
+@dataclass(frozen=True)
+class BoardCard:
+    """A commande on the board, with the moves the user may make from there."""
+
+    commande: Commande
+    team_size: int
+    moves: list[Status]
+    detail_url: str
+    move_url: str
+
+
+class BoardColumn(NamedTuple):
+    status: Status
+    label: StrOrPromise
+    cards: list[BoardCard]
+    more: int  # cards of the column not shown
+
+
+def board(
+    commandes: QuerySet[Commande], *, user: AbstractBaseUser | AnonymousUser
+) -> list[BoardColumn]:
+    """Columns of the kanban, in pipeline order.
 
     One query reads the cards shown only: each commande is numbered within its column,
     newest first, and an ended column keeps its ENDED_CARDS first ones."""
@@ -46,24 +79,33 @@ def board(commandes: QuerySet[Commande]) -> list[tuple[str, str, list[Commande],
         .filter(place__lte=F("shown_at_most"))
         .order_by(*newest_first)
     )
-    cards: dict[str, list[Commande]] = {value: [] for value in Status.values}
-    totals: dict[str, int] = dict.fromkeys(Status.values, 0)
+    cards: dict[str, list[BoardCard]] = {status: [] for status in Status}
+    totals: dict[str, int] = dict.fromkeys(Status, 0)
     for commande in rows:
-        cards[commande.status].append(commande)
+        cards[commande.status].append(
+            BoardCard(
+                commande=commande,
+                team_size=commande.team_size,
+                moves=workflow.allowed_moves(commande, user),
+                detail_url=object_url("commandes:commande-detail", commande.pk),
+                move_url=object_url("commandes:commande-move", commande.pk),
+            )
+        )
         totals[commande.status] = commande.in_column
     return [
-        (value, label, cards[value], totals[value] - len(cards[value]))
-        for value, label in Status.choices
+        BoardColumn(status, status.label, cards[status], totals[status] - len(cards[status]))
+        for status in Status
     ]
 
 
 def team_warnings(commande: Commande) -> list[str]:
+    """What a facilitator should know about the team: its grades, directions and load."""
 
     members = list(commande.team.select_related("person__direction"))
     if not members:
         return []
     warnings = []
-    if not any(m.person.grade in ("B", "C") for m in members):
+    if not any(m.person.grade in (Grade.B, Grade.C) for m in members):
         warnings.append(_("No member of grade B or C in the team."))
     directions = {m.person.direction_id for m in members}
     if len(members) > 1 and len(directions) == 1:
@@ -89,10 +131,19 @@ def team_warnings(commande: Commande) -> list[str]:
     return warnings
 
 
-def suggestions(commande: Commande, skills, limit: int = 10):
+@dataclass(frozen=True)
+class Suggestion:
+    """Someone who could join the team."""
+
+    person: Person
+    matches: int  # wanted skills they have, plus those they want to practise
+    active: int  # active commandes they are already in
+
+
+def suggestions(commande: Commande, skills: Iterable[Skill], limit: int = 10) -> list[Suggestion]:
     """Active people ranked by how many of the wanted skills they have or want to practise."""
     team = commande.team.values("person")
-    return (
+    people = (
         Person.objects.active()
         .filter(user__groups__name="ambassador")
         .exclude(pk__in=team)
@@ -109,17 +160,40 @@ def suggestions(commande: Commande, skills, limit: int = 10):
         .select_related("direction")
         .order_by("-matches", "active", "last_name")[:limit]
     )
+    return [Suggestion(person=p, matches=p.matches, active=p.active) for p in people]
 
 
-def timeline(commande: Commande) -> list[tuple]:
+class TimelineEvent(NamedTuple):
+    when: datetime.datetime
+    kind: Literal["move", "review", "task", "deliverable"]
+    obj: StatusChange | GateReview | Task | Deliverable
+
+
+def timeline(commande: Commande) -> list[TimelineEvent]:
     """Everything that happened, newest first: moves, reviews, tasks, deliverables, workshops."""
     events = []
     for change in commande.history.select_related("changed_by"):
-        events.append((change.changed_at, "move", change))
+        events.append(TimelineEvent(change.changed_at, "move", change))
     for review in commande.reviews.select_related("reviewer"):
-        events.append((review.created_at, "review", review))
+        events.append(TimelineEvent(review.created_at, "review", review))
     for task in commande.tasks.select_related("owner"):
-        events.append((task.created_at, "task", task))
+        events.append(TimelineEvent(task.created_at, "task", task))
     for deliverable in commande.deliverables.all():
-        events.append((deliverable.created_at, "deliverable", deliverable))
-    return sorted(events, key=lambda e: e[0], reverse=True)
+        events.append(TimelineEvent(deliverable.created_at, "deliverable", deliverable))
+    return sorted(events, key=lambda e: e.when, reverse=True)
+
+
+def review_mean(reviews: Sequence[GateReview]) -> float | None:
+    """The mean of the reviewers' means, None before the first scorecard."""
+    return (sum(r.mean for r in reviews) / len(reviews)) if reviews else None
+
+
+def demarreur_reports(commande: Commande) -> list[Model]:
+    """The démarreur reports of the commande's workshops, through the relation ateliers
+    declares (commandes does not import ateliers)."""
+    return [
+        atelier.demarreur
+        for atelier in commande.ateliers.filter(demarreur__isnull=False)
+        .select_related("demarreur")
+        .order_by("demarreur__pk")
+    ]

@@ -2,61 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commandes import forms as f
-from commandes import workflow
-from commandes.models import Commande, Deliverable, GateReview, Task, TeamMember
-from commandes.queries import board, suggestions, team_warnings, timeline
+from commandes import services, workflow
+from commandes.access import (
+    acting_user,
+    get_commande_for,
+    get_deliverable_for,
+    get_task_for,
+    get_team_member_for,
+    visible_commandes,
+)
+from commandes.models import Commande
+from commandes.queries import (
+    board,
+    demarreur_reports,
+    review_mean,
+    suggestions,
+    team_warnings,
+    timeline,
+)
 from labo.history.audit import history
 from labo.history.views import render_history
-from labo.lib.http import HtmxHttpRequest, object_url
+from labo.lib.http import HtmxHttpRequest
 from labo.lib.pdf import pdf_response, render_pdf
-from labo.queries import person_of
-from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 
 
-def visible_commandes(user):
-    if roles_of(user) & {FACILITATOR, MANAGEMENT}:
-        return Commande.objects.all()
-    return Commande.objects.filter(team__person__user=user).distinct()
-
-
-def get_commande_for(
-    request: HtmxHttpRequest, pk: int, *, write: bool = False, review: bool = False
-) -> Commande:
-    """404 for who may not see the commande, 403 for who may not change (or review) it."""
-    commande = get_object_or_404(
-        Commande.objects.select_related("programme", "commanditaire", "direction"), pk=pk
-    )
-    if not rules.test_rule("commandes.view_commande", request.user, commande):
-        raise Http404
-    if write and not rules.test_rule("commandes.change_commande", request.user, commande):
-        raise PermissionDenied
-    if review and not rules.test_rule("commandes.review_commande", request.user, commande):
-        raise PermissionDenied
-    return commande
-
-
-def _board_context(request, form, **extra) -> dict:
+def _board_context(
+    request: HtmxHttpRequest, form: f.BoardFilterForm, **extra: Any
+) -> dict[str, Any]:
     commandes = visible_commandes(request.user)
     if form.is_valid():
         commandes = form.filter(commandes)
-    columns = board(commandes)
-    for _status, _label, cards, _more in columns:
-        for card in cards:
-            card.moves = workflow.allowed_moves(card, request.user)
-            card.detail_url = object_url("commandes:commande-detail", card.pk)
-            card.move_url = object_url("commandes:commande-move", card.pk)
-    return {"form": form, "columns": columns, **extra}
+    return {"form": form, "columns": board(commandes, user=request.user), **extra}
 
 
 @require_GET
@@ -79,19 +66,13 @@ def commande_list(request: HtmxHttpRequest) -> HttpResponse:
 def commande_create(request: HtmxHttpRequest) -> HttpResponse:
     form = f.CommandeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        commande = form.save()
-        commande.history.create(
-            to_status=commande.status,
-            changed_by=request.user,
-            changed_at=timezone.now(),
-            comment=_("Commande recorded."),
-        )
+        commande = services.record_commande(**form.cleaned_data, user=acting_user(request))
         return redirect("commandes:commande-detail", commande.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "commandes/form.html", {"form": form}, status=status)
 
 
-def _detail_context(request, commande: Commande, **extra) -> dict:
+def _detail_context(request: HtmxHttpRequest, commande: Commande, **extra: Any) -> dict[str, Any]:
     can_change = rules.test_rule("commandes.change_commande", request.user, commande)
     can_review = rules.test_rule("commandes.review_commande", request.user, commande)
     wanted = f.WantedSkillsForm(request.GET or None)
@@ -110,7 +91,7 @@ def _detail_context(request, commande: Commande, **extra) -> dict:
         "can_change": can_change,
         "can_review": can_review,
         "reviews": reviews,
-        "review_mean": (sum(r.mean for r in reviews) / len(reviews)) if reviews else None,
+        "review_mean": review_mean(reviews),
         "team": commande.team.select_related("person__direction"),
         "warnings": team_warnings(commande),
         "wanted": wanted,
@@ -148,53 +129,48 @@ def commande_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _again(request, commande, status=422, **forms) -> HttpResponse:
+def _again(
+    request: HtmxHttpRequest, commande: Commande, status: int = 422, **forms: Any
+) -> HttpResponse:
     return render(
         request, "commandes/detail.html", _detail_context(request, commande, **forms), status=status
     )
+
+
+def _to_detail(commande_pk: int, section: str) -> HttpResponse:
+    return redirect(reverse("commandes:commande-detail", args=[commande_pk]) + f"#{section}")
+
+
+def _move(request: HtmxHttpRequest, commande: Commande, form: f.MoveForm) -> str | None:
+    """Apply the move the form asks for; the reason it was refused, if it was."""
+    if not form.is_valid():
+        return _("The move is not readable: choose a status.")
+    data = form.cleaned_data
+    try:
+        workflow.move(
+            commande=commande,
+            user=acting_user(request),
+            move=workflow.Move(
+                to_status=data["to_status"],
+                comment=data["comment"],
+                expected_status=data["expected_status"],
+                reformulated_wording=data["reformulated_wording"],
+                shelved_until=data["shelved_until"],
+                abandon_reason=data["abandon_reason"],
+            ),
+        )
+    except workflow.MoveRefused as refused:
+        return str(refused)
+    return None
 
 
 @require_POST
 def commande_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     commande = get_commande_for(request, pk)
     form = f.MoveForm(request.POST)
-    error = None
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            workflow.move(
-                commande=commande,
-                user=request.user,
-                move=workflow.Move(
-                    to_status=data["to_status"],
-                    comment=data["comment"],
-                    expected_status=data["expected_status"] or None,
-                    reformulated_wording=data["reformulated_wording"],
-                    shelved_until=data["shelved_until"],
-                    abandon_reason=data["abandon_reason"],
-                ),
-            )
-        except workflow.MoveRefused as refused:
-            error = str(refused)
-    else:
-        error = _("The move is not readable: choose a status.")
+    error = _move(request, commande, form)
     if request.POST.get("from") == "board":
-        board_form = f.BoardFilterForm(request.GET or None)
-        notice = None
-        if not error:
-            commande.refresh_from_db()
-            notice = _("“%(title)s” is now “%(status)s”.") % {
-                "title": commande.title,
-                "status": commande.get_status_display(),
-            }
-        context = _board_context(request, board_form, error=error, notice=notice)
-        if request.htmx:
-            return render(
-                request, "commandes/board.html#board", context, status=409 if error else 200
-            )
-        if error:
-            messages.error(request, error)
-        return redirect("commandes:commande-board")
+        return _board_after_move(request, commande, error)
     if error:
         form.add_error(None, error)
         commande.refresh_from_db()
@@ -203,18 +179,34 @@ def commande_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect("commandes:commande-detail", commande.pk)
 
 
+def _board_after_move(
+    request: HtmxHttpRequest, commande: Commande, error: str | None
+) -> HttpResponse:
+    board_form = f.BoardFilterForm(request.GET or None)
+    notice = None
+    if not error:
+        commande.refresh_from_db()
+        notice = _("“%(title)s” is now “%(status)s”.") % {
+            "title": commande.title,
+            "status": commande.get_status_display(),
+        }
+    context = _board_context(request, board_form, error=error, notice=notice)
+    if request.htmx:
+        return render(request, "commandes/board.html#board", context, status=409 if error else 200)
+    if error:
+        messages.error(request, error)
+    return redirect("commandes:commande-board")
+
+
 @require_POST
 def commande_review(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     commande = get_commande_for(request, pk, review=True)
-    mine = GateReview.objects.filter(commande=commande, reviewer=request.user).first()
-    form = f.GateReviewForm(request.POST, instance=mine, prefix="review")
+    form = f.GateReviewForm(request.POST, prefix="review")
     if not form.is_valid():
         return _again(request, commande, review_form=form)
-    review = form.save(commit=False)
-    review.commande, review.reviewer = commande, request.user
-    review.save()
+    services.save_review(commande=commande, reviewer=acting_user(request), **form.cleaned_data)
     messages.success(request, _("Your scorecard is saved."))
-    return redirect(reverse("commandes:commande-detail", args=[commande.pk]) + "#gate")
+    return _to_detail(commande.pk, "gate")
 
 
 @require_POST
@@ -223,19 +215,17 @@ def team_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = f.TeamMemberForm(request.POST, commande=commande, prefix="member")
     if not form.is_valid():
         return _again(request, commande, member_form=form)
-    member = form.save(commit=False)
-    member.commande = commande
-    member.save()
-    return redirect(reverse("commandes:commande-detail", args=[commande.pk]) + "#team")
+    services.add_team_member(commande=commande, **form.cleaned_data)
+    return _to_detail(commande.pk, "team")
 
 
 @require_POST
 def team_remove(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    commande = get_commande_for(request, pk, write=True)
     wanted = request.POST.get("member", "")
-    member = get_object_or_404(TeamMember, pk=wanted if wanted.isdigit() else 0, commande=commande)
-    member.delete()
-    return redirect(reverse("commandes:commande-detail", args=[commande.pk]) + "#team")
+    member_pk = int(wanted) if wanted.isascii() and wanted.isdigit() else 0
+    member = get_team_member_for(request, member_pk, commande_pk=pk, write=True)
+    services.remove_team_member(member=member)
+    return _to_detail(pk, "team")
 
 
 @require_POST
@@ -244,26 +234,17 @@ def task_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = f.TaskForm(request.POST, prefix="task")
     if not form.is_valid():
         return _again(request, commande, task_form=form)
-    task = form.save(commit=False)
-    task.commande = commande
-    task.save()
-    return redirect(reverse("commandes:commande-detail", args=[commande.pk]) + "#tasks")
+    services.add_task(commande=commande, **form.cleaned_data)
+    return _to_detail(commande.pk, "tasks")
 
 
 @require_POST
 def task_toggle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(Task.objects.select_related("commande", "owner"), pk=pk)
-    commande = get_commande_for(request, task.commande_id)
-    person = person_of(request.user)
-    if not (
-        rules.test_rule("commandes.change_commande", request.user, commande)
-        or (person is not None and task.owner_id == person.pk)
-    ):
-        raise PermissionDenied
-    Task.objects.filter(pk=task.pk).update(done=not task.done)
+    task = get_task_for(request, pk, write=True)
+    services.toggle_task(task=task)
     if request.POST.get("next") == "home":
         return redirect("labo:home")
-    return redirect(reverse("commandes:commande-detail", args=[commande.pk]) + "#tasks")
+    return _to_detail(task.commande_id, "tasks")
 
 
 @require_POST
@@ -272,16 +253,13 @@ def deliverable_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = f.DeliverableForm(request.POST, request.FILES, prefix="deliverable")
     if not form.is_valid():
         return _again(request, commande, deliverable_form=form)
-    deliverable = form.save(commit=False)
-    deliverable.commande = commande
-    deliverable.save()
-    return redirect(reverse("commandes:commande-detail", args=[commande.pk]) + "#deliverables")
+    services.add_deliverable(commande=commande, **form.cleaned_data)
+    return _to_detail(commande.pk, "deliverables")
 
 
 @require_GET
 def deliverable_file(request: HtmxHttpRequest, pk: int) -> FileResponse:
-    deliverable = get_object_or_404(Deliverable, pk=pk)
-    get_commande_for(request, deliverable.commande_id)
+    deliverable = get_deliverable_for(request, pk)
     if not deliverable.file:
         raise Http404
     # Served as a download, never rendered by the browser.
@@ -297,13 +275,7 @@ def commande_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     commande = get_commande_for(request, pk)
     context = {
         "commande": commande,
-        # The démarreur reports of its workshops, through the relation ateliers declares.
-        "reports": [
-            atelier.demarreur
-            for atelier in commande.ateliers.filter(demarreur__isnull=False)
-            .select_related("demarreur")
-            .order_by("demarreur__pk")
-        ],
+        "reports": demarreur_reports(commande),
         "team": commande.team.select_related("person__direction"),
         "warnings": team_warnings(commande),
         "sessions": commande.sessions.order_by("starts_on"),

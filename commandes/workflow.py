@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +14,10 @@ from commandes.models import Commande, StatusChange
 from commandes.models import Status as S
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 
+AnyUser = AbstractBaseUser | AnonymousUser
+
 # from → the statuses it may go to
-TRANSITIONS: dict[str, tuple[str, ...]] = {
+TRANSITIONS: dict[S, tuple[S, ...]] = {
     S.RECEIVED: (S.CLARIFICATION, S.ABANDONED),
     S.CLARIFICATION: (S.REFORMULATED, S.ABANDONED),
     S.REFORMULATED: (S.SUBMITTED, S.CLARIFICATION, S.ABANDONED),
@@ -39,34 +42,34 @@ class MoveRefused(Exception):
 
 @dataclass
 class Move:
-    to_status: str
+    to_status: S
     comment: str = ""
-    expected_status: str | None = None  # the status the user saw when they chose the move
+    expected_status: S | None = None  # the status the user saw when they chose the move
     reformulated_wording: str = ""
     shelved_until: datetime.date | None = None
     abandon_reason: str = ""
 
 
-def role_for(to_status: str) -> str:
+def role_for(to_status: S) -> str:
     return MANAGEMENT if to_status in GATE else FACILITATOR
 
 
-def allowed_moves(commande: Commande, user) -> list[str]:
+def allowed_moves(commande: Commande, user: AnyUser) -> list[S]:
     held = roles_of(user)
-    return [s for s in TRANSITIONS[commande.status] if role_for(s) in held]
+    return [s for s in TRANSITIONS[S(commande.status)] if role_for(s) in held]
 
 
-def _check(commande: Commande, move: Move, user) -> None:
-    label = dict(S.choices)
-    if move.expected_status and move.expected_status != commande.status:
+def _check(commande: Commande, move: Move, user: AnyUser) -> None:
+    status = S(commande.status)
+    if move.expected_status and move.expected_status != status:
         raise MoveRefused(
             _("Someone else moved this commande to “%(status)s” meanwhile: check it and try again.")
-            % {"status": label[commande.status]}
+            % {"status": status.label}
         )
-    if move.to_status not in TRANSITIONS[commande.status]:
+    if move.to_status not in TRANSITIONS[status]:
         raise MoveRefused(
             _("A commande cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": label[commande.status], "to": label.get(move.to_status, move.to_status)}
+            % {"from": status.label, "to": dict(S.choices).get(move.to_status, move.to_status)}
         )
     if role_for(move.to_status) not in roles_of(user):
         if move.to_status in GATE:
@@ -76,10 +79,11 @@ def _check(commande: Commande, move: Move, user) -> None:
         move.reformulated_wording.strip() or commande.reformulated_wording.strip()
     ):
         raise MoveRefused(_("Write the reformulated request before moving to “reformulated”."))
-    if move.to_status == S.SHELVED and move.shelved_until is None:
-        raise MoveRefused(_("Give the date to look at it again."))
-    if move.to_status == S.SHELVED and move.shelved_until <= timezone.localdate():
-        raise MoveRefused(_("The date to look at it again must be in the future."))
+    if move.to_status == S.SHELVED:
+        if move.shelved_until is None:
+            raise MoveRefused(_("Give the date to look at it again."))
+        if move.shelved_until <= timezone.localdate():
+            raise MoveRefused(_("The date to look at it again must be in the future."))
     if move.to_status == S.ABANDONED and not move.abandon_reason.strip():
         raise MoveRefused(_("Say why the commande is abandoned."))
     if move.to_status == S.IN_PROGRESS and commande.team.count() < MIN_TEAM:
@@ -87,7 +91,7 @@ def _check(commande: Commande, move: Move, user) -> None:
 
 
 @transaction.atomic
-def move(*, commande: Commande, move: Move, user) -> StatusChange:
+def move(*, commande: Commande, move: Move, user: User) -> StatusChange:
     """Apply one move under a row lock: of two simultaneous moves, the second is refused."""
     commande = Commande.objects.select_for_update().get(pk=commande.pk)
     _check(commande, move, user)

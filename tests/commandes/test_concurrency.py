@@ -5,8 +5,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from commandes.models import Commande, StatusChange
+from commandes.models import Commande, StatusChange, Task
 from commandes.models import Status as S
+from commandes.services import toggle_task
 from commandes.workflow import Move, MoveRefused, move
 from labo.roles import MANAGEMENT
 from tests import factories
@@ -51,3 +52,26 @@ def test_two_simultaneous_gate_decisions_one_wins_and_history_says_which():
     winner = "dg1" if outcomes["dg1"] == "won" else "dg2"
     assert change.changed_by.username == winner
     assert Commande.objects.get(pk=commande.pk).status == change.to_status
+
+
+def test_two_simultaneous_toggles_of_a_task_flip_it_twice():
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrency is tested on PostgreSQL (CI runs it with DATABASE_URL).")
+    task = Task.objects.create(commande=factories.CommandeFactory(), title="Relancer")
+    barrier = threading.Barrier(2)
+
+    def toggle():
+        try:
+            seen = Task.objects.get(pk=task.pk)  # both read "not done" before either writes
+            barrier.wait()
+            toggle_task(task=seen)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=toggle) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert Task.objects.get(pk=task.pk).done is False

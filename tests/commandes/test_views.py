@@ -153,7 +153,7 @@ def test_suggestions_rank_people_by_skills_and_appetites(world, facilitator_clie
         {"skills": [proto.pk, enquete.pk]},
     )
 
-    assert list(response.context["suggested"])[:2] == [both, one]
+    assert [s.person for s in response.context["suggested"]][:2] == [both, one]
 
 
 def test_tasks_overdue_and_toggled_by_their_owner(world, member_client):
@@ -205,7 +205,7 @@ def test_ambassador_sees_only_the_commandes_of_their_teams(world, member_client)
 
     board = member_client.get(reverse("commandes:commande-board"))
 
-    cards = [c for _s, _l, column, _more in board.context["columns"] for c in column]
+    cards = [c.commande for _s, _l, column, _more in board.context["columns"] for c in column]
     assert cards == [world.commande]
     assert (
         member_client.get(reverse("commandes:commande-detail", args=[hidden.pk])).status_code == 404
