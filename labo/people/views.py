@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import rules
 from django.contrib import messages
 from django.core import signing
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,8 @@ from commandes.models import Commande, Task
 from commandes.queries import waiting_at_gate
 from labo.lib.http import HtmxHttpRequest
 from labo.models import Person
-from labo.people import importing, privacy, services
+from labo.people import importing, services
+from labo.people.access import get_person_for, own_person
 from labo.people.forms import (
     AnonymiseForm,
     ImportConfirmForm,
@@ -35,29 +35,8 @@ IMPORT_SALT = "labo.person-import"
 IMPORT_MAX_AGE = 3600
 
 
-def get_person_for(request: HtmxHttpRequest, pk: int) -> Person:
-    """The person a facilitator looks at; 404 for anyone the rules do not let see them."""
-    person = get_object_or_404(
-        Person.objects.select_related("direction", "mentor", "user").prefetch_related(
-            "skills", "appetites"
-        ),
-        pk=pk,
-    )
-    if not rules.test_rule("labo.view_person", request.user, person):
-        raise Http404
-    return person
-
-
-def own_person(request: HtmxHttpRequest) -> Person:
-    try:
-        return Person.objects.select_related("direction", "mentor").get(user=request.user)
-    except Person.DoesNotExist as error:
-        raise Http404(_("No profile is linked to your account.")) from error
-
-
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-
     held = roles_of(request.user)
     context: dict[str, object] = {}
     if FACILITATOR in held:
@@ -70,7 +49,6 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
                 sessions_of(person).select_related("programme").order_by("-starts_on")
             )
             context["my_ateliers"] = history.ateliers
-
             context["my_commandes"] = Commande.objects.filter(team__person=person).distinct()
             context["my_tasks"] = (
                 Task.objects.filter(owner=person, done=False)
@@ -113,23 +91,21 @@ def person_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def person_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """What Labo holds on a person, as a JSON file: for the person and for facilitators."""
     person = get_person_for(request, pk)
-    privacy.record(person, "export", request.user)
-    response = JsonResponse(
-        privacy.personal_data(person), json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
+    data = services.export_personal_data(person=person, by=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="labo-donnees-{person.pk}.json"'
     return response
 
 
 @require_POST
 def person_anonymise(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for(request, pk)
+    person = get_person_for(request, pk, write=True)
     form = AnonymiseForm(request.POST)
     if not form.is_valid():
         history = history_of(person)
         context = {"person": person, "history": history, "anonymise_form": form}
         return render(request, "labo/person_detail.html", context, status=422)
-    privacy.anonymise(person, by=request.user)
+    services.anonymise(person=person, by=request.user)
     messages.success(request, _("The person is anonymised; their contributions stay."))
     return redirect("labo:person-detail", pk=person.pk)
 
@@ -140,7 +116,14 @@ def my_profile(request: HtmxHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=person)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            data = form.cleaned_data
+            services.update_profile(
+                person=person,
+                job_title=data["job_title"],
+                domain_profile=data["domain_profile"],
+                skills=data["skills"],
+                appetites=data["appetites"],
+            )
             messages.success(request, _("Your profile is saved."))
             return redirect("labo:my-profile")
         status = 422
