@@ -43,7 +43,6 @@ def _role_bits() -> RawSQL:
 
 
 def _person_pk() -> RawSQL:
-
     q = connection.ops.quote_name
     person, user = q(Person._meta.db_table), q(get_user_model()._meta.db_table)
     return RawSQL(

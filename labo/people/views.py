@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core import signing
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from labo.models import Person
 from labo.people import importing, services
 from labo.people.access import get_person_for, own_person
 from labo.people.forms import (
+    IMPORT_EXPIRED,
     AnonymiseForm,
     ImportConfirmForm,
     ImportUploadForm,
@@ -30,9 +30,6 @@ from labo.queries import person_of
 from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT, roles_of
 from sessions.calendar import feed_token
 from sessions.queries import coming_sessions, latest_held_sessions, sessions_of
-
-IMPORT_SALT = "labo.person-import"
-IMPORT_MAX_AGE = 3600
 
 
 @require_GET
@@ -162,32 +159,23 @@ def _import_preview(request: HtmxHttpRequest) -> HttpResponse:
     except importing.ImportFileError as error:
         upload.add_error("file", str(error))
         return render(request, "labo/person_import.html", {"upload": upload}, status=422)
-    check = services.check_import(rows=parsed.rows, lines=parsed.line_numbers)
-    payload = signing.dumps(
-        {"rows": parsed.rows, "lines": parsed.line_numbers}, salt=IMPORT_SALT, compress=True
-    )
+    rows, lines = parsed.rows, parsed.line_numbers
+    check = services.check_import(rows=rows, lines=lines)
     context = {
         "upload": ImportUploadForm(),
         "check": check,
         "ignored_columns": parsed.ignored_columns,
-        "confirm": ImportConfirmForm(initial={"payload": payload}) if check.ok else None,
+        "confirm": ImportConfirmForm.for_rows(rows, lines) if check.ok else None,
     }
     return render(request, "labo/person_import.html", context, status=200 if check.ok else 422)
 
 
 def _import_confirm(request: HtmxHttpRequest) -> HttpResponse:
     form = ImportConfirmForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise signing.BadSignature
-        data = signing.loads(form.cleaned_data["payload"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-        rows, lines = data["rows"], data["lines"]
-    except (signing.BadSignature, KeyError, TypeError):
-        context = {
-            "upload": ImportUploadForm(),
-            "import_error": _("The preview has expired or was altered: send the file again."),
-        }
+    if not form.is_valid():
+        context = {"upload": ImportUploadForm(), "import_error": IMPORT_EXPIRED}
         return render(request, "labo/person_import.html", context, status=422)
+    rows, lines = form.cleaned_data["payload"]
     result = services.import_people(rows=rows, lines=lines)
     if not result.ok:
         context = {"upload": ImportUploadForm(), "check": result, "confirm": None}

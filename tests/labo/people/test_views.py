@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from labo.models import Person
-from labo.people.views import IMPORT_SALT
+from labo.people.forms import IMPORT_SALT
 from tests import factories
 
 
