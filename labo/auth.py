@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import IntegerField
@@ -22,7 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from labo.models import Person
-from labo.roles import ALL_ROLES
+from labo.roles import ALL_ROLES, remember_roles
 
 ROLE_BITS = {name: 1 << i for i, name in enumerate(sorted(ALL_ROLES))}
 USER_CACHE_SECONDS = 60
@@ -43,7 +43,6 @@ def _role_bits() -> RawSQL:
 
 
 def _person_pk() -> RawSQL:
-
     q = connection.ops.quote_name
     person, user = q(Person._meta.db_table), q(get_user_model()._meta.db_table)
     return RawSQL(
@@ -52,7 +51,7 @@ def _person_pk() -> RawSQL:
     )
 
 
-def read_user(user_id) -> object | None:
+def read_user(user_id: int | str) -> User | None:
     """The user with their roles set (see labo.roles.roles_of) and the id of their person
     (``person_pk``, see labo.queries.person_id_of), from the database."""
     User = get_user_model()
@@ -62,8 +61,11 @@ def read_user(user_id) -> object | None:
         )
     except (User.DoesNotExist, ValueError, TypeError):  # a session from elsewhere
         return None
-    user._labo_roles = frozenset(
-        name for name, bit in ROLE_BITS.items() if user.is_superuser or user.role_bits & bit
+    remember_roles(
+        user,
+        frozenset(
+            name for name, bit in ROLE_BITS.items() if user.is_superuser or user.role_bits & bit
+        ),
     )
     return user
 

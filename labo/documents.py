@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -27,14 +28,16 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class DocumentType:
-    context: Callable[[Document], dict]
+    context: Callable[[Document], Mapping[str, Any]]
     template: str
 
 
 TYPES: dict[str, DocumentType] = {}
 
 
-def register(kind: DocumentKind, *, context: Callable[[Document], dict], template: str) -> None:
+def register(
+    kind: DocumentKind, *, context: Callable[[Document], Mapping[str, Any]], template: str
+) -> None:
     """Say how a kind of document is drawn (called once at start-up, from an AppConfig)."""
     TYPES[kind] = DocumentType(context, template)
 

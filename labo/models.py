@@ -248,6 +248,7 @@ class Document(models.Model):
     @property
     def filename(self) -> str:
         stamp = timezone.localtime(self.created_at).strftime("%Y-%m-%d")
-        if self.session_id:
-            return f"synthese-session-{self.session.number}-{stamp}.pdf"
+        session = self.session  # no query when there is none
+        if session is not None:
+            return f"synthese-session-{session.number}-{stamp}.pdf"
         return f"bilan-{stamp}.pdf"

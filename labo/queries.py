@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from labo.models import Grade, Person
@@ -37,7 +38,7 @@ class GradeMix:
     minimum: int
     total: int
     masked: bool
-    rows: list[tuple[str, int | None]]
+    rows: list[tuple[str | Promise, int | None]]  # labels translated when drawn
 
 
 def grade_mix(people: QuerySet) -> GradeMix:
@@ -48,7 +49,7 @@ def grade_mix(people: QuerySet) -> GradeMix:
     total = sum(counts.values())
     labels = [*Grade.choices, ("", _("Unknown"))]
     if total < minimum:
-        rows = [(label, None) for _grade, label in labels]
+        rows: list[tuple[str | Promise, int | None]] = [(label, None) for _grade, label in labels]
         return GradeMix(minimum=minimum, total=total, masked=True, rows=rows)
     rows = []
     for grade, label in labels:

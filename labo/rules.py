@@ -26,6 +26,7 @@ def is_self(user, person) -> bool:
 
 
 rules.add_rule("labo.view_person", is_facilitator | is_self)
+rules.add_rule("labo.change_person", is_facilitator)
 
 
 @rules.predicate

@@ -10,9 +10,6 @@ from django.views.decorators.http import require_GET
 
 from labo.lib.http import HtmxHttpRequest
 
-IMPORT_SALT = "labo.person-import"
-IMPORT_MAX_AGE = 3600
-
 
 @require_GET
 def healthz(request: HtmxHttpRequest) -> HttpResponse:

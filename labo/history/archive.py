@@ -86,7 +86,6 @@ def export_lab(path: Path) -> dict:
 
 
 def _is_empty() -> bool:
-
     return not (
         get_user_model().objects.exists() or Person.objects.exists() or Programme.objects.exists()
     )
@@ -102,6 +101,7 @@ def _safe_target(root: Path, name: str) -> Path | None:
 
 
 def import_lab(path: Path) -> dict:
+    """Restore the archive on an empty database; returns what it held."""
     if not _is_empty():
         raise ArchiveError(_("The database already holds a lab: import only into an empty one."))
     try:
@@ -116,9 +116,12 @@ def import_lab(path: Path) -> dict:
             raise ArchiveError(_("This archive comes from another version of Labo."))
         root = Path(settings.MEDIA_ROOT)
         members = [n for n in sorted(names) if n.startswith("media/") and not n.endswith("/")]
-        targets = {name: _safe_target(root, name) for name in members}
-        if None in targets.values():
-            raise ArchiveError(_("This archive holds a file outside the media folder."))
+        targets: dict[str, Path] = {}
+        for name in members:
+            target = _safe_target(root, name)
+            if target is None:
+                raise ArchiveError(_("This archive holds a file outside the media folder."))
+            targets[name] = target
         with tempfile.TemporaryDirectory() as scratch:
             fixture = Path(scratch) / "lab.json"  # loaddata reads a file named *.json
             fixture.write_bytes(archive.read("data.json"))

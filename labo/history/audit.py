@@ -49,9 +49,8 @@ class RestoreRefused(Exception):
     """The entry cannot be brought back; the message (French) says why. Nothing changed."""
 
 
-def history(**scope) -> QuerySet:
+def history(**scope: int) -> QuerySet[LogEntry]:
     """The entries of one session, workshop, commande or person, newest first."""
-
     ((key, value),) = scope.items()
     return (
         LogEntry.objects.filter(**{f"additional_data__{key}": value})
@@ -60,8 +59,7 @@ def history(**scope) -> QuerySet:
     )
 
 
-def restorable(entry) -> bool:
-
+def restorable(entry: LogEntry) -> bool:
     return (
         entry.action == LogEntry.Action.DELETE
         and entry.content_type.model in RESTORABLE
@@ -70,11 +68,13 @@ def restorable(entry) -> bool:
 
 
 @transaction.atomic
-def restore(entry):
+def restore(entry: LogEntry) -> Model:
     """Bring a deleted result back as it was, with its id (links to it keep working)."""
     if not restorable(entry):
         raise RestoreRefused(_("Only a deleted result can be brought back."))
     model = entry.content_type.model_class()
+    if model is None:  # the app that held it is gone
+        raise RestoreRefused(_("This result can no longer be read back."))
     if model.objects.filter(pk=entry.object_pk).exists():
         raise RestoreRefused(_("This result is already back."))
     try:

@@ -3,8 +3,14 @@ commande's)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from auditlog.models import LogEntry
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 
 from labo.history import audit
 from labo.lib.http import HtmxHttpRequest
@@ -12,11 +18,33 @@ from labo.lib.http import HtmxHttpRequest
 PER_PAGE = 50
 
 
-def render_history(request: HtmxHttpRequest, entries, *, title: str, back: str, restore: bool):
+@dataclass(frozen=True)
+class Line:
+    """One entry of the log as the page shows it."""
+
+    entry: LogEntry
+    kind: str | Promise  # what was changed: the model's name
+    can_restore: bool
+
+
+def render_history(
+    request: HtmxHttpRequest,
+    entries: QuerySet[LogEntry],
+    *,
+    title: str,
+    back: str,
+    restore: bool,
+) -> HttpResponse:
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    lines = []
     for entry in page:
         model = entry.content_type.model_class()
-        entry.kind = model._meta.verbose_name if model else entry.content_type.model
-        entry.can_restore = restore and audit.restorable(entry)
-    context = {"page": page, "title": title, "back": back}
+        lines.append(
+            Line(
+                entry=entry,
+                kind=model._meta.verbose_name if model else entry.content_type.model,
+                can_restore=restore and audit.restorable(entry),
+            )
+        )
+    context = {"page": page, "lines": lines, "title": title, "back": back}
     return render(request, "labo/history.html", context)

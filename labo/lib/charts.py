@@ -6,9 +6,11 @@ templates in ``labo/_charts.html`` draw it. Nothing here knows about workshops.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ PALETTE = ("#1f4e99", "#c2571a", "#2f7d4f", "#6b6b6b", "#8a3ea8")
 MAX_LABEL_CHARS = 34
 
 
-def _short(label: str) -> str:
+def _short(label: str | Promise) -> str:
     label = str(label)
     return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
 
@@ -108,7 +110,7 @@ class BarChart:
 
 def bar_chart(
     title: str,
-    rows: list[tuple[str, float | None]],
+    rows: Sequence[tuple[str | Promise, float | None]],
     *,
     maximum: float | None = None,
     unit: str = "",
@@ -231,7 +233,7 @@ class StackedChart:
 def stacked_chart(
     title: str,
     series: list[str],
-    rows: list[tuple[str, list[int | None]]],
+    rows: Sequence[tuple[str | Promise, list[int | None]]],
     *,
     note: str = "",
     masked_label: str = "",
@@ -264,7 +266,7 @@ def stacked_chart(
         if row.hidden:
             row.after = f"{', '.join(hidden_short)} : {masked_label}"
         else:
-            row.total = sum(values)
+            row.total = sum(v for v in values if v is not None)  # no hidden cell here
             row.after = str(row.total)
         out.append(row)
     legend = [(name, PALETTE[j % len(PALETTE)], j * 40.0) for j, name in enumerate(series)]

@@ -30,19 +30,17 @@ def table_response(
         sheet.append(list(header))
         for row in rows:
             sheet.append([_safe(v) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
+        binary = io.BytesIO()
+        workbook.save(binary)
         response = HttpResponse(
-            buffer.getvalue(),
+            binary.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
+        text = io.StringIO()
+        writer = csv.writer(text, delimiter=";")
         writer.writerow(header)
         writer.writerows([_safe(v) for v in row] for row in rows)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
+        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

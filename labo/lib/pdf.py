@@ -40,13 +40,20 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"Refused to fetch {url!r}: only static files are allowed.")
 
 
+def _static_file(name: str) -> str:
+    found = finders.find(name)
+    if found is None:
+        raise FileNotFoundError(f"No static file {name!r}.")
+    return found
+
+
 def _stylesheet(name: str, fetcher: URLFetcher) -> CSS:
-    return CSS(filename=finders.find(name), url_fetcher=fetcher)
+    return CSS(filename=_static_file(name), url_fetcher=fetcher)
 
 
 def stylesheet_digest(name: str = "css/print.css") -> str:
     """Part of a document's fingerprint: a new stylesheet means a new drawing."""
-    return hashlib.sha256(Path(finders.find(name)).read_bytes()).hexdigest()
+    return hashlib.sha256(Path(_static_file(name)).read_bytes()).hexdigest()
 
 
 def html_to_pdf(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 
 class LongSelect(forms.Select):
@@ -12,7 +12,7 @@ class LongSelect(forms.Select):
     Python in one pass instead of one template step per option: the same markup as the
     project's ``django/forms/widgets/select.html``, without option groups."""
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         chosen = {str(v) for v in self.format_value(value)}
         options = format_html_join(
             "",
@@ -30,7 +30,7 @@ class LongSelect(forms.Select):
         )
 
 
-def _attributes(attrs: dict) -> str:
+def _attributes(attrs: dict) -> SafeString:
     """As django/forms/widgets/attrs.html writes them: in order, True as a bare name."""
     return format_html_join(
         "",

@@ -6,11 +6,15 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from labo.models import Direction, Grade, Person, Skill
 
+IMPORT_SALT = "labo.person-import"
+IMPORT_MAX_AGE = 3600
+IMPORT_EXPIRED = _("The preview has expired or was altered: send the file again.")
 LIST_SEPARATORS = re.compile(r"[;,|\n]")
 YES = {"oui", "o", "yes", "y", "1", "vrai", "true", "x"}
 NO = {"non", "n", "no", "0", "faux", "false"}
@@ -102,7 +106,24 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportConfirmForm(forms.Form):
+    """The rows of a preview, signed, sent back to be written."""
+
     payload = forms.CharField(widget=forms.HiddenInput)
+
+    @classmethod
+    def for_rows(cls, rows: list[dict[str, str]], lines: list[int]) -> ImportConfirmForm:
+        payload = signing.dumps({"rows": rows, "lines": lines}, salt=IMPORT_SALT, compress=True)
+        return cls(initial={"payload": payload})
+
+    def clean_payload(self) -> tuple[list[dict[str, str]], list[int]]:
+        """The rows and their line numbers, as the preview signed them."""
+        try:
+            data = signing.loads(
+                self.cleaned_data["payload"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
+            )
+            return data["rows"], data["lines"]
+        except (signing.BadSignature, KeyError, TypeError) as error:
+            raise forms.ValidationError(IMPORT_EXPIRED) from error
 
 
 def split_names(text: str) -> list[str]:

@@ -87,7 +87,6 @@ def _table_from_csv(data: bytes) -> list[list[str]]:
 
 
 def _table_from_xlsx(data: bytes) -> list[list[str]]:
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:

@@ -1,18 +1,19 @@
 """What Labo holds on a person (their data export) and forgetting them when they leave.
 
-Both are recorded in the audit log. Anonymising keeps every contribution (ideas, results,
-attendance, commandes) but signs it "former member"; the person's name, e-mail, grade,
-direction and profile are erased, from the person and from the audit log's past entries.
+Both are recorded in the audit log (the workflows are in labo.people.services). Anonymising
+keeps every contribution (ideas, results, attendance, commandes) but signs it "former
+member"; the person's name, e-mail, grade, direction and profile are erased, from the person
+and from the audit log's past entries.
 """
 
 from __future__ import annotations
 
-from auditlog.context import disable_auditlog
+import datetime
+
 from auditlog.models import LogEntry
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from ateliers import models as a
 from commandes import models as c
@@ -22,10 +23,10 @@ from sessions.models import Attendance
 FORMER = "former member"  # the name an anonymised person is shown with (translated on display)
 
 
-def personal_data(person: Person) -> dict:
+def personal_data(person: Person) -> dict[str, object]:
     """Everything Labo holds on the person, as JSON-ready data."""
 
-    def dates(value):
+    def dates(value: datetime.date | None) -> str | None:
         return value.isoformat() if value else None
 
     attendances = Attendance.objects.filter(person=person).select_related("day__session")
@@ -83,7 +84,7 @@ def personal_data(person: Person) -> dict:
     return data
 
 
-def record(person: Person, event: str, by) -> None:
+def record(person: Person, event: str, by: User | AnonymousUser | None) -> None:
     """One audit-log entry that says what was done to the person's data, and by whom."""
     LogEntry.objects.log_create(
         person,
@@ -95,14 +96,10 @@ def record(person: Person, event: str, by) -> None:
     )
 
 
-def _person_type():
-
-    return ContentType.objects.get_for_model(Person)
-
-
-def _scrub_log(person: Person, names: list[str]) -> None:
+def scrub_log(person: Person, names: list[str]) -> None:
     """Past entries keep their shape but no longer name the person nor hold their data."""
-    own = LogEntry.objects.filter(content_type=_person_type(), object_pk=str(person.pk))
+    person_type = ContentType.objects.get_for_model(Person)
+    own = LogEntry.objects.filter(content_type=person_type, object_pk=str(person.pk))
     own.update(changes={}, changes_text="", serialized_data=None, object_repr=FORMER)
     for name in names:
         mentioning = LogEntry.objects.filter(
@@ -118,7 +115,7 @@ def _scrub_log(person: Person, names: list[str]) -> None:
             entry.save(update_fields=["object_repr", "changes_text", "changes", "serialized_data"])
 
 
-def _replace(value, name: str):
+def _replace(value: object, name: str) -> object:
     if isinstance(value, str):
         return value.replace(name, FORMER)
     if isinstance(value, list):
@@ -126,29 +123,3 @@ def _replace(value, name: str):
     if isinstance(value, dict):
         return {k: _replace(v, name) for k, v in value.items()}
     return value
-
-
-@transaction.atomic
-def anonymise(person: Person, *, by) -> Person:
-    if person.anonymised_on:
-        return person
-    names = [n for n in {person.full_name, person.email} if n]
-    with disable_auditlog():
-        person.first_name, person.last_name = "", FORMER
-        person.email = person.job_title = person.domain_profile = person.grade = ""
-        person.direction = person.mentor = None
-        person.is_active = False
-        person.anonymised_on = timezone.localdate()
-        person.save()
-        person.skills.clear()
-        person.appetites.clear()
-        if person.user_id:
-            user = person.user
-            user.username = f"ancien-membre-{person.pk}"
-            user.first_name = user.last_name = user.email = ""
-            user.is_active = False
-            user.set_unusable_password()
-            user.save()
-    _scrub_log(person, names)
-    record(person, "anonymised", by)
-    return person

@@ -5,30 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 
 from ateliers.models import Atelier, Format
 from commandes.models import Commande
 from labo.models import Person
+from sessions.models import Session
 from sessions.queries import sessions_of
 
 
 @dataclass
 class History:
-    sessions: QuerySet
-    ateliers: QuerySet
-    commandes: QuerySet
+    sessions: QuerySet[Session]
+    ateliers: QuerySet[Atelier]
+    commandes: QuerySet[Commande]
 
 
 @dataclass
 class Onboarding:
     welcome_day_done: bool
     mentor: Person | None
-    methods_tried: list[str]
-    methods_to_try: list[str]
+    methods_tried: list[str | Promise]  # the formats' labels, translated when shown
+    methods_to_try: list[str | Promise]
 
 
 def history_of(person: Person) -> History:
-
     return History(
         sessions=sessions_of(person).select_related("programme").order_by("-starts_on"),
         ateliers=Atelier.objects.filter(Q(participants=person) | Q(facilitators=person))
@@ -42,7 +43,6 @@ def history_of(person: Person) -> History:
 
 
 def onboarding_of(person: Person, history: History) -> Onboarding:
-
     tried = set(history.ateliers.values_list("format", flat=True))
     labels = dict(Format.choices)
     return Onboarding(

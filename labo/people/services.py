@@ -1,14 +1,41 @@
-"""Workflows of the core: importing the HR list of people."""
+"""Workflows about people: their profile, the HR import, their data export and forgetting
+them. Every write of the people pages goes through here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from auditlog.context import disable_auditlog
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from labo.models import Direction, Person, Skill
+from labo.people import privacy
 from labo.people.forms import PersonRowForm
+
+Named = TypeVar("Named", Direction, Skill)
+
+
+@transaction.atomic
+def update_profile(
+    *,
+    person: Person,
+    job_title: str,
+    domain_profile: str,
+    skills: Iterable[Skill],
+    appetites: Iterable[Skill],
+) -> Person:
+    """What a person says of themself: their job, their field, their skills and appetites."""
+    person.job_title = job_title
+    person.domain_profile = domain_profile
+    person.save()
+    person.skills.set(skills)
+    person.appetites.set(appetites)
+    return person
 
 
 @dataclass
@@ -87,7 +114,7 @@ def check_import(*, rows: list[dict[str, str]], lines: list[int]) -> ImportCheck
     )
 
 
-def _get_or_create_named(model, name: str, cache: dict[str, object]):
+def _get_or_create_named(model: type[Named], name: str, cache: dict[str, Named]) -> Named:
     key = name.casefold()
     if key not in cache:
         found = model.objects.filter(name__iexact=name).first()
@@ -101,8 +128,8 @@ def import_people(*, rows: list[dict[str, str]], lines: list[int]) -> ImportChec
     result = check_import(rows=rows, lines=lines)
     if not result.ok:
         return result
-    direction_cache: dict[str, object] = {}
-    skill_cache: dict[str, object] = {}
+    direction_cache: dict[str, Direction] = {}
+    skill_cache: dict[str, Skill] = {}
     for check in result.rows:
         data = check.form.cleaned_data
         person = check.existing or Person(email=data["email"])
@@ -124,3 +151,37 @@ def import_people(*, rows: list[dict[str, str]], lines: list[int]) -> ImportChec
                 *(_get_or_create_named(Skill, s, skill_cache) for s in data["appetites"])
             )
     return result
+
+
+@transaction.atomic
+def export_personal_data(*, person: Person, by: User | AnonymousUser | None) -> dict[str, object]:
+    """What Labo holds on the person; the export itself is recorded first (and so counted)."""
+    privacy.record(person, "export", by)
+    return privacy.personal_data(person)
+
+
+@transaction.atomic
+def anonymise(*, person: Person, by: User | AnonymousUser | None) -> Person:
+    """Forget a person who left: their identity goes, from the log too; their work stays."""
+    if person.anonymised_on:
+        return person
+    names = [n for n in {person.full_name, person.email} if n]
+    with disable_auditlog():
+        person.first_name, person.last_name = "", privacy.FORMER
+        person.email = person.job_title = person.domain_profile = person.grade = ""
+        person.direction = person.mentor = None
+        person.is_active = False
+        person.anonymised_on = timezone.localdate()
+        person.save()
+        person.skills.clear()
+        person.appetites.clear()
+        user = person.user
+        if user is not None:
+            user.username = f"ancien-membre-{person.pk}"
+            user.first_name = user.last_name = user.email = ""
+            user.is_active = False
+            user.set_unusable_password()
+            user.save()
+    privacy.scrub_log(person, names)
+    privacy.record(person, "anonymised", by)
+    return person

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import rules
 from django.contrib import messages
-from django.core import signing
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +15,10 @@ from commandes.models import Commande, Task
 from commandes.queries import waiting_at_gate
 from labo.lib.http import HtmxHttpRequest
 from labo.models import Person
-from labo.people import importing, privacy, services
+from labo.people import importing, services
+from labo.people.access import get_person_for, own_person
 from labo.people.forms import (
+    IMPORT_EXPIRED,
     AnonymiseForm,
     ImportConfirmForm,
     ImportUploadForm,
@@ -31,33 +31,9 @@ from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT, roles_of
 from sessions.calendar import feed_token
 from sessions.queries import coming_sessions, latest_held_sessions, sessions_of
 
-IMPORT_SALT = "labo.person-import"
-IMPORT_MAX_AGE = 3600
-
-
-def get_person_for(request: HtmxHttpRequest, pk: int) -> Person:
-    """The person a facilitator looks at; 404 for anyone the rules do not let see them."""
-    person = get_object_or_404(
-        Person.objects.select_related("direction", "mentor", "user").prefetch_related(
-            "skills", "appetites"
-        ),
-        pk=pk,
-    )
-    if not rules.test_rule("labo.view_person", request.user, person):
-        raise Http404
-    return person
-
-
-def own_person(request: HtmxHttpRequest) -> Person:
-    try:
-        return Person.objects.select_related("direction", "mentor").get(user=request.user)
-    except Person.DoesNotExist as error:
-        raise Http404(_("No profile is linked to your account.")) from error
-
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-
     held = roles_of(request.user)
     context: dict[str, object] = {}
     if FACILITATOR in held:
@@ -70,7 +46,6 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
                 sessions_of(person).select_related("programme").order_by("-starts_on")
             )
             context["my_ateliers"] = history.ateliers
-
             context["my_commandes"] = Commande.objects.filter(team__person=person).distinct()
             context["my_tasks"] = (
                 Task.objects.filter(owner=person, done=False)
@@ -113,23 +88,21 @@ def person_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def person_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """What Labo holds on a person, as a JSON file: for the person and for facilitators."""
     person = get_person_for(request, pk)
-    privacy.record(person, "export", request.user)
-    response = JsonResponse(
-        privacy.personal_data(person), json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
+    data = services.export_personal_data(person=person, by=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="labo-donnees-{person.pk}.json"'
     return response
 
 
 @require_POST
 def person_anonymise(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for(request, pk)
+    person = get_person_for(request, pk, write=True)
     form = AnonymiseForm(request.POST)
     if not form.is_valid():
         history = history_of(person)
         context = {"person": person, "history": history, "anonymise_form": form}
         return render(request, "labo/person_detail.html", context, status=422)
-    privacy.anonymise(person, by=request.user)
+    services.anonymise(person=person, by=request.user)
     messages.success(request, _("The person is anonymised; their contributions stay."))
     return redirect("labo:person-detail", pk=person.pk)
 
@@ -140,7 +113,14 @@ def my_profile(request: HtmxHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=person)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            data = form.cleaned_data
+            services.update_profile(
+                person=person,
+                job_title=data["job_title"],
+                domain_profile=data["domain_profile"],
+                skills=data["skills"],
+                appetites=data["appetites"],
+            )
             messages.success(request, _("Your profile is saved."))
             return redirect("labo:my-profile")
         status = 422
@@ -179,32 +159,23 @@ def _import_preview(request: HtmxHttpRequest) -> HttpResponse:
     except importing.ImportFileError as error:
         upload.add_error("file", str(error))
         return render(request, "labo/person_import.html", {"upload": upload}, status=422)
-    check = services.check_import(rows=parsed.rows, lines=parsed.line_numbers)
-    payload = signing.dumps(
-        {"rows": parsed.rows, "lines": parsed.line_numbers}, salt=IMPORT_SALT, compress=True
-    )
+    rows, lines = parsed.rows, parsed.line_numbers
+    check = services.check_import(rows=rows, lines=lines)
     context = {
         "upload": ImportUploadForm(),
         "check": check,
         "ignored_columns": parsed.ignored_columns,
-        "confirm": ImportConfirmForm(initial={"payload": payload}) if check.ok else None,
+        "confirm": ImportConfirmForm.for_rows(rows, lines) if check.ok else None,
     }
     return render(request, "labo/person_import.html", context, status=200 if check.ok else 422)
 
 
 def _import_confirm(request: HtmxHttpRequest) -> HttpResponse:
     form = ImportConfirmForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise signing.BadSignature
-        data = signing.loads(form.cleaned_data["payload"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-        rows, lines = data["rows"], data["lines"]
-    except (signing.BadSignature, KeyError, TypeError):
-        context = {
-            "upload": ImportUploadForm(),
-            "import_error": _("The preview has expired or was altered: send the file again."),
-        }
+    if not form.is_valid():
+        context = {"upload": ImportUploadForm(), "import_error": IMPORT_EXPIRED}
         return render(request, "labo/person_import.html", context, status=422)
+    rows, lines = form.cleaned_data["payload"]
     result = services.import_people(rows=rows, lines=lines)
     if not result.ok:
         context = {"upload": ImportUploadForm(), "check": result, "confirm": None}

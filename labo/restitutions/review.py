@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.db.models import Avg, Count
@@ -16,8 +18,8 @@ from django.utils.translation import gettext as _
 from ateliers.models import Atelier, Format, Idea, Photo, Rating
 from commandes.models import Commande, Status
 from commandes.queries import waiting_at_gate
-from labo.lib.charts import bar_chart, stacked_chart
-from labo.models import Grade, Programme
+from labo.lib.charts import BarChart, StackedChart, bar_chart, stacked_chart
+from labo.models import Document, Grade, Programme
 from sessions.models import Attendance, Day, Session
 
 # A day longer than this counts as two half-days of workshop, else as one.
@@ -32,6 +34,52 @@ class Period:
     @classmethod
     def last_year(cls, today: datetime.date) -> Period:
         return cls(start=today - datetime.timedelta(days=364), end=today)
+
+
+@dataclass(frozen=True)
+class SessionFigures:
+    """A session's line in the review: what it is and what it took."""
+
+    pk: int
+    number: int
+    title: str
+    starts_on: datetime.date
+    workshop_count: int
+    preparation_half_days: Decimal | None
+    half_days: int
+    ratio: Decimal | None
+
+
+class Totals(TypedDict):
+    sessions: int
+    workshops: int
+    participants: int
+    ideas: int
+    photos: int
+    commandes: int
+
+
+class Preparation(TypedDict):
+    preparation: Decimal | int
+    workshop: int
+    ratio: Decimal | None
+
+
+class Review(TypedDict):
+    """The figures of a period, as the dashboard and the review PDF receive them."""
+
+    programme: Programme | None
+    period: Period
+    sessions: list[SessionFigures]
+    sessions_left_out: int
+    totals: Totals
+    by_session: StackedChart
+    by_quarter: StackedChart
+    by_format: BarChart
+    ratings: BarChart
+    funnel: BarChart
+    at_gate: list[Commande]
+    preparation: Preparation
 
 
 def _grade_values(counts: dict[str, int]) -> list[int | None]:
@@ -52,7 +100,7 @@ def _quarter(day: datetime.date) -> str:
     return f"{day.year} T{(day.month - 1) // 3 + 1}"
 
 
-def workshop_half_days(days) -> int:
+def workshop_half_days(days: Iterable[Day]) -> int:
     total = 0
     for day in days:
         length = datetime.datetime.combine(day.date, day.ends_at) - datetime.datetime.combine(
@@ -62,13 +110,13 @@ def workshop_half_days(days) -> int:
     return total
 
 
-def _ratio(preparation, workshop: int) -> Decimal | None:
+def _ratio(preparation: Decimal | int | None, workshop: int) -> Decimal | None:
     if not workshop or preparation is None:
         return None
     return (Decimal(preparation) / workshop).quantize(Decimal("0.1"))
 
 
-def review_of(programme: Programme | None, period: Period, *, latest: int | None = None) -> dict:
+def review_of(programme: Programme | None, period: Period, *, latest: int | None = None) -> Review:
     """The figures of the period. ``latest`` keeps the session-by-session table and chart to
     the newest sessions (the dashboard); totals and quarters always cover the whole period."""
 
@@ -78,24 +126,24 @@ def review_of(programme: Programme | None, period: Period, *, latest: int | None
         in_period = in_period.filter(programme=programme)
         commandes = commandes.filter(programme=programme)
     # Filters below take the queryset, not the list: the same queries whether it is empty or not.
-    sessions = list(
-        in_period.select_related("programme")
-        .annotate(workshop_count=Count("ateliers", distinct=True))
-        .order_by("starts_on", "number")
+    found = list(
+        in_period.annotate(workshop_count=Count("ateliers", distinct=True)).order_by(
+            "starts_on", "number"
+        )
     )
-    days = defaultdict(list)
+    days: defaultdict[int, list[Day]] = defaultdict(list)
     for day in Day.objects.filter(session__in=in_period).order_by("date"):
         days[day.session_id].append(day)
 
     present = Attendance.objects.filter(day__session__in=in_period, present=True)
-    per_session = defaultdict(lambda: defaultdict(int))
+    per_session: defaultdict[int, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for session_id, grade, n in (
         present.order_by()
         .values_list("day__session", "person__grade")
         .annotate(n=Count("person", distinct=True))
     ):
         per_session[session_id][grade] = n
-    per_quarter = defaultdict(lambda: defaultdict(int))
+    per_quarter: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for quarter, grade, n in (
         present.order_by()
         .annotate(quarter=TruncQuarter("day__date"))
@@ -105,9 +153,21 @@ def review_of(programme: Programme | None, period: Period, *, latest: int | None
         per_quarter[_quarter(quarter)][grade] = n
     participants = present.values("person").distinct().count()
 
-    for session in sessions:
-        session.half_days = workshop_half_days(days[session.pk])
-        session.ratio = _ratio(session.preparation_half_days, session.half_days)
+    sessions = []
+    for session in found:
+        half_days = workshop_half_days(days[session.pk])
+        sessions.append(
+            SessionFigures(
+                pk=session.pk,
+                number=session.number,
+                title=session.title,
+                starts_on=session.starts_on,
+                workshop_count=session.workshop_count,
+                preparation_half_days=session.preparation_half_days,
+                half_days=half_days,
+                ratio=_ratio(session.preparation_half_days, half_days),
+            )
+        )
     preparation = sum((s.preparation_half_days or 0) for s in sessions)
     shown = sessions[-latest:] if latest else sessions
     workshop = sum(s.half_days for s in sessions)
@@ -192,7 +252,7 @@ def review_of(programme: Programme | None, period: Period, *, latest: int | None
     }
 
 
-def document_context(document) -> dict:
+def document_context(document: Document) -> Review:
     options = document.options
     period = Period(
         start=datetime.date.fromisoformat(options["start"]),

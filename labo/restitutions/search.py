@@ -8,13 +8,16 @@ every word must appear in one of the fields.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Q, Value
+from django.db.models import Model, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -71,11 +74,12 @@ SNIPPET_WORDS = 30
 
 @dataclass(frozen=True)
 class Source:
-    label: str
+    label: str | Promise
     fields: tuple[str, ...]
-    queryset: callable  # () -> QuerySet
-    title: callable  # (obj) -> str
-    url: callable  # (obj) -> str
+    # Each source reads its own model: its functions take that model's objects (Any here).
+    queryset: Callable[[], QuerySet[Any]]
+    title: Callable[[Any], str]
+    url: Callable[[Any], str]
     shown: tuple[str, ...] = ()  # what title and url read besides the fields (only() those)
 
 
@@ -88,12 +92,15 @@ class Hit:
     rank: float
 
 
-def _atelier_url(obj) -> str:
+# One source's best matches, each with its rank (0 where nothing ranks them).
+Found = list[tuple[Model, float]]
+
+
+def _atelier_url(obj: Any) -> str:
     return reverse("ateliers:atelier-detail", args=[obj.atelier_id])
 
 
 def sources() -> list[Source]:
-
     return [
         Source(
             _("Commande"),
@@ -201,14 +208,14 @@ def sources() -> list[Source]:
     ]
 
 
-def _snippet(obj, fields: tuple[str, ...], words: list[str]) -> str:
+def _snippet(obj: Model, fields: tuple[str, ...], words: list[str]) -> str:
     texts = [str(getattr(obj, name) or "") for name in fields]
     lowered = [w.lower() for w in words]
     best = next((t for t in texts if any(w in t.lower() for w in lowered)), texts[0])
     return Truncator(" ".join(best.split())).words(SNIPPET_WORDS)
 
 
-def _best_postgresql(sources_: list[Source], q: str) -> list[list]:
+def _best_postgresql(sources_: list[Source], q: str) -> list[Found]:
     """Per source, its best matches (at most PER_SOURCE), each with its ``rank``.
 
     One query finds, for every source, the newest RANKED matches and their rank (PostgreSQL
@@ -230,7 +237,7 @@ def _best_postgresql(sources_: list[Source], q: str) -> list[list]:
             .values_list("source", "pk", "rank")
             .order_by("-pk")[:RANKED]
         )
-    ranks: list[dict] = [{} for _ in sources_]
+    ranks: list[dict[int, float]] = [{} for _ in sources_]
     for index, pk, rank in branches[0].union(*branches[1:], all=True):
         ranks[index][pk] = rank
     found = []
@@ -239,13 +246,11 @@ def _best_postgresql(sources_: list[Source], q: str) -> list[list]:
         objects = (
             source.queryset().only(*source.fields, *source.shown).in_bulk(best) if best else {}
         )
-        for pk in best:
-            objects[pk].rank = ranked[pk]
-        found.append([objects[pk] for pk in best])
+        found.append([(objects[pk], ranked[pk]) for pk in best])
     return found
 
 
-def _best_elsewhere(sources_: list[Source], words: list[str]) -> list[list]:
+def _best_elsewhere(sources_: list[Source], words: list[str]) -> list[Found]:
     """Per source, its newest matches (at most PER_SOURCE): every word in one of the fields."""
     found = []
     for source in sources_:
@@ -256,7 +261,7 @@ def _best_elsewhere(sources_: list[Source], words: list[str]) -> list[list]:
                 any_field |= Q(**{f"{name}__icontains": word})
             condition &= any_field
         matches = source.queryset().only(*source.fields, *source.shown).filter(condition)
-        found.append(list(matches.order_by("-pk")[:PER_SOURCE]))
+        found.append([(obj, 0.0) for obj in matches.order_by("-pk")[:PER_SOURCE]])
     return found
 
 
@@ -269,15 +274,15 @@ def search(q: str) -> list[Hit]:
     else:
         found = _best_elsewhere(sources_, words)
     hits = []
-    for source, objects in zip(sources_, found, strict=True):
-        for obj in objects:
+    for source, matches in zip(sources_, found, strict=True):
+        for obj, rank in matches:
             hits.append(
                 Hit(
                     source=str(source.label),
                     title=source.title(obj),
                     snippet=_snippet(obj, source.fields, words),
                     url=source.url(obj),
-                    rank=float(getattr(obj, "rank", 0.0)),
+                    rank=float(rank),
                 )
             )
     hits.sort(key=lambda hit: -hit.rank)

@@ -1,14 +1,16 @@
 """Restitutions: the management dashboard, the programme review, the documents being drawn
-and search. (A module of its own: labo/views.py holds the people and home pages.)"""
+and search. (A module of its own: labo/people/views.py holds the people and home pages.)"""
 
 from __future__ import annotations
 
-import rules
+from typing import cast
+
 from auditlog.models import LogEntry
 from django.core.cache import cache
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -20,40 +22,21 @@ from django.views.decorators.http import require_GET, require_POST
 from ateliers.models import Rating
 from labo.documents import request_document
 from labo.lib.http import HtmxHttpRequest
-from labo.models import Document, DocumentKind, DocumentStatus
+from labo.models import DocumentKind, DocumentStatus
+from labo.restitutions.access import get_document_for, latest_documents
 from labo.restitutions.forms import ReviewForm, ReviewRequestForm, SearchForm
-from labo.restitutions.review import Period, review_of
+from labo.restitutions.review import Period, Review, review_of
 from labo.restitutions.search import search as run_search
 
-LATEST_DOCUMENTS = 10
 # Session by session, the dashboard shows the newest ones; the review PDF has them all.
 DASHBOARD_SESSIONS = 24
-
-
-def get_document_for(request: HtmxHttpRequest, pk: int) -> Document:
-    """The document, if the user may see what it is about; else 404."""
-    document = get_object_or_404(Document.objects.select_related("session__programme"), pk=pk)
-    if not rules.test_rule("labo.view_document", request.user, document):
-        raise Http404
-    return document
-
-
-def latest_documents(user) -> list[Document]:
-    """The newest documents the user may open, whatever their state (progress shows)."""
-    recent = Document.objects.select_related("session__programme", "programme")
-    visible = [
-        d for d in recent[: LATEST_DOCUMENTS * 3] if rules.test_rule("labo.view_document", user, d)
-    ]
-    return visible[:LATEST_DOCUMENTS]
-
 
 # The dashboard's figures are kept for a minute, under the audit log's last entry: any
 # recorded change shows at once; the rest (a rating, ideas revealed) within the minute.
 REVIEW_CACHE_SECONDS = 60
 
 
-def _review_context(form: ReviewForm) -> dict:
-
+def _review_context(form: ReviewForm) -> Review:
     data = form.cleaned_data
     period = Period(start=data["start"], end=data["end"])
     programme = data["programme"]
@@ -63,17 +46,18 @@ def _review_context(form: ReviewForm) -> dict:
         f"review:{get_language()}:{programme.pk if programme else '-'}:{period.start}:"
         f"{period.end}:{changes}:{ratings}"
     )
-    return cache.get_or_set(
+    figures = cache.get_or_set(
         key,
         lambda: review_of(programme, period, latest=DASHBOARD_SESSIONS),
         REVIEW_CACHE_SECONDS,
     )
+    return cast(Review, figures)  # what review_of made, now or within the minute
 
 
 @require_GET
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     form = ReviewForm(request.GET or ReviewForm.default_data(timezone.localdate()))
-    context = {"form": form, "documents": latest_documents(request.user)}
+    context: dict[str, object] = {"form": form, "documents": latest_documents(request.user)}
     status = 200
     if form.is_valid():
         context.update(_review_context(form))
@@ -111,16 +95,18 @@ def review_request(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def document_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One document's progress, polled by the page until it is ready."""
-    return render(request, "labo/_document.html", {"document": get_document_for(request, pk)})
+    document = get_document_for(request, pk)
+    return render(request, "labo/_document.html", {"document": document})
 
 
 @require_GET
-def document_file(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def document_file(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     document = get_document_for(request, pk)
     if document.status != DocumentStatus.READY or not document.file:
         raise Http404
     etag = quote_etag(f"document-{document.pk}-{document.fingerprint}")
-    modified = document.finished_at.timestamp() if document.finished_at else None
+    # In whole seconds, as an If-Modified-Since date is (django.views.decorators.http).
+    modified = int(document.finished_at.timestamp()) if document.finished_at else None
     unchanged = get_conditional_response(request, etag=etag, last_modified=modified)
     if unchanged is not None:
         return unchanged

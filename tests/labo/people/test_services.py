@@ -1,10 +1,17 @@
 import datetime
 
+from auditlog.models import LogEntry
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from labo.models import Direction, Person, Skill
-from labo.people.services import check_import, import_people
+from labo.people.services import (
+    anonymise,
+    check_import,
+    export_personal_data,
+    import_people,
+    update_profile,
+)
 from tests import factories
 
 
@@ -124,3 +131,58 @@ def test_any_row_is_either_imported_whole_or_refused_with_messages(db, values):
         assert result.rows[0].errors != []
         assert Person.objects.count() == 0
     Person.objects.all().delete()
+
+
+def test_update_profile_sets_the_job_the_field_skills_and_appetites(db):
+    person = factories.PersonFactory(job_title="Chargée d'études")
+    person.skills.add(factories.SkillFactory(name="Vidéo"))
+    skill = factories.SkillFactory(name="Prototypage")
+    appetite = factories.SkillFactory(name="Enquête de terrain")
+
+    update_profile(
+        person=person,
+        job_title="Cheffe de projet",
+        domain_profile="Mobilité",
+        skills=[skill],
+        appetites=[appetite],
+    )
+
+    person = Person.objects.get(pk=person.pk)
+    assert (person.job_title, person.domain_profile) == ("Cheffe de projet", "Mobilité")
+    assert list(person.skills.all()) == [skill]
+    assert list(person.appetites.all()) == [appetite]
+
+
+def test_export_personal_data_records_the_export_and_counts_it(world):
+    person = world.member.person
+
+    data = export_personal_data(person=person, by=world.member)
+
+    logged = LogEntry.objects.get(additional_data__privacy="export")
+    assert logged.actor == world.member
+    assert data["person"]["email"] == person.email
+    assert data["changes_made"] == 1
+
+
+def test_anonymise_erases_the_person_and_their_account(world):
+    person = world.member.person
+    person.grade = "B"
+    person.save()
+
+    anonymise(person=person, by=world.facilitator)
+
+    person = Person.objects.select_related("user").get(pk=person.pk)
+    assert (person.first_name, person.email, person.grade) == ("", "", "")
+    assert person.user.username == f"ancien-membre-{person.pk}"
+    assert not person.user.is_active
+    assert LogEntry.objects.get(additional_data__privacy="anonymised").actor == world.facilitator
+
+
+def test_anonymising_twice_changes_nothing(world):
+    person = factories.PersonFactory(last_name="Martin")
+    anonymise(person=person, by=world.facilitator)
+    first = LogEntry.objects.count()
+
+    anonymise(person=person, by=world.facilitator)
+
+    assert LogEntry.objects.count() == first

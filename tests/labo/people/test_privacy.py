@@ -7,8 +7,6 @@ from django.urls import reverse
 
 from ateliers import models as m
 from labo.models import Person
-from labo.people import privacy
-from tests import factories
 
 
 def test_a_member_downloads_what_labo_holds_on_them(world, member_client):
@@ -63,13 +61,3 @@ def test_anonymising_needs_a_confirmation(world, facilitator_client):
     assert response.status_code == 422
     assert "Cochez la case pour confirmer" in response.content.decode()
     assert Person.objects.get(pk=person.pk).anonymised_on is None
-
-
-def test_anonymising_twice_changes_nothing(world):
-    person = factories.PersonFactory(last_name="Martin")
-    privacy.anonymise(person, by=world.facilitator)
-    first = LogEntry.objects.count()
-
-    privacy.anonymise(person, by=world.facilitator)
-
-    assert LogEntry.objects.count() == first
