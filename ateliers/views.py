@@ -116,7 +116,7 @@ def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) ->
     if can_log:
         for part in atelier.parts:
             if part in PART_FORMS:
-                context.update(PART_FORMS[part](atelier, extra))
+                context |= PART_FORMS[part](atelier, extra)
         context["photo_form"] = extra.get("photo_form") or f.PhotoForm(prefix="photo")
     if can_run:
         context["guest_form"] = f.GuestLinkForm(prefix="guest")
