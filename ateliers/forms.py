@@ -16,6 +16,7 @@ from ateliers.models import (
     Idea,
     InterviewQuestion,
     Observation,
+    Position,
     Rating,
     RetroEntry,
     Stand,
@@ -265,7 +266,5 @@ class GuestLinkForm(forms.ModelForm):
 
 
 class TapForm(forms.Form):
-    position = forms.ChoiceField(
-        choices=[("yes", _("Yes")), ("no", _("No")), ("mixed", _("Mixed"))]
-    )
+    position = forms.ChoiceField(choices=Position.choices)
     delta = forms.TypedChoiceField(choices=[("1", "+1"), ("-1", "−1")], coerce=int)

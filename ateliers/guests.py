@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import secrets
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ateliers import forms as f
 from ateliers import services
-from ateliers.models import DemarreurReport, GuestLink, GuestPurpose, Idea, Rating, Vote
+from ateliers.access import get_result_in
+from ateliers.models import GuestLink, GuestPurpose, Idea, Vote
 
 COOKIE = "labo_guest"
 COOKIE_SALT = "labo.guest-cookie"
@@ -31,24 +33,26 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
     guest_id, fresh = _guest_id(request)
     voter = f"g{link.pk}:{guest_id}"
     atelier = link.atelier
-    form = None
+    form: forms.ModelForm | None = None
     status = 200
     if link.purpose == GuestPurpose.RATE:
         form = f.RatingForm(request.POST or None, prefix="rating")
         if request.method == "POST" and form.is_valid():
-            Rating.objects.create(atelier=atelier, **form.cleaned_data)
+            services.add_result(
+                atelier=atelier, kind="rating", fields=form.cleaned_data, author=None
+            )
             messages.success(request, _("Thank you: your rating is recorded."))
             return _back(token, guest_id, fresh)
     elif link.purpose == GuestPurpose.OBSERVE:
         form = f.ObservationForm(request.POST or None, prefix="observation")
         if request.method == "POST" and form.is_valid():
-            report = DemarreurReport.objects.get_or_create(atelier=atelier)[0]
-            form.instance.report = report
-            form.save()
+            services.add_result(
+                atelier=atelier, kind="observation", fields=form.cleaned_data, author=None
+            )
             messages.success(request, _("Thank you: your observation is recorded."))
             return _back(token, guest_id, fresh)
     elif request.method == "POST":
-        idea = get_object_or_404(Idea, pk=request.POST.get("idea", 0), atelier=atelier)
+        idea = get_result_in(atelier, "idea", request.POST.get("idea", ""))
         try:
             services.vote(idea=idea, voter=voter)
         except services.ResultError as error:

@@ -3,21 +3,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ateliers.formats import Format, Part, parts_of
+from labo.lib.charts import BarChart, StackedChart, bar_chart, stacked_chart
 from labo.models import Person
 from sessions.models import AgendaItem, Session
-
-
-class Format(models.TextChoices):
-    TRIBUNAL = "tribunal", _("Innovation tribunal")
-    DEBAT_MOUVANT = "debat_mouvant", _("Moving debate")
-    DEMARREUR = "demarreur", _("Benevolent starter interview")
-    LABO_STANDS = "labo_stands", _("Lab stands")
-    CRITERIA_GRID = "criteria_grid", _("Criteria grid")
-    SCENARIO_TABLES = "scenario_tables", _("Scenario tables")
-    RETROSPECTIVE = "retrospective", _("Retrospective")
-    FREE = "free", _("Free format")
 
 
 class Atelier(models.Model):
@@ -67,11 +59,13 @@ class Atelier(models.Model):
         return self.title
 
     @property
+    def parts(self) -> tuple[Part, ...]:
+        return parts_of(self.format)
+
+    @property
     def collects_ideas(self) -> bool:
-        return self.format in IDEA_FORMATS
+        return Part.IDEAS in self.parts
 
-
-IDEA_FORMATS = {"free", "scenario_tables", "criteria_grid", "retrospective", "tribunal"}
 
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -107,6 +101,14 @@ class Result(Logged):
 # Débat mouvant ----------------------------------------------------------------
 
 
+class Position(models.TextChoices):
+    """Where a person stands on a statement: each is a counter of the statement."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    MIXED = "mixed", _("Mixed")
+
+
 class DebateQuestion(Result):
     """A divisive statement; the room stands for yes, no or mixed."""
 
@@ -137,11 +139,13 @@ class DebateQuestion(Result):
 
     @property
     def tally(self) -> list[tuple[str, str, int]]:
-        return [
-            ("yes", _("Yes"), self.yes),
-            ("no", _("No"), self.no),
-            ("mixed", _("Mixed"), self.mixed),
-        ]
+        """(position, its label, how many stand there), in the order of the page."""
+        return [(p.value, str(p.label), getattr(self, p.value)) for p in Position]
+
+    @property
+    def chart(self) -> BarChart:
+        rows: list[tuple[str, float | None]] = [(label, value) for _key, label, value in self.tally]
+        return bar_chart(gettext("Positions on the statement"), rows)
 
 
 # Tribunal de l'innovation ----------------------------------------------------
@@ -174,6 +178,16 @@ class TribunalCase(Result):
 
     def __str__(self) -> str:
         return self.question
+
+    @property
+    def chart(self) -> StackedChart:
+        """The room's positions before and after the trial."""
+        series = [gettext("Convinced"), gettext("Sceptical"), gettext("Undecided")]
+        rows: list[tuple[str, list[int | None]]] = [
+            (gettext("Before"), [self.before_for, self.before_against, self.before_undecided]),
+            (gettext("After"), [self.after_for, self.after_against, self.after_undecided]),
+        ]
+        return stacked_chart(gettext("Positions before and after the trial"), series, rows)
 
 
 # Démarreur bienveillant ------------------------------------------------------
@@ -223,6 +237,18 @@ class DemarreurReport(models.Model):
 
     def __str__(self) -> str:
         return str(self.atelier)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ReportStatus.DRAFT
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.status == ReportStatus.REVIEWED
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == ReportStatus.SENT
 
 
 class DemarreurRoleKind(models.TextChoices):
@@ -476,6 +502,11 @@ class Idea(Result):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def cy(self) -> int | None:
+        """Where a drawing puts it vertically: SVG counts y downwards, the grid's top is 100."""
+        return None if self.y is None else 100 - self.y
 
 
 class Vote(models.Model):

@@ -43,7 +43,8 @@ def _encode(image: Image.Image, name: str) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=name)
 
 
-def _open(data: bytes, filename: str) -> Image.Image:
+def _open(data: bytes, filename: str) -> tuple[Image.Image, str]:
+    """The image and its format (a key of FORMATS)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -54,9 +55,12 @@ def _open(data: bytes, filename: str) -> Image.Image:
             Image.DecompressionBombWarning,
         ) as error:
             raise PhotoError(_("This file is not a JPEG, PNG or WebP photo.")) from error
+    fmt = image.format
+    if fmt not in FORMATS:  # Pillow opened it as one of them: never, but said to the types
+        raise PhotoError(_("This file is not a JPEG, PNG or WebP photo."))
     if image.width * image.height > MAX_PIXELS:
         raise PhotoError(_("This image is too large in pixels to be a photo of a board."))
-    extensions = FORMATS[image.format]
+    extensions = FORMATS[fmt]
     if not filename.lower().endswith(extensions):
         raise PhotoError(
             _(
@@ -64,7 +68,7 @@ def _open(data: bytes, filename: str) -> Image.Image:
                 "came from the camera."
             )
         )
-    return image
+    return image, fmt
 
 
 def _complete(data: bytes, fmt: str) -> bool:
@@ -100,10 +104,10 @@ def process(upload: UploadedFile) -> ProcessedPhoto:
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise PhotoError(_("The photo is larger than 15 MB."))
-    image = _open(data, upload.name or "")
-    if not _complete(data, image.format):
+    image, fmt = _open(data, upload.name or "")
+    if not _complete(data, fmt):
         raise PhotoError(_("This photo is damaged or incomplete."))
-    if _trailing(data, image.format) > MAX_TRAILING_BYTES:
+    if _trailing(data, fmt) > MAX_TRAILING_BYTES:
         raise PhotoError(_("This file holds something else after the photo: it is refused."))
     try:
         with warnings.catch_warnings():

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
+from ateliers.formats import Part
 from ateliers.models import (
     Action,
     Atelier,
@@ -25,81 +29,137 @@ from ateliers.models import (
     TribunalCase,
     Vote,
 )
+from commandes.models import Commande, TeamMember
+from labo.models import Person, Programme
+from sessions.models import Attendance
+
+
+class StandScores(TypedDict):
+    understanding: float | None
+    interest: float | None
+    feedback_count: int
+
+
+class IdeaDots(TypedDict):
+    dots: int
+    mine: int  # the voter's own dots
+    number: int  # its place on the wall, as drawn on the criteria grid
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # a development dependency
+
+    ScoredStand = WithAnnotations[Stand, StandScores]
+    DottedIdea = WithAnnotations[Idea, IdeaDots]
 
 
 @dataclass
 class Results:
-    questions: list = field(default_factory=list)
-    cases: list = field(default_factory=list)
+    questions: list[DebateQuestion] = field(default_factory=list)
+    cases: list[TribunalCase] = field(default_factory=list)
     report: DemarreurReport | None = None
-    stands: list = field(default_factory=list)
-    rotation: list = field(default_factory=list)
+    stands: list[ScoredStand] = field(default_factory=list)
+    rotation: list[tuple[int, list[StandVisit]]] = field(default_factory=list)
     grid: CriteriaGrid | None = None
-    retro: dict = field(default_factory=dict)
-    ideas: list = field(default_factory=list)
+    retro: dict[str, list[RetroEntry]] = field(default_factory=dict)  # label -> entries
+    ideas: list[DottedIdea] = field(default_factory=list)
     hidden_ideas: int = 0
-    themes: list = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)
     dots_left: int = 0
-    photos: list = field(default_factory=list)
-    actions: list = field(default_factory=list)
+    photos: list[Photo] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
     rating_average: float | None = None
     rating_count: int = 0
-    ratings: list = field(default_factory=list)
-    guest_links: list = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)
+    guest_links: list[GuestLink] = field(default_factory=list)
+
+
+def _questions(atelier: Atelier, r: Results, voter: str) -> None:
+    r.questions = list(DebateQuestion.objects.filter(atelier=atelier))
+
+
+def _cases(atelier: Atelier, r: Results, voter: str) -> None:
+    r.cases = list(TribunalCase.objects.filter(atelier=atelier))
+
+
+def _report(atelier: Atelier, r: Results, voter: str) -> None:
+    r.report = (
+        DemarreurReport.objects.filter(atelier=atelier)
+        .prefetch_related("roles__person", "questions", "observations")
+        .first()
+    )
+
+
+def _stands(atelier: Atelier, r: Results, voter: str) -> None:
+    r.stands = list(
+        Stand.objects.filter(atelier=atelier)
+        .annotate(
+            understanding=Avg("feedback__understanding"),
+            interest=Avg("feedback__interest"),
+            feedback_count=Count("feedback", distinct=True),
+        )
+        .prefetch_related("suggestions", "feedback")
+    )
+    rounds: defaultdict[int, list[StandVisit]] = defaultdict(list)
+    for visit in StandVisit.objects.filter(stand__atelier=atelier).select_related("stand"):
+        rounds[visit.round].append(visit)
+    r.rotation = sorted(rounds.items())
+
+
+def grid_of(atelier: Atelier) -> CriteriaGrid | None:
+    return CriteriaGrid.objects.filter(atelier=atelier).first()
+
+
+def _grid(atelier: Atelier, r: Results, voter: str) -> None:
+    r.grid = grid_of(atelier)
+
+
+def _retro(atelier: Atelier, r: Results, voter: str) -> None:
+    entries: defaultdict[str, list[RetroEntry]] = defaultdict(list)
+    for entry in RetroEntry.objects.filter(atelier=atelier):
+        entries[entry.kind].append(entry)
+    r.retro = {str(label): entries[kind] for kind, label in RetroKind.choices}
+
+
+# Ideas by theme, the most dotted first.
+WALL_ORDER = [F("theme__name").asc(), F("dots").desc(), F("pk").asc()]
+
+
+def _ideas(atelier: Atelier, r: Results, voter: str) -> None:
+    """Hidden ideas are counted, never loaded; authors of anonymous ideas were never stored."""
+    if atelier.ideas_revealed:
+        r.ideas = list(
+            Idea.objects.filter(atelier=atelier)
+            .select_related("theme", "created_by")
+            .annotate(dots=Count("votes"), mine=Count("votes", filter=Q(votes__voter=voter)))
+            .annotate(number=Window(RowNumber(), order_by=WALL_ORDER))
+            .order_by(*WALL_ORDER)
+        )
+        used = Vote.objects.filter(idea__atelier=atelier, voter=voter).count()
+        r.dots_left = max(0, atelier.votes_per_person - used)
+    else:
+        r.hidden_ideas = Idea.objects.filter(atelier=atelier).count()
+    r.themes = list(Theme.objects.filter(atelier=atelier))
+
+
+# How each part of a format is read.
+LOADERS: dict[Part, Callable[[Atelier, Results, str], None]] = {
+    Part.QUESTIONS: _questions,
+    Part.CASES: _cases,
+    Part.REPORT: _report,
+    Part.STANDS: _stands,
+    Part.GRID: _grid,
+    Part.RETRO: _retro,
+    Part.IDEAS: _ideas,
+}
 
 
 def results_of(atelier: Atelier, *, voter: str) -> Results:
-    """What the page shows. Hidden ideas are counted, never loaded; authors of anonymous
-    ideas were never stored."""
+    """What the page shows: the parts of the workshop's format, then what every workshop
+    has (photos, actions, ratings, guest links)."""
     r = Results()
-    fmt = atelier.format
-    if fmt == "debat_mouvant":
-        r.questions = list(DebateQuestion.objects.filter(atelier=atelier))
-    if fmt == "tribunal":
-        r.cases = list(TribunalCase.objects.filter(atelier=atelier))
-    if fmt == "demarreur":
-        r.report = (
-            DemarreurReport.objects.filter(atelier=atelier)
-            .prefetch_related("roles__person", "questions", "observations")
-            .first()
-        )
-    if fmt == "labo_stands":
-        r.stands = list(
-            Stand.objects.filter(atelier=atelier)
-            .annotate(
-                understanding=Avg("feedback__understanding"),
-                interest=Avg("feedback__interest"),
-                feedback_count=Count("feedback", distinct=True),
-            )
-            .prefetch_related("suggestions", "feedback")
-        )
-        rounds = defaultdict(list)
-        for visit in StandVisit.objects.filter(stand__atelier=atelier).select_related("stand"):
-            rounds[visit.round].append(visit)
-        r.rotation = sorted(rounds.items())
-    if fmt == "criteria_grid":
-        r.grid = CriteriaGrid.objects.filter(atelier=atelier).first()
-    if fmt == "retrospective":
-        entries = defaultdict(list)
-        for entry in RetroEntry.objects.filter(atelier=atelier):
-            entries[entry.kind].append(entry)
-        r.retro = {label: entries[kind] for kind, label in RetroKind.choices}
-    if atelier.collects_ideas:
-        if atelier.ideas_revealed:
-            r.ideas = list(
-                Idea.objects.filter(atelier=atelier)
-                .select_related("theme", "created_by")
-                .annotate(dots=Count("votes"), mine=Count("votes", filter=Q(votes__voter=voter)))
-                .order_by("theme__name", "-dots", "pk")
-            )
-            for idea in r.ideas:
-                # SVG counts y downwards; the grid's "top" end is 100.
-                idea.cy = None if idea.y is None else 100 - idea.y
-            used = Vote.objects.filter(idea__atelier=atelier, voter=voter).count()
-            r.dots_left = max(0, atelier.votes_per_person - used)
-        else:
-            r.hidden_ideas = Idea.objects.filter(atelier=atelier).count()
-        r.themes = list(Theme.objects.filter(atelier=atelier))
+    for part in atelier.parts:
+        LOADERS[part](atelier, r, voter)
     r.photos = list(Photo.objects.filter(atelier=atelier))
     r.actions = list(Action.objects.filter(atelier=atelier).select_related("owner"))
     stats = Rating.objects.filter(atelier=atelier).aggregate(avg=Avg("score"), n=Count("pk"))
@@ -107,3 +167,34 @@ def results_of(atelier: Atelier, *, voter: str) -> Results:
     r.ratings = list(Rating.objects.filter(atelier=atelier).exclude(comment="")[:50])
     r.guest_links = list(GuestLink.objects.filter(atelier=atelier, revoked_at__isnull=True))
     return r
+
+
+def people_around(atelier: Atelier) -> QuerySet[Person]:
+    """Who may own an action or hold a role: the people of the session, of the workshop, of
+    its commande and the programme's facilitators (not the whole administration: a select
+    of hundreds of names helps nobody on a phone)."""
+
+    # One UNION of small id lists (OR-ing joins or subqueries makes the database scan people).
+    session = atelier.session_id
+    groups = [
+        Attendance.objects.filter(day__session=session).values_list("person", flat=True),
+        Atelier.facilitators.through.objects.filter(atelier=atelier).values_list(
+            "person", flat=True
+        ),
+        Atelier.participants.through.objects.filter(atelier=atelier).values_list(
+            "person", flat=True
+        ),
+        Programme.facilitators.through.objects.filter(programme__sessions=session).values_list(
+            "person", flat=True
+        ),
+    ]
+    if atelier.commande_id:
+        groups.append(
+            TeamMember.objects.filter(commande=atelier.commande_id).values_list("person", flat=True)
+        )
+        groups.append(
+            Commande.objects.filter(pk=atelier.commande_id).values_list("commanditaire", flat=True)
+        )
+    unordered = [group.order_by() for group in groups]  # UNION allows no ORDER BY inside
+    ids = set(unordered[0].union(*unordered[1:]))
+    return Person.objects.active().filter(pk__in=ids)

@@ -2,36 +2,129 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from auditlog.context import disable_auditlog
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ateliers import photos
+from ateliers.kinds import KINDS
 from ateliers.models import (
+    Action,
     Atelier,
+    CriteriaGrid,
     DebateQuestion,
     DemarreurReport,
     GuestLink,
     Idea,
+    Logged,
     Photo,
+    Position,
     ReportStatus,
     Stand,
     StandVisit,
     SuggestedOffer,
+    Theme,
     Vote,
 )
 from labo.models import Person
+from sessions.models import Session
 
-POSITIONS = ("yes", "no", "mixed")
+POSITIONS = tuple(Position.values)
 
 
 class ResultError(Exception):
     """A change refused for a reason the user must read (already translated)."""
+
+
+# Workshops -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_atelier(
+    *,
+    session: Session,
+    facilitators: Iterable[Person],
+    participants: Iterable[Person],
+    **fields: Any,
+) -> Atelier:
+    """A workshop of the session, with its facilitators and participants."""
+    atelier = Atelier.objects.create(session=session, **fields)
+    atelier.facilitators.set(facilitators)
+    atelier.participants.set(participants)
+    return atelier
+
+
+@transaction.atomic
+def update_atelier(
+    *,
+    atelier: Atelier,
+    facilitators: Iterable[Person],
+    participants: Iterable[Person],
+    **fields: Any,
+) -> Atelier:
+    for name, value in fields.items():
+        setattr(atelier, name, value)
+    atelier.save()
+    atelier.facilitators.set(facilitators)
+    atelier.participants.set(participants)
+    return atelier
+
+
+# Results of any kind -----------------------------------------------------------------
+
+
+def report_of(*, atelier: Atelier) -> DemarreurReport:
+    """The workshop's interview report, created empty the first time it is asked for."""
+    return DemarreurReport.objects.get_or_create(atelier=atelier)[0]
+
+
+@transaction.atomic
+def add_result(
+    *, atelier: Atelier, kind: str, fields: Mapping[str, Any], author: Person | None
+) -> models.Model:
+    """A result of one of the kinds (ateliers.kinds), hung on the workshop or its report;
+    an IntegrityError (a twin saved meanwhile) leaves nothing behind."""
+    if kind == "idea":
+        return add_idea(
+            atelier=atelier,
+            text=fields["text"],
+            author=author,
+            anonymous=bool(fields.get("anonymous")),
+        )
+    spec = KINDS[kind]
+    values = dict(fields)
+    if spec.parent == "atelier":
+        values["atelier"] = atelier
+    elif spec.parent == "report":
+        values["report"] = report_of(atelier=atelier)
+    if issubclass(spec.model, Logged):
+        values["created_by"] = author
+    obj = spec.model(**values)
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def update_result(*, obj: models.Model, fields: Mapping[str, Any]) -> models.Model:
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def delete_result(*, obj: models.Model) -> None:
+    obj.delete()
 
 
 def tap(*, question: DebateQuestion, position: str, delta: int) -> DebateQuestion:
@@ -54,6 +147,15 @@ def add_idea(*, atelier: Atelier, text: str, author: Person | None, anonymous: b
         with disable_auditlog():
             return Idea.objects.create(atelier=atelier, text=text, created_by=None)
     return Idea.objects.create(atelier=atelier, text=text, created_by=author)
+
+
+@transaction.atomic
+def classify_idea(*, idea: Idea, theme: Theme | None, x: int | None, y: int | None) -> Idea:
+    """Give an idea a theme and a place on the criteria grid."""
+    idea.theme = theme
+    idea.x, idea.y = x, y
+    idea.save(update_fields=["theme", "x", "y"])
+    return idea
 
 
 def reveal_ideas(*, atelier: Atelier) -> None:
@@ -116,7 +218,20 @@ def adopt_offer(*, suggestion: SuggestedOffer) -> Stand:
     return stand
 
 
-def add_photo(*, atelier: Atelier, upload, caption: str, author: Person | None) -> Photo:
+def toggle_action(*, action: Action) -> None:
+    """Done or reopened, in one statement: two people ticking it at once never cancel out."""
+    Action.objects.filter(pk=action.pk).update(done=~F("done"))
+
+
+@transaction.atomic
+def save_grid(*, atelier: Atelier, fields: Mapping[str, Any]) -> CriteriaGrid:
+    """The workshop's criteria grid, created the first time."""
+    return CriteriaGrid.objects.update_or_create(atelier=atelier, defaults=dict(fields))[0]
+
+
+def add_photo(
+    *, atelier: Atelier, upload: UploadedFile, caption: str, author: Person | None
+) -> Photo:
     processed = photos.process(upload)
     return Photo.objects.create(
         atelier=atelier,
@@ -157,6 +272,17 @@ def outbox(report: DemarreurReport) -> EmailMessage:
 
 
 @transaction.atomic
+def update_report(*, report: DemarreurReport, fields: Mapping[str, Any]) -> DemarreurReport:
+    """Write the report, as long as it has not been sent."""
+    if report.is_sent:
+        raise ResultError(_("The report has been sent: it can no longer change."))
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.save()
+    return report
+
+
+@transaction.atomic
 def review_report(*, report: DemarreurReport, reviewer: Person | None) -> DemarreurReport:
     report = DemarreurReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.DRAFT:
@@ -186,6 +312,10 @@ def send_report(*, report: DemarreurReport) -> int:
 
 
 # Guest links -----------------------------------------------------------------------
+
+
+def create_guest_link(*, atelier: Atelier, purpose: str, created_by: User | None) -> GuestLink:
+    return GuestLink.objects.create(atelier=atelier, purpose=purpose, created_by=created_by)
 
 
 def revoke(*, link: GuestLink) -> None:

@@ -4,29 +4,43 @@ its photos and the actions. Registered with sessions.synthesis at start-up."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ateliers.formats import Part
 from ateliers.models import Action, Atelier, Photo, Rating
 from ateliers.photos import print_copy
 from ateliers.queries import Results, results_of
-from labo.lib.charts import bar_chart, stacked_chart
+from labo.lib.charts import BarChart, bar_chart
 from sessions.models import Session
+
+if TYPE_CHECKING:
+    from ateliers.queries import DottedIdea
 
 # The synthesis is read by people who did not vote: no idea is marked as "mine".
 NO_VOTER = ""
+
+
+@dataclass(frozen=True)
+class PartPhoto:
+    """A photo of the boards as the synthesis shows it: from the site, or embedded in a PDF."""
+
+    src: str
+    caption: str
 
 
 @dataclass
 class WorkshopPart:
     atelier: Atelier
     results: Results
-    charts: list = field(default_factory=list)  # bar charts of the whole workshop
-    themes: list = field(default_factory=list)  # (theme name, ideas)
-    photos: list = field(default_factory=list)
+    charts: list[BarChart] = field(default_factory=list)  # bar charts of the whole workshop
+    themes: list[tuple[str, list[DottedIdea]]] = field(default_factory=list)
+    photos: list[PartPhoto] = field(default_factory=list)
 
 
 def choices_of(session: Session) -> tuple[QuerySet[Atelier], QuerySet[Photo]]:
@@ -36,46 +50,54 @@ def choices_of(session: Session) -> tuple[QuerySet[Atelier], QuerySet[Photo]]:
     return ateliers, photos
 
 
-def _ratings_chart(atelier: Atelier):
+def _stands_charts(results: Results) -> list[BarChart]:
+    if not results.stands:
+        return []
+    charts = []
+    for attr, title in (
+        ("understanding", _("Understanding of each stand (average, out of 5)")),
+        ("interest", _("Interest in each stand (average, out of 5)")),
+    ):
+        rows: list[tuple[str, float | None]] = [
+            (stand.name, getattr(stand, attr) or 0) for stand in results.stands
+        ]
+        charts.append(bar_chart(title, rows, maximum=5, unit="/5", decimals=1))
+    return charts
+
+
+# The charts a part of a format gives the whole workshop (a statement or a case draws its
+# own: see their ``chart``).
+CHARTS: dict[Part, Callable[[Results], list[BarChart]]] = {
+    Part.STANDS: _stands_charts,
+}
+
+
+def _ratings_chart(atelier: Atelier) -> BarChart | None:
     counts = dict(
         Rating.objects.filter(atelier=atelier).values_list("score").annotate(n=Count("pk"))
     )
     if not counts:
         return None
-    rows = [(f"{score}/5", counts.get(score, 0)) for score in range(5, 0, -1)]
+    rows: list[tuple[str, float | None]] = [
+        (f"{score}/5", counts.get(score, 0)) for score in range(5, 0, -1)
+    ]
     return bar_chart(_("Ratings of the methods"), rows)
 
 
-def _charts(atelier: Atelier, results: Results) -> list:
-    """The charts of the part as a whole; a statement's or a case's own chart is set on it."""
-    for question in results.questions:
-        rows = [(label, value) for _key, label, value in question.tally]
-        question.chart = bar_chart(_("Positions on the statement"), rows)
-    for case in results.cases:
-        series = [_("Convinced"), _("Sceptical"), _("Undecided")]
-        rows = [
-            (_("Before"), [case.before_for, case.before_against, case.before_undecided]),
-            (_("After"), [case.after_for, case.after_against, case.after_undecided]),
-        ]
-        case.chart = stacked_chart(_("Positions before and after the trial"), series, rows)
+def _charts(atelier: Atelier, results: Results) -> list[BarChart]:
     charts = []
-    if results.stands:
-        for attr, title in (
-            ("understanding", _("Understanding of each stand (average, out of 5)")),
-            ("interest", _("Interest in each stand (average, out of 5)")),
-        ):
-            rows = [(stand.name, getattr(stand, attr) or 0) for stand in results.stands]
-            charts.append(bar_chart(title, rows, maximum=5, unit="/5", decimals=1))
+    for part in atelier.parts:
+        if part in CHARTS:
+            charts.extend(CHARTS[part](results))
     ratings = _ratings_chart(atelier)
     if ratings:
         charts.append(ratings)
     return charts
 
 
-def _themes(results: Results) -> list:
-    groups = defaultdict(list)
-    for number, idea in enumerate(results.ideas, start=1):
-        idea.number = number  # the number drawn on the criteria grid
+def _themes(results: Results) -> list[tuple[str, list[DottedIdea]]]:
+    groups: defaultdict[str, list[DottedIdea]] = defaultdict(list)
+    for idea in results.ideas:
         groups[idea.theme.name if idea.theme else _("No theme")].append(idea)
     themes = []
     for name, ideas in groups.items():
@@ -96,7 +118,7 @@ def parts_of(
     atelier_ids: list[int] | None,
     photo_ids: list[int] | None,
     for_pdf: bool,
-) -> dict:
+) -> dict[str, object]:
     """The workshops chosen, each with its results, charts, themes and photos, and their
     actions. ``None`` for a choice means all of them."""
     ateliers, photos = choices_of(session)
@@ -104,10 +126,11 @@ def parts_of(
         ateliers = ateliers.filter(pk__in=atelier_ids)
     if photo_ids is not None:
         photos = photos.filter(pk__in=photo_ids)
-    kept_photos = defaultdict(list)
+    kept_photos: defaultdict[int, list[PartPhoto]] = defaultdict(list)
     for photo in photos:
-        photo.src = _photo_src(photo, for_pdf=for_pdf)
-        kept_photos[photo.atelier_id].append(photo)
+        kept_photos[photo.atelier_id].append(
+            PartPhoto(src=_photo_src(photo, for_pdf=for_pdf), caption=photo.caption)
+        )
     parts = []
     for atelier in ateliers.select_related("commande"):
         results = results_of(atelier, voter=NO_VOTER)

@@ -3,15 +3,16 @@ back; every form also works as a plain POST."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import rules
 from django import forms
 from django.contrib import messages
-from django.core import signing
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.contrib.auth.models import User
+from django.db import IntegrityError, models
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -21,212 +22,114 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ateliers import forms as f
 from ateliers import guests, photos, services
-from ateliers.models import (
-    Action,
-    Atelier,
-    CriteriaGrid,
-    DebateQuestion,
-    DemarreurReport,
-    DemarreurRole,
-    GuestLink,
-    Idea,
-    InterviewQuestion,
-    Observation,
-    Photo,
-    Rating,
-    RetroEntry,
-    Stand,
-    StandFeedback,
-    SuggestedOffer,
-    Theme,
-    TribunalCase,
+from ateliers.access import (
+    get_atelier_for,
+    get_guest_link_by_token,
+    get_guest_link_for,
+    get_photo_for,
+    get_question_for,
+    get_result_in,
+    get_suggestion_for,
 )
-from ateliers.queries import results_of
-from commandes.models import Commande, TeamMember
+from ateliers.formats import SECTIONS, Part
+from ateliers.kinds import KINDS, kinds_for
+from ateliers.models import Atelier, DemarreurReport
+from ateliers.queries import Results, grid_of, results_of
 from labo.lib.http import HtmxHttpRequest
 from labo.lib.pdf import pdf_response, render_pdf
-from labo.models import Person, Programme
 from labo.queries import person_of
-from sessions.access import check_session_access
-from sessions.models import Attendance, Session
+from sessions.access import get_session_for
 
 PAGE = "ateliers/atelier_detail.html"
+QUESTION = "ateliers/formats/_debat_mouvant.html#question"
 
 
-def get_atelier_for(
-    request: HtmxHttpRequest, pk: int, *, write: bool = False, run: bool = False
-) -> Atelier:
-    """404 for who may not see the workshop, 403 for who may not log (or run) it."""
-    atelier = get_object_or_404(
-        Atelier.objects.select_related("session__programme", "commande", "agenda_item"), pk=pk
-    )
-    if not rules.test_rule("ateliers.view_atelier", request.user, atelier):
-        raise Http404
-    if write and not rules.test_rule("ateliers.log_results", request.user, atelier):
-        raise PermissionDenied
-    if run and not rules.test_rule("ateliers.run_atelier", request.user, atelier):
-        raise PermissionDenied
-    return atelier
+class Editable(NamedTuple):
+    """A result listed on the page with its edit form, for who may log."""
+
+    obj: models.Model
+    form: forms.ModelForm | None
 
 
-@dataclass
-class Kind:
-    """One kind of result: its form, its model, and how it hangs on the workshop."""
+def _editable(atelier: Atelier, results: Results, *, can_log: bool) -> dict[str, list[Editable]]:
+    """Few per workshop (statements, cases, stands): each gets its edit form."""
+    listed: dict[str, Sequence[models.Model]] = {
+        "question": results.questions,
+        "case": results.cases,
+        "stand": results.stands,
+    }
+    return {
+        kind: [
+            Editable(obj, KINDS[kind].bind(atelier, instance=obj) if can_log else None)
+            for obj in objects
+        ]
+        for kind, objects in listed.items()
+    }
 
-    form: type[forms.ModelForm]
-    model: type
-    parent: str = "atelier"  # or "report", or "stand"
-    editable: bool = False
-    extra: dict = field(default_factory=dict)
+
+# The forms a part of a format adds to the page, for who may log; a bound form given by
+# the view that refused it is shown instead, with its errors.
+PartForms = Callable[[Atelier, dict[str, Any]], dict[str, forms.BaseForm]]
 
 
-KINDS: dict[str, Kind] = {
-    "question": Kind(f.DebateQuestionForm, DebateQuestion, editable=True),
-    "case": Kind(f.TribunalCaseForm, TribunalCase, editable=True),
-    "role": Kind(f.DemarreurRoleForm, DemarreurRole, parent="report"),
-    "interview": Kind(f.InterviewQuestionForm, InterviewQuestion, parent="report"),
-    "observation": Kind(f.ObservationForm, Observation, parent="report"),
-    "stand": Kind(f.StandForm, Stand, editable=True),
-    "feedback": Kind(f.StandFeedbackForm, StandFeedback, parent="stand"),
-    "suggestion": Kind(f.SuggestedOfferForm, SuggestedOffer, parent="stand"),
-    "retro": Kind(f.RetroEntryForm, RetroEntry),
-    "idea": Kind(f.IdeaForm, Idea),
-    "theme": Kind(f.ThemeForm, Theme),
-    "action": Kind(f.ActionForm, Action, editable=True),
-    "rating": Kind(f.RatingForm, Rating),
+def _report_forms(atelier: Atelier, extra: dict[str, Any]) -> dict[str, forms.BaseForm]:
+    return {
+        "report_form": extra.get("report_form")
+        or f.DemarreurReportForm(instance=services.report_of(atelier=atelier), prefix="report")
+    }
+
+
+def _grid_forms(atelier: Atelier, extra: dict[str, Any]) -> dict[str, forms.BaseForm]:
+    return {
+        "grid_form": extra.get("grid_form")
+        or f.CriteriaGridForm(instance=grid_of(atelier), prefix="grid")
+    }
+
+
+def _stands_forms(atelier: Atelier, extra: dict[str, Any]) -> dict[str, forms.BaseForm]:
+    return {"rotation_form": extra.get("rotation_form") or f.RotationForm(prefix="rotation")}
+
+
+PART_FORMS: dict[Part, PartForms] = {
+    Part.REPORT: _report_forms,
+    Part.GRID: _grid_forms,
+    Part.STANDS: _stands_forms,
 }
 
 
-FORMAT_KINDS = {
-    "debat_mouvant": {"question"},
-    "tribunal": {"case"},
-    "demarreur": {"role", "interview", "observation"},
-    "labo_stands": {"stand", "feedback", "suggestion"},
-    "retrospective": {"retro"},
-}
-COMMON_KINDS = {"action", "rating"}
-IDEA_KINDS = {"idea", "theme"}
-
-
-def kinds_for(atelier: Atelier) -> set[str]:
-    """The results a workshop's page shows, hence the only ones it accepts."""
-    kinds = COMMON_KINDS | FORMAT_KINDS.get(atelier.format, set())
-    return kinds | IDEA_KINDS if atelier.collects_ideas else kinds
-
-
-def _report(atelier: Atelier) -> DemarreurReport:
-    return DemarreurReport.objects.get_or_create(atelier=atelier)[0]
-
-
-def _bind(kind: str, atelier: Atelier, data=None, instance=None) -> forms.ModelForm:
-    spec = KINDS[kind]
-    prefix = f"{kind}{instance.pk}" if instance is not None else kind
-    form = spec.form(data, instance=instance, prefix=prefix)
-    if data is not None and instance is None:
-        # The parent is known before validation so that duplicates are caught on the form.
-        if spec.parent == "atelier":
-            form.instance.atelier = atelier
-        elif spec.parent == "report":
-            report = DemarreurReport.objects.filter(atelier=atelier).first()
-            if report is not None:
-                form.instance.report = report
-    if "stand" in form.fields:
-        form.fields["stand"].queryset = Stand.objects.filter(atelier=atelier)
-    for name in ("person", "owner"):
-        if name in form.fields:
-            form.fields[name].queryset = people_around(atelier)
-    return form
-
-
-def people_around(atelier: Atelier):
-    """Who may own an action or hold a role: the people of the session, of the workshop, of
-    its commande and the programme's facilitators (not the whole administration: a select
-    of hundreds of names helps nobody on a phone)."""
-
-    # One UNION of small id lists (OR-ing joins or subqueries makes the database scan people).
-    session = atelier.session_id
-    groups = [
-        Attendance.objects.filter(day__session=session).values_list("person", flat=True),
-        Atelier.facilitators.through.objects.filter(atelier=atelier).values_list(
-            "person", flat=True
-        ),
-        Atelier.participants.through.objects.filter(atelier=atelier).values_list(
-            "person", flat=True
-        ),
-        Programme.facilitators.through.objects.filter(programme__sessions=session).values_list(
-            "person", flat=True
-        ),
-    ]
-    if atelier.commande_id:
-        groups.append(
-            TeamMember.objects.filter(commande=atelier.commande_id).values_list("person", flat=True)
-        )
-        groups.append(
-            Commande.objects.filter(pk=atelier.commande_id).values_list("commanditaire", flat=True)
-        )
-    unordered = [group.order_by() for group in groups]  # UNION allows no ORDER BY inside
-    ids = set(unordered[0].union(*unordered[1:]))
-    return Person.objects.active().filter(pk__in=ids)
-
-
-def _scoped(kind: str, atelier: Atelier):
-    """The kind's objects that belong to this workshop (ids from elsewhere are 404)."""
-    spec = KINDS[kind]
-    if spec.parent == "report":
-        return spec.model.objects.filter(report__atelier=atelier)
-    if spec.parent == "stand":
-        return spec.model.objects.filter(stand__atelier=atelier)
-    return spec.model.objects.filter(atelier=atelier)
-
-
-def results_context(request, atelier: Atelier, **extra) -> dict:
-
+def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) -> dict[str, Any]:
     can_log = rules.test_rule("ateliers.log_results", request.user, atelier)
     can_run = rules.test_rule("ateliers.run_atelier", request.user, atelier)
-    voter = f"p{request.user.pk}"
-    context = {
+    results = results_of(atelier, voter=f"p{request.user.pk}")
+    blank = {kind: KINDS[kind].bind(atelier) for kind in kinds_for(atelier)} if can_log else {}
+    context: dict[str, Any] = {
         "atelier": atelier,
         "session": atelier.session,
         "can_log": can_log,
         "can_run": can_run,
-        "results": results_of(atelier, voter=voter),
-        "blank": {kind: _bind(kind, atelier) for kind in kinds_for(atelier)} if can_log else {},
+        "results": results,
+        "blank": blank,
+        "sections": SECTIONS,
         **extra,
+        "editable": _editable(atelier, results, can_log=can_log),
     }
     if can_log:
-        # Few per workshop (statements, cases, stands): each gets its edit form.
-        results = context["results"]
-        for kind, objects in (
-            ("question", results.questions),
-            ("case", results.cases),
-            ("stand", results.stands),
-        ):
-            for obj in objects:
-                obj.edit_form = _bind(kind, atelier, instance=obj)
-    if can_log and atelier.format == "demarreur":
-        context["report_form"] = extra.get("report_form") or f.DemarreurReportForm(
-            instance=_report(atelier), prefix="report"
-        )
-    if can_log and atelier.format == "criteria_grid":
-        grid = CriteriaGrid.objects.filter(atelier=atelier).first()
-        context["grid_form"] = extra.get("grid_form") or f.CriteriaGridForm(
-            instance=grid, prefix="grid"
-        )
-    if can_log and atelier.format == "labo_stands":
-        context["rotation_form"] = extra.get("rotation_form") or f.RotationForm(prefix="rotation")
-    if can_log:
+        for part in atelier.parts:
+            if part in PART_FORMS:
+                context |= PART_FORMS[part](atelier, extra)
         context["photo_form"] = extra.get("photo_form") or f.PhotoForm(prefix="photo")
     if can_run:
         context["guest_form"] = f.GuestLinkForm(prefix="guest")
-        report = context["results"].report
-        if report is not None and report.status == "reviewed":
-            context["outbox"] = services.outbox(report)
+        if results.report is not None and results.report.is_reviewed:
+            context["outbox"] = services.outbox(results.report)
     if extra.get("bound"):
-        context["blank"][extra["bound_kind"]] = extra["bound"]
+        blank[extra["bound_kind"]] = extra["bound"]
     return context
 
 
-def _answer(request: HtmxHttpRequest, atelier: Atelier, *, status: int = 200, **extra):
+def _answer(
+    request: HtmxHttpRequest, atelier: Atelier, *, status: int = 200, **extra: Any
+) -> HttpResponse:
     if request.htmx:
         return render(
             request, f"{PAGE}#results", results_context(request, atelier, **extra), status=status
@@ -244,18 +147,27 @@ def atelier_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, PAGE, results_context(request, atelier))
 
 
+def _atelier_fields(form: f.AtelierForm) -> dict[str, Any]:
+    return {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name not in ("facilitators", "participants")
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def atelier_create(request: HtmxHttpRequest, session_pk: int) -> HttpResponse:
-    session = get_object_or_404(Session.objects.select_related("programme"), pk=session_pk)
-    check_session_access(request, session, write=True)
+    session = get_session_for(request, session_pk, write=True)
     form = f.AtelierForm(
         request.POST or None, session=session, initial={"agenda_item": request.GET.get("item")}
     )
     if request.method == "POST" and form.is_valid():
-        atelier = form.save(commit=False)
-        atelier.session = session
-        atelier.save()
-        form.save_m2m()
+        atelier = services.create_atelier(
+            session=session,
+            facilitators=form.cleaned_data["facilitators"],
+            participants=form.cleaned_data["participants"],
+            **_atelier_fields(form),
+        )
         return redirect("ateliers:atelier-detail", atelier.pk)
     status = 422 if request.method == "POST" else 200
     return render(
@@ -268,7 +180,12 @@ def atelier_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, run=True)
     form = f.AtelierForm(request.POST or None, instance=atelier, session=atelier.session)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_atelier(
+            atelier=atelier,
+            facilitators=form.cleaned_data["facilitators"],
+            participants=form.cleaned_data["participants"],
+            **_atelier_fields(form),
+        )
         return redirect("ateliers:atelier-detail", atelier.pk)
     status = 422 if request.method == "POST" else 200
     return render(
@@ -284,11 +201,13 @@ def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
     if kind not in KINDS or kind not in kinds_for(atelier):
         raise Http404
-    form = _bind(kind, atelier, request.POST)
+    form = KINDS[kind].bind(atelier, request.POST)
     if not form.is_valid():
         return _answer(request, atelier, status=422, bound=form, bound_kind=kind)
     try:
-        _save_new(request, atelier, kind, form)
+        services.add_result(
+            atelier=atelier, kind=kind, fields=form.cleaned_data, author=person_of(request.user)
+        )
     except IntegrityError:
         # A twin saved at the same moment by someone else: said on the form, nothing saved.
         form.add_error(None, _("This is already recorded: nothing was added."))
@@ -296,26 +215,14 @@ def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     return _answer(request, atelier, notice=_("Saved."), saved=kind)
 
 
-def _save_new(request: HtmxHttpRequest, atelier: Atelier, kind: str, form) -> None:
-    with transaction.atomic():
-        if kind == "idea":
-            services.add_idea(
-                atelier=atelier,
-                text=form.cleaned_data["text"],
-                author=person_of(request.user),
-                anonymous=form.cleaned_data["anonymous"],
-            )
-        else:
-            obj = form.save(commit=False)
-            spec = KINDS[kind]
-            if spec.parent == "atelier":
-                obj.atelier = atelier
-            elif spec.parent == "report":
-                obj.report = _report(atelier)
-            if hasattr(obj, "created_by_id"):
-                obj.created_by = person_of(request.user)
-            obj.save()
-            form.save_m2m()
+def _errors_line(form: forms.BaseForm) -> str:
+    """A refused edit's errors on one line, each after its field's label."""
+    return " ".join(
+        f"{form.fields[name].label} : {' '.join(str(m) for m in messages_)}"
+        if name in form.fields
+        else " ".join(str(m) for m in messages_)
+        for name, messages_ in form.errors.items()
+    )
 
 
 @require_POST
@@ -323,50 +230,39 @@ def result_update(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> 
     atelier = get_atelier_for(request, pk, write=True)
     if kind not in KINDS or not KINDS[kind].editable:
         raise Http404
-    instance = get_object_or_404(_scoped(kind, atelier), pk=obj_pk)
-    form = _bind(kind, atelier, request.POST, instance=instance)
+    instance = get_result_in(atelier, kind, obj_pk)
+    form = KINDS[kind].bind(atelier, request.POST, instance=instance)
     if not form.is_valid():
-        errors = " ".join(
-            f"{form.fields[name].label} : {' '.join(messages_)}"
-            if name in form.fields
-            else " ".join(messages_)
-            for name, messages_ in form.errors.items()
-        )
-        return _answer(request, atelier, status=422, error=errors)
-    form.save()
+        return _answer(request, atelier, status=422, error=_errors_line(form))
+    services.update_result(obj=instance, fields=form.cleaned_data)
     return _answer(request, atelier, notice=_("Saved."))
 
 
 @require_POST
 def result_delete(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, run=True)
-    if kind not in KINDS:
-        raise Http404
-    get_object_or_404(_scoped(kind, atelier), pk=obj_pk).delete()
+    services.delete_result(obj=get_result_in(atelier, kind, obj_pk))
     return _answer(request, atelier, notice=_("Deleted."))
 
 
 @require_POST
 def report_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
-    form = f.DemarreurReportForm(request.POST, instance=_report(atelier), prefix="report")
+    report = services.report_of(atelier=atelier)
+    form = f.DemarreurReportForm(request.POST, instance=report, prefix="report")
     if not form.is_valid():
         return _answer(request, atelier, status=422, report_form=form)
-    if form.instance.status == "sent":
-        return _answer(
-            request,
-            atelier,
-            status=422,
-            error=_("The report has been sent: it can no longer change."),
-        )
-    form.save()
+    try:
+        services.update_report(report=report, fields=form.cleaned_data)
+    except services.ResultError as error:
+        return _answer(request, atelier, status=422, error=str(error))
     return _answer(request, atelier, notice=_("Saved."))
 
 
 @require_POST
 def report_transition(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     atelier = get_atelier_for(request, pk, run=True)
-    report = _report(atelier)
+    report = services.report_of(atelier=atelier)
     try:
         if action == "review":
             services.review_report(report=report, reviewer=person_of(request.user))
@@ -383,8 +279,8 @@ def report_transition(request: HtmxHttpRequest, pk: int, action: str) -> HttpRes
 
 @require_POST
 def tap(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    question = get_object_or_404(DebateQuestion.objects.select_related("atelier"), pk=pk)
-    atelier = get_atelier_for(request, question.atelier_id, write=True)
+    question = get_question_for(request, pk, write=True)
+    atelier = question.atelier
     form = f.TapForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Unknown position."), status=422)
@@ -393,7 +289,7 @@ def tap(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if request.htmx:
         return render(
-            request, f"{PAGE}#question", {"question": question, "atelier": atelier, "can_log": True}
+            request, QUESTION, {"question": question, "atelier": atelier, "can_log": True}
         )
     return redirect(reverse("ateliers:atelier-detail", args=[atelier.pk]) + f"#question-{pk}")
 
@@ -410,8 +306,7 @@ def vote(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One form for the whole wall: the button pressed names the idea (dot or remove)."""
     atelier = get_atelier_for(request, pk, write=True)
     remove = request.POST.get("remove", "")
-    wanted = remove or request.POST.get("idea", "")
-    idea = get_object_or_404(Idea, pk=wanted if wanted.isdigit() else 0, atelier=atelier)
+    idea = get_result_in(atelier, "idea", remove or request.POST.get("idea", ""))
     voter = f"p{request.user.pk}"
     try:
         if remove:
@@ -426,9 +321,8 @@ def vote(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_toggle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
-    wanted = request.POST.get("action", "")
-    action = get_object_or_404(Action, pk=wanted if wanted.isdigit() else 0, atelier=atelier)
-    Action.objects.filter(pk=action.pk).update(done=not action.done)
+    action = get_result_in(atelier, "action", request.POST.get("action", ""))
+    services.toggle_action(action=action)
     return _answer(request, atelier)
 
 
@@ -443,21 +337,22 @@ def idea_classify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             status=422,
             error=_("Choose an idea of this workshop and place it between 0 and 100 on each axis."),
         )
-    idea = form.cleaned_data["idea"]
-    idea.theme = form.cleaned_data["theme"]
-    idea.x, idea.y = form.cleaned_data["x"], form.cleaned_data["y"]
-    idea.save(update_fields=["theme", "x", "y"])
+    services.classify_idea(
+        idea=form.cleaned_data["idea"],
+        theme=form.cleaned_data["theme"],
+        x=form.cleaned_data["x"],
+        y=form.cleaned_data["y"],
+    )
     return _answer(request, atelier)
 
 
 @require_POST
 def grid_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
-    grid = CriteriaGrid.objects.filter(atelier=atelier).first() or CriteriaGrid(atelier=atelier)
-    form = f.CriteriaGridForm(request.POST, instance=grid, prefix="grid")
+    form = f.CriteriaGridForm(request.POST, instance=grid_of(atelier), prefix="grid")
     if not form.is_valid():
         return _answer(request, atelier, status=422, grid_form=form)
-    form.save()
+    services.save_grid(atelier=atelier, fields=form.cleaned_data)
     return _answer(request, atelier, notice=_("Saved."))
 
 
@@ -477,10 +372,9 @@ def rotation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def offer_adopt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    suggestion = get_object_or_404(SuggestedOffer.objects.select_related("stand"), pk=pk)
-    atelier = get_atelier_for(request, suggestion.stand.atelier_id, write=True)
+    suggestion = get_suggestion_for(request, pk, write=True)
     services.adopt_offer(suggestion=suggestion)
-    return _answer(request, atelier, notice=_("The offer is added to the stand."))
+    return _answer(request, suggestion.stand.atelier, notice=_("The offer is added to the stand."))
 
 
 @require_POST
@@ -503,14 +397,13 @@ def photo_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def photo_file(request: HtmxHttpRequest, pk: int, size: str) -> FileResponse:
-    photo = get_object_or_404(Photo, pk=pk)
-    get_atelier_for(request, photo.atelier_id)
+def photo_file(request: HtmxHttpRequest, pk: int, size: str) -> HttpResponseBase:
+    photo = get_photo_for(request, pk)
     file = photo.thumbnail if size == "thumb" else photo.image
     # A photo never changes (a new one is a new photo): revalidation is a 304, after the check.
     etag = quote_etag(f"photo-{photo.pk}-{size}-{file.name}")
     unchanged = get_conditional_response(
-        request, etag=etag, last_modified=photo.created_at.timestamp()
+        request, etag=etag, last_modified=math.ceil(photo.created_at.timestamp())
     )
     if unchanged is not None:
         return unchanged
@@ -522,13 +415,6 @@ def photo_file(request: HtmxHttpRequest, pk: int, size: str) -> FileResponse:
 
 # Guests ------------------------------------------------------------------------------
 
-GUEST_SALT = "labo.guest-link"
-GUEST_COOKIE = "labo_guest"
-
-
-def guest_token(link: GuestLink) -> str:
-    return signing.dumps(link.pk, salt=GUEST_SALT)
-
 
 @require_POST
 def guest_link_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -536,42 +422,30 @@ def guest_link_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = f.GuestLinkForm(request.POST, prefix="guest")
     if not form.is_valid():
         return _answer(request, atelier, status=422, error=_("Choose what the guests will do."))
-    GuestLink.objects.create(
-        atelier=atelier, purpose=form.cleaned_data["purpose"], created_by=request.user
+    services.create_guest_link(
+        atelier=atelier,
+        purpose=form.cleaned_data["purpose"],
+        created_by=request.user if isinstance(request.user, User) else None,
     )
     return _answer(request, atelier, notice=_("The guest link is ready."))
 
 
 @require_POST
 def guest_link_revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(GuestLink, pk=pk)
-    atelier = get_atelier_for(request, link.atelier_id, run=True)
+    link = get_guest_link_for(request, pk, run=True)
     services.revoke(link=link)
-    return _answer(request, atelier, notice=_("The guest link no longer works."))
-
-
-def _guest_link(token: str) -> GuestLink:
-    try:
-        pk = signing.loads(token, salt=GUEST_SALT)
-    except signing.BadSignature as error:
-        raise Http404 from error
-    link = GuestLink.objects.select_related("atelier__session").filter(pk=pk).first()
-    if link is None or not link.active:
-        raise Http404
-    return link
+    return _answer(request, link.atelier, notice=_("The guest link no longer works."))
 
 
 @require_http_methods(["GET", "POST"])
 def guest(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """What a guest without an account can do through a link: vote, rate or observe."""
-
-    link = _guest_link(token)
+    link = get_guest_link_by_token(token)
     return guests.answer(request, link, token)
 
 
 @require_GET
 def report_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-
     atelier = get_atelier_for(request, pk)
     report = get_object_or_404(
         DemarreurReport.objects.prefetch_related(

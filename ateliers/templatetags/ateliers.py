@@ -5,7 +5,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from ateliers.views import guest_token
+from ateliers.access import guest_token
 
 register = template.Library()
 

@@ -6,17 +6,26 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ateliers.views import FORMAT_KINDS, KINDS
+from ateliers.formats import FORMATS, Format, Part
+from ateliers.kinds import KINDS
 
 HTMX = {"HX-Request": "true"}
 values = st.one_of(st.text(max_size=40), st.integers(-5, 10).map(str), st.just(""))
+
+
+def format_for(kind: str) -> Format:
+    """The format made of the kind's part; a free one for ideas and what every workshop has."""
+    part = KINDS[kind].part
+    if part is None or part is Part.IDEAS:
+        return Format.FREE
+    return next(spec.format for spec in FORMATS.values() if part in spec.parts)
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_result_forms_never_fail(world, member_client, kind):
     spec = KINDS[kind]
     fields = list(spec.form.base_fields)
-    world.atelier.format = next((f for f, kinds in FORMAT_KINDS.items() if kind in kinds), "free")
+    world.atelier.format = format_for(kind)
     world.atelier.save()
 
     @settings(

@@ -2,14 +2,25 @@ import pytest
 from django.core import mail
 
 from ateliers import services
+from ateliers.formats import Format
 from ateliers.models import (
+    Action,
+    Atelier,
+    CriteriaGrid,
     DebateQuestion,
     DemarreurReport,
     DemarreurRole,
+    GuestLink,
+    GuestPurpose,
     Idea,
+    Observation,
+    Rating,
+    ReportStatus,
     Stand,
+    StandFeedback,
     StandVisit,
     SuggestedOffer,
+    Theme,
     Vote,
 )
 from tests import factories
@@ -144,3 +155,178 @@ def test_report_without_reformulation_cannot_be_reviewed(atelier):
 
     with pytest.raises(services.ResultError):
         services.review_report(report=report, reviewer=None)
+
+
+def test_create_atelier_keeps_its_facilitators_and_participants(db):
+    session = factories.SessionFactory()
+    alice, bob = factories.PersonFactory(), factories.PersonFactory()
+
+    atelier = services.create_atelier(
+        session=session,
+        facilitators=[alice],
+        participants=[alice, bob],
+        title="Débat",
+        format=Format.DEBAT_MOUVANT,
+        guest_count=2,
+    )
+
+    atelier = Atelier.objects.get(pk=atelier.pk)
+    assert (atelier.session, atelier.title, atelier.format) == (session, "Débat", "debat_mouvant")
+    assert list(atelier.facilitators.all()) == [alice]
+    assert set(atelier.participants.all()) == {alice, bob}
+
+
+def test_update_atelier_replaces_its_fields_and_people(atelier):
+    alice, bob = factories.PersonFactory(), factories.PersonFactory()
+    atelier.participants.set([alice])
+
+    services.update_atelier(
+        atelier=atelier, facilitators=[bob], participants=[bob], title="Tribunal"
+    )
+
+    atelier = Atelier.objects.get(pk=atelier.pk)
+    assert atelier.title == "Tribunal"
+    assert list(atelier.facilitators.all()) == [bob]
+    assert list(atelier.participants.all()) == [bob]
+
+
+def test_report_of_creates_the_report_once(atelier):
+    first = services.report_of(atelier=atelier)
+
+    again = services.report_of(atelier=atelier)
+
+    assert first == again
+    assert DemarreurReport.objects.count() == 1
+
+
+def test_add_result_hangs_it_on_the_workshop_with_its_author(atelier):
+    author = factories.PersonFactory()
+
+    action = services.add_result(
+        atelier=atelier, kind="action", fields={"what": "Relancer", "done": False}, author=author
+    )
+
+    assert Action.objects.get(pk=action.pk).atelier == atelier
+    assert Action.objects.get(pk=action.pk).created_by == author
+
+
+def test_add_result_hangs_a_role_on_the_report_created_for_it(atelier):
+    person = factories.PersonFactory()
+
+    role = services.add_result(
+        atelier=atelier,
+        kind="role",
+        fields={"role": "commanditaire", "person": person},
+        author=None,
+    )
+
+    assert DemarreurRole.objects.get(pk=role.pk).report.atelier == atelier
+
+
+def test_add_result_hangs_feedback_on_its_stand(atelier):
+    stand = Stand.objects.create(atelier=atelier, name="Citoyen")
+
+    services.add_result(
+        atelier=atelier,
+        kind="feedback",
+        fields={"stand": stand, "understanding": 4, "interest": 5, "comment": ""},
+        author=None,
+    )
+
+    assert StandFeedback.objects.get().stand == stand
+
+
+def test_add_result_of_an_anonymous_idea_keeps_no_author(atelier):
+    idea = services.add_result(
+        atelier=atelier,
+        kind="idea",
+        fields={"text": "Un lieu", "x": None, "y": None, "anonymous": True},
+        author=factories.PersonFactory(),
+    )
+
+    assert Idea.objects.get(pk=idea.pk).created_by is None
+
+
+def test_add_result_of_a_rating_or_an_observation_from_a_guest(atelier):
+    services.add_result(
+        atelier=atelier, kind="rating", fields={"score": 4, "comment": ""}, author=None
+    )
+    services.add_result(
+        atelier=atelier,
+        kind="observation",
+        fields={"observer": "Zoé", "phase": "Accueil", "note": "Calme"},
+        author=None,
+    )
+
+    assert Rating.objects.get().atelier == atelier
+    assert Observation.objects.get().report.atelier == atelier
+
+
+def test_update_result_writes_the_fields(atelier):
+    question = DebateQuestion.objects.create(atelier=atelier, text="?", yes=2)
+
+    services.update_result(obj=question, fields={"text": "Budget ?", "no": 1})
+
+    question.refresh_from_db()
+    assert (question.text, question.yes, question.no) == ("Budget ?", 2, 1)
+
+
+def test_delete_result_removes_it(atelier):
+    theme = Theme.objects.create(atelier=atelier, name="Accueil")
+
+    services.delete_result(obj=theme)
+
+    assert not Theme.objects.exists()
+
+
+def test_classify_idea_gives_a_theme_and_a_place(atelier):
+    idea = Idea.objects.create(atelier=atelier, text="x")
+    theme = Theme.objects.create(atelier=atelier, name="Présence")
+
+    services.classify_idea(idea=idea, theme=theme, x=80, y=15)
+
+    idea.refresh_from_db()
+    assert (idea.theme, idea.x, idea.y, idea.cy) == (theme, 80, 15, 85)
+
+
+def test_toggle_action_is_one_update_that_flips_the_stored_value(
+    atelier, django_assert_num_queries
+):
+    action = Action.objects.create(atelier=atelier, what="Relancer")
+    stale = Action.objects.get(pk=action.pk)
+    Action.objects.filter(pk=action.pk).update(done=True)
+
+    with django_assert_num_queries(1):
+        services.toggle_action(action=stale)
+
+    assert Action.objects.get(pk=action.pk).done is False
+
+
+def test_save_grid_creates_then_updates_the_grid(atelier):
+    axes = {"x_low": "Facile", "x_high": "Difficile", "y_low": "Faible", "y_high": "Fort"}
+
+    services.save_grid(atelier=atelier, fields={**axes, "zones": ""})
+    services.save_grid(atelier=atelier, fields={**axes, "zones": "En haut à gauche"})
+
+    assert CriteriaGrid.objects.get(atelier=atelier).zones == "En haut à gauche"
+
+
+def test_update_report_writes_a_draft_but_never_a_sent_report(atelier):
+    report = DemarreurReport.objects.create(atelier=atelier)
+
+    services.update_report(report=report, fields={"hypotheses": "Un guichet"})
+    report.status = ReportStatus.SENT
+    report.save()
+
+    with pytest.raises(services.ResultError):
+        services.update_report(report=report, fields={"hypotheses": "Autre chose"})
+    assert DemarreurReport.objects.get(pk=report.pk).hypotheses == "Un guichet"
+
+
+def test_create_guest_link_is_active(atelier):
+    user = factories.UserFactory()
+
+    link = services.create_guest_link(atelier=atelier, purpose=GuestPurpose.RATE, created_by=user)
+
+    assert GuestLink.objects.get(pk=link.pk).active
+    assert link.created_by == user

@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from ateliers.access import guest_token
 from ateliers.models import Action, DebateQuestion, GuestLink, Idea, Photo, Rating, Stand
-from ateliers.views import guest_token
 from tests import factories
 from tests.ateliers.test_photos import image_bytes
 from tests.conftest import client_for

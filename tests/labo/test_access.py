@@ -138,7 +138,7 @@ PLANNER = sorted(name for name, access in POLICY.items() if access.scope == PLAN
 
 def atelier_kwargs(name, world):
     from ateliers import models as m
-    from ateliers.views import guest_token
+    from ateliers.access import guest_token
     from tests.ateliers.test_photos import png_upload
 
     atelier = world.atelier

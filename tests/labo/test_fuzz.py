@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ateliers import forms as atelier_forms
-from ateliers.views import KINDS
+from ateliers.kinds import KINDS
 from commandes import forms as commande_forms
 from labo.people import forms as people_forms
 from labo.restitutions import forms as restitution_forms

@@ -167,7 +167,7 @@ def test_a_synthesis_cannot_carry_a_workshop_of_another_session(world, other, fa
 
 
 def test_a_guest_link_of_one_workshop_does_not_open_another(world, other, client):
-    from ateliers.views import guest_token
+    from ateliers.access import guest_token
 
     link = m.GuestLink.objects.create(atelier=world.atelier, purpose="rate")
     token = guest_token(link)
