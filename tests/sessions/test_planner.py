@@ -528,7 +528,7 @@ def test_a_message_is_shown_once_and_never_kept(world, facilitator_client):
 def test_a_cached_day_carries_the_visitors_own_csrf_token(world, facilitator_client):
     from django.test import Client
 
-    from sessions.planner import CSRF_PLACEHOLDER
+    from sessions.planner_cache import CSRF_PLACEHOLDER
 
     url = reverse("sessions:agenda", args=[world.session.pk])
     facilitator_client.get(url)
@@ -547,20 +547,20 @@ def test_a_cached_day_carries_the_visitors_own_csrf_token(world, facilitator_cli
 
 
 def test_an_edit_draws_again_only_the_blocks_it_changed(world, facilitator_client, monkeypatch):
-    from sessions import planner
+    from sessions import planner_cache
 
     for title in ("Déjeuner", "Stands", "Débat mouvant"):
         services.add_item(day=world.day, title=title, duration_minutes=30)
     facilitator_client.get(reverse("sessions:agenda", args=[world.session.pk]))  # all drawn
     drawn = []
-    render = planner.render_to_string
+    render = planner_cache.render_to_string
 
     def spy(name, context=None, *args, **kwargs):
         if name.endswith("#block"):
             drawn.append(context["slot"].item.title)
         return render(name, context, *args, **kwargs)
 
-    monkeypatch.setattr(planner, "render_to_string", spy)
+    monkeypatch.setattr(planner_cache, "render_to_string", spy)
     answer = facilitator_client.post(  # the first block (“Tribunal”) swaps with “Déjeuner”
         reverse("sessions:item-move", args=[world.item.pk]), {"direction": "down"}, headers=HTMX
     )
@@ -614,7 +614,7 @@ def test_a_kept_block_follows_its_runners_workshop_and_sub_groups(
 
 @pytest.mark.parametrize("answer", ["move", "invalid block", "move to another day", "page"])
 def test_no_answer_carries_the_csrf_placeholder(world, facilitator_client, second_day, answer):
-    from sessions.planner import CSRF_PLACEHOLDER
+    from sessions.planner_cache import CSRF_PLACEHOLDER
 
     item = world.item.pk
     response = {
