@@ -8,12 +8,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from labo.models import Person, Programme
+from labo.roles import FACILITATOR
 from sessions.models import (
     AgendaItem,
     Attendance,
     AttendanceRole,
     Day,
     Method,
+    RunAction,
     Session,
     SessionTemplate,
 )
@@ -56,7 +58,7 @@ class SessionForm(forms.ModelForm):
         if programmes is not None:
             self.fields["programme"].queryset = programmes
         self.fields["facilitators"].queryset = Person.objects.filter(
-            user__groups__name="facilitator"
+            user__groups__name=FACILITATOR
         ).distinct()
         if self.instance.pk:
             del self.fields["template"]
@@ -192,16 +194,8 @@ class MoveForm(forms.Form):
         return -1 if self.cleaned_data["direction"] == "up" else 1
 
 
-RUN_ACTIONS = [
-    ("start", _("Start the day")),
-    ("add5", _("Add five minutes")),
-    ("next", _("Next block")),
-    ("reset", _("Reset")),
-]
-
-
 class RunActionForm(forms.Form):
-    action = forms.ChoiceField(choices=RUN_ACTIONS)
+    action = forms.ChoiceField(choices=RunAction.choices)
 
 
 class MethodPickForm(forms.Form):

@@ -18,8 +18,10 @@ What keeps it correct:
   number and title; its days' count, last id and sum of revisions (``days_signature``: a day
   added or removed moves the count or the last id, a change to a day moves its revision);
   the method library's size and last change (``methods_signature``, Method.updated_at);
-  the visitor's id, name, staff flag and roles (the menu). A page with messages to show
-  is drawn and not kept. Pages with a bound form, an undo or a block being edited are
+  the visitor's id, name, staff flag and roles (the menu). It is served only after the
+  access helper has let the visitor in (sessions.access.get_planner_session_for, on every
+  request): keeping never skips a permission. A page with messages to show is drawn and
+  not kept. Pages with a bound form, an undo or a block being edited are
   drawn, their days and blocks from what is kept.
 - **A day** (``planner-day:``), for every visitor, is keyed on its id and revision, the
   language, the session's days (ids and dates: each block's "move to" list) and the method
@@ -28,9 +30,11 @@ What keeps it correct:
   is saved (the days where they run a block show their name); a workshop linked to one of
   its blocks is saved or deleted (ateliers.signals); and every agenda service moves it on
   as the day's lock (sessions.services._lock_day), which also covers their bulk updates
-  (renumbering, a block's sub-groups moved along), which send no signal. Day.save never
-  writes back a revision read earlier (sessions.models.Day.save). Whoever changes what a
-  day shows with QuerySet.update must bump its days.
+  (renumbering, a block's sub-groups moved along), which send no signal (save_item mutes
+  the signals for that reason: its lock has moved the revision on). A day's revision
+  moves on in the transaction of the change, so no one reads the new revision with the
+  old content. Day.save never writes back a revision read earlier (sessions.models.Day.save).
+  Whoever changes what a day shows with QuerySet.update must bump its days.
 - **A block** (``planner-block:``) is keyed on everything it shows: its own fields, its
   workshop's id and title, its runners' names, its sub-groups' ids and titles, its times
   and warnings, whether it is first or last, its day and the session's days, the language.
@@ -136,6 +140,7 @@ def item_urls(pk: int) -> dict[str, str]:
 
 
 def enabled() -> bool:
+    """Whether drawings are kept (settings.LABO_PLANNER_CACHE, on unless False)."""
     return bool(getattr(settings, "LABO_PLANNER_CACHE", True))
 
 

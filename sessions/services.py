@@ -29,6 +29,7 @@ from sessions.models import (
     DayRun,
     ItemKind,
     Method,
+    RunAction,
     Session,
     SessionStatus,
     SessionTemplate,
@@ -495,25 +496,25 @@ def record_attendance(
 
 
 @transaction.atomic
-def run_action(*, day: Day, action: str) -> DayRun:
+def run_action(*, day: Day, action: RunAction | str) -> DayRun:
     """Start the day, add five minutes to the current block, or go to the next block."""
     day = _lock(day)
     run, _created = DayRun.objects.get_or_create(day=day)
     items = _top_items(day)
     now = timezone.now()
-    if action == "start" or (run.current_item_id is None and not run.finished):
+    if action == RunAction.START or (run.current_item_id is None and not run.finished):
         run.current_item = items[0] if items else None
         run.item_started_at = now
         run.extra_minutes = 0
         run.finished = not items
-    elif action == "add5":
+    elif action == RunAction.ADD_FIVE:
         # A counter: one UPDATE adds to what is stored, whatever this copy read.
         DayRun.objects.filter(pk=run.pk).update(
             extra_minutes=Least(F("extra_minutes") + 5, MAX_EXTRA_MINUTES)
         )
         run.extra_minutes = min(run.extra_minutes + 5, MAX_EXTRA_MINUTES)
         return run
-    elif action == "next":
+    elif action == RunAction.NEXT:
         ids = [i.pk for i in items]
         index = ids.index(run.current_item_id) if run.current_item_id in ids else -1
         if index + 1 < len(items):
@@ -523,7 +524,7 @@ def run_action(*, day: Day, action: str) -> DayRun:
             run.finished = True
         run.item_started_at = now
         run.extra_minutes = 0
-    elif action == "reset":
+    elif action == RunAction.RESET:
         run.current_item, run.item_started_at, run.extra_minutes, run.finished = (
             None,
             None,

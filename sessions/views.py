@@ -23,8 +23,8 @@ from sessions import exports, services
 from sessions.access import get_day_for, get_restorable_entry_for, get_session_for
 from sessions.agenda import run_state
 from sessions.calendar import build_calendar, person_from_token
-from sessions.forms import RUN_ACTIONS, RunActionForm, SynthesisForm
-from sessions.models import Day, DayRun
+from sessions.forms import RunActionForm, SynthesisForm
+from sessions.models import Day, DayRun, RunAction
 from sessions.queries import agenda_of, sessions_of, visible_sessions
 from sessions.synthesis import synthesis_of
 
@@ -176,7 +176,7 @@ def _run_context(request: HtmxHttpRequest, day: Day) -> dict:
         "state": state,
         "can_run": rules.test_rule("sessions.change_session", request.user, day.session),
         "projector": request.GET.get("projector") == "1",
-        "actions": RUN_ACTIONS,
+        "actions": RunAction.choices,
     }
 
 
