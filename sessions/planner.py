@@ -72,7 +72,9 @@ def _invalid(request: HtmxHttpRequest, day: Day, forms: DayForms) -> HttpRespons
     return planner_cache.draw_page_with(request, day.session, status=422, forms=forms)
 
 
-def _item_form(request: HtmxHttpRequest, item: AgendaItem, form: ItemForm, status: int):
+def _item_form(
+    request: HtmxHttpRequest, item: AgendaItem, form: ItemForm, status: int
+) -> HttpResponse:
     """The block's edit form in place of the block (htmx), or on the page."""
     if request.htmx:
         context = {"item": item, "form": form, "session": item.day.session}

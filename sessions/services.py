@@ -13,7 +13,7 @@ import decimal
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,9 +70,9 @@ def _lock_day(pk: int) -> None:
         raise StaleAgenda(_("This day has been deleted meanwhile."))
 
 
-def _hold_days(days) -> list[int]:
-    """Lock days (a query of them) by primary key, without moving their revisions on: for
-    a change the planner does not show (attendance, the run) or before deleting them."""
+def _hold_days(days: QuerySet[Day]) -> list[int]:
+    """Lock days by primary key (the lower id first) without moving their revisions on: for
+    a change the planner does not show (attendance), or before deleting them."""
     return list(days.order_by("pk").select_for_update().values_list("pk", flat=True))
 
 
