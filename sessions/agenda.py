@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 
 class Timed(Protocol):
-    duration_minutes: int
-    fixed_start: datetime.time | None
+    @property
+    def duration_minutes(self) -> int: ...
+
+    @property
+    def fixed_start(self) -> datetime.time | None: ...
 
 
-T = TypeVar("T", bound="Timed")
+T = TypeVar("T", bound=Timed)
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,9 @@ def cascade(items: Iterable[T], day_start: datetime.time, day_end: datetime.time
     slots: list[Slot[T]] = []
     cursor = _minutes(day_start)
     for item in items:
-        pinned = item.fixed_start is not None
-        start = _minutes(item.fixed_start) if pinned else cursor
+        fixed = item.fixed_start
+        pinned = fixed is not None
+        start = _minutes(fixed) if fixed is not None else cursor
         end = start + item.duration_minutes
         slots.append(
             Slot(
@@ -60,12 +64,25 @@ def total_minutes(items: Iterable[Timed]) -> int:
     return sum(item.duration_minutes for item in items)
 
 
+class Placed(Protocol):
+    """A block placed in its day (a Slot, or a richer record of one)."""
+
+    @property
+    def item(self) -> Timed: ...
+
+    @property
+    def end(self) -> datetime.time: ...
+
+
+P = TypeVar("P", bound=Placed)
+
+
 @dataclass(frozen=True)
-class RunState(Generic[T]):
+class RunState(Generic[P]):
     """Where a day being run stands against its plan."""
 
-    current: Slot[T] | None
-    next: Slot[T] | None
+    current: P | None
+    next: P | None
     ends_at: datetime.datetime | None
     remaining_seconds: int
     delay_minutes: int
@@ -76,12 +93,12 @@ class RunState(Generic[T]):
 
 
 def run_state(
-    slots: list[Slot[T]],
+    slots: Sequence[P],
     current_pk: int | None,
     started_at: datetime.datetime | None,
     extra_minutes: int,
     now: datetime.datetime,
-) -> RunState[T]:
+) -> RunState[P]:
     """The current block's end, time left, and how far the day is ahead (<0) or behind (>0)."""
     index = next(
         (i for i, s in enumerate(slots) if getattr(s.item, "pk", None) == current_pk), None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from labo.models import Person
+from sessions.queries import DayAgenda
 
 FEED_SALT = "labo.calendar-feed"
 
@@ -28,7 +30,7 @@ def person_from_token(token: str) -> Person | None:
     return Person.objects.filter(pk=pk, is_active=True).first()
 
 
-def build_calendar(agenda: list[dict], *, name: str) -> bytes:
+def build_calendar(agenda: Iterable[DayAgenda], *, name: str) -> bytes:
     """One event per day, from its start to the end of its last block, agenda in the notes."""
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = Calendar()
@@ -39,9 +41,9 @@ def build_calendar(agenda: list[dict], *, name: str) -> bytes:
     calendar.add("x-wr-calname", name)
     stamp = timezone.now()
     for entry in agenda:
-        day = entry["day"]
+        day = entry.day
         session = day.session
-        end = max(entry["ends_at"], day.ends_at) if entry["slots"] else day.ends_at
+        end = max(entry.ends_at, day.ends_at) if entry.slots else day.ends_at
         event = Event()
         event.add("uid", f"labo-day-{day.pk}@labo")
         event.add("dtstamp", stamp)
@@ -56,7 +58,7 @@ def build_calendar(agenda: list[dict], *, name: str) -> bytes:
         event.add("summary", summary)
         if session.place:
             event.add("location", session.place)
-        lines = [f"{s.start:%H:%M}–{s.end:%H:%M} {s.item.title}" for s in entry["slots"]]
+        lines = [f"{s.start:%H:%M}–{s.end:%H:%M} {s.item.title}" for s in entry.slots]
         event.add("description", "\n".join(lines))
         calendar.add_component(event)
     calendar.add_missing_timezones()

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from labo.models import Person, Programme
+from labo.roles import FACILITATOR
 from sessions.models import (
     AgendaItem,
     Attendance,
     AttendanceRole,
     Day,
     Method,
+    RunAction,
     Session,
     SessionTemplate,
 )
@@ -53,7 +58,7 @@ class SessionForm(forms.ModelForm):
         if programmes is not None:
             self.fields["programme"].queryset = programmes
         self.fields["facilitators"].queryset = Person.objects.filter(
-            user__groups__name="facilitator"
+            user__groups__name=FACILITATOR
         ).distinct()
         if self.instance.pk:
             del self.fields["template"]
@@ -129,6 +134,19 @@ class ItemForm(forms.ModelForm):
             people if people is not None else Person.objects.none()
         )
 
+    def values(self) -> dict[str, Any]:
+        """The block as edited, for services.save_item: its fields, the version the form was
+        loaded at, and its runners only when they changed (the form read them once already,
+        as its initial value), else None."""
+        data = self.cleaned_data
+        runners = data["facilitators"] if "facilitators" in self.changed_data else None
+        fields = [name for name in self.Meta.fields if name != "facilitators"]
+        return {
+            **{name: data[name] for name in fields},
+            "version": data["version"],
+            "runners": runners,
+        }
+
 
 class QuickItemForm(forms.ModelForm):
     """The short form at the foot of a day: enough to add a block, the rest is edited inline."""
@@ -154,7 +172,7 @@ class MoveToDayForm(forms.Form):
 
     def __init__(self, *args, session: Session, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["day"].queryset = session.days.all()
+        cast(forms.ModelChoiceField, self.fields["day"]).queryset = session.days.all()
 
 
 class ReorderForm(forms.Form):
@@ -177,22 +195,24 @@ class MoveForm(forms.Form):
 
 
 class RunActionForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[
-            ("start", _("Start the day")),
-            ("add5", _("Add five minutes")),
-            ("next", _("Next block")),
-            ("reset", _("Reset")),
-        ]
-    )
+    action = forms.ChoiceField(choices=RunAction.choices)
 
 
 class MethodPickForm(forms.Form):
+    EMPTY_LABEL = _("Choose a method")
+
     method = forms.ModelChoiceField(
         label=_("From the method library"),
         queryset=Method.objects.all(),
-        empty_label=_("Choose a method"),
+        empty_label=EMPTY_LABEL,
     )
+
+    def __init__(self, *args, choices: list[tuple[object, str]] | None = None, **kwargs) -> None:
+        """``choices``: the library as options read once for a whole page, instead of a
+        query per form drawn."""
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            cast(forms.ModelChoiceField, self.fields["method"]).choices = choices
 
 
 class TemplateForm(forms.ModelForm):
@@ -226,12 +246,12 @@ class AddAttendeesForm(forms.Form):
 
     def __init__(self, *args, day: Day, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = (
+        cast(forms.ModelMultipleChoiceField, self.fields["people"]).queryset = (
             Person.objects.active().exclude(attendances__day=day).select_related("direction")
         )
 
 
-def programmes_of(user) -> forms.QuerySet[Programme]:
+def programmes_of(user) -> QuerySet[Programme]:
     if user.is_superuser:
         return Programme.objects.all()
     return Programme.objects.filter(facilitators__user=user)
@@ -240,13 +260,13 @@ def programmes_of(user) -> forms.QuerySet[Programme]:
 class SynthesisForm(forms.Form):
     """Which workshops and photos go into the synthesis (all of them unless unticked)."""
 
-    ateliers = forms.ModelMultipleChoiceField(
+    ateliers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Workshops"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    photos = forms.ModelMultipleChoiceField(
+    photos: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Photos"),
         queryset=None,
         required=False,
@@ -257,8 +277,8 @@ class SynthesisForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         ateliers, photos = choices_of(session)
-        self.fields["ateliers"].queryset = ateliers
-        self.fields["photos"].queryset = photos
+        cast(forms.ModelMultipleChoiceField, self.fields["ateliers"]).queryset = ateliers
+        cast(forms.ModelMultipleChoiceField, self.fields["photos"]).queryset = photos
         if not self.is_bound:
             self.initial.update(ateliers=list(ateliers), photos=list(photos))
 

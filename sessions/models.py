@@ -302,6 +302,15 @@ class SessionTemplate(models.Model):
         return self.name
 
 
+class RunAction(models.TextChoices):
+    """What the person running a day can do (not stored: DayRun keeps the result)."""
+
+    START = "start", _("Start the day")
+    ADD_FIVE = "add5", _("Add five minutes")
+    NEXT = "next", _("Next block")
+    RESET = "reset", _("Reset")
+
+
 class DayRun(models.Model):
     """The live state of a day being run: which block is on and since when."""
 

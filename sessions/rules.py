@@ -1,10 +1,12 @@
 """Who may see and change sessions."""
 
+from __future__ import annotations
+
 import rules
 
-from labo.queries import person_id_of
 from labo.rules import is_facilitator, is_management
-from sessions.queries import is_member
+from sessions.models import Session
+from sessions.queries import facilitates_programme, is_member
 
 
 @rules.predicate
@@ -12,18 +14,25 @@ def is_session_member(user, session) -> bool:
     return session is not None and is_member(user, session)
 
 
-@rules.predicate
-def is_programme_facilitator(user, session) -> bool:
+def may_change_session(user, session: Session | None, *, facilitates: bool | None = None) -> bool:
+    """A facilitator of the session's programme may change the session (a superuser any).
+
+    ``facilitates`` is whether the user's person facilitates the programme, when the caller
+    read it with the session (sessions.access does, in the object's own query); without it
+    the answer is asked of the database, and only of a facilitator."""
+    if not is_facilitator(user):
+        return False
     if user.is_superuser:
         return True
-    known = getattr(session, "facilitated_by", None)  # (user id, answer) read with the session
-    if known is not None and known[0] == user.pk:
-        return known[1]
-    person_id = person_id_of(user)
-    if session is None or person_id is None:
+    if session is None:
         return False
-    return session.programme.facilitators.filter(pk=person_id).exists()
+    return facilitates if facilitates is not None else facilitates_programme(user, session)
+
+
+@rules.predicate
+def may_change(user, session) -> bool:
+    return may_change_session(user, session)
 
 
 rules.add_rule("sessions.view_session", is_facilitator | is_management | is_session_member)
-rules.add_rule("sessions.change_session", is_facilitator & is_programme_facilitator)
+rules.add_rule("sessions.change_session", may_change)

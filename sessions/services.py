@@ -1,29 +1,42 @@
-"""Agenda workflows. Every write to a day's blocks locks the day first, so that two
-facilitators editing the same day are serialised and positions stay 0..n-1."""
+"""Every write of the sessions app: keyword-only arguments, plain values, one transaction.
+
+Locks are always taken in one order, so that two writers never wait for each other in a
+circle: a day before its blocks (or its attendance, or its run), a parent block before its
+sub-groups, and rows of one kind by primary key (two days: the lower id first). Every write
+to a day's blocks locks the day first (_lock_day), so that two facilitators editing the
+same day are serialised and positions stay 0..n-1."""
 
 from __future__ import annotations
 
 import datetime
+import decimal
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from labo.models import Person, Programme
+from sessions import signals
 from sessions.models import (
     AgendaItem,
     Attendance,
+    AttendanceRole,
     Day,
     DayRun,
+    ItemKind,
     Method,
+    RunAction,
     Session,
+    SessionStatus,
     SessionTemplate,
 )
 
 UNDO_WINDOW = datetime.timedelta(minutes=10)
+MAX_EXTRA_MINUTES = 240
 COPIED_FIELDS = (
     "duration_minutes",
     "fixed_start",
@@ -55,6 +68,12 @@ def _lock_day(pk: int) -> None:
     the transaction ends, as SELECT ... FOR UPDATE would, in one statement."""
     if not Day.objects.filter(pk=pk).update(revision=F("revision") + 1):
         raise StaleAgenda(_("This day has been deleted meanwhile."))
+
+
+def _hold_days(days: QuerySet[Day]) -> list[int]:
+    """Lock days by primary key (the lower id first) without moving their revisions on: for
+    a change the planner does not show (attendance), or before deleting them."""
+    return list(days.order_by("pk").select_for_update().values_list("pk", flat=True))
 
 
 GONE = gettext_lazy("This block has moved or gone meanwhile: here is the day as it is now.")
@@ -111,7 +130,7 @@ def create_session(
         starts_on=starts_on,
         ends_on=ends_on,
         objectives=objectives,
-        status="planned",
+        status=SessionStatus.PLANNED,
     )
     session.facilitators.set(facilitators)
     days = [Day.objects.create(session=session, date=date) for date in _dates(starts_on, ends_on)]
@@ -139,7 +158,7 @@ def _create_from_spec(day, spec, position, parent=None) -> AgendaItem:
         parent=parent,
         position=position,
         title=spec["title"],
-        kind=spec.get("kind", "free"),
+        kind=spec.get("kind", ItemKind.FREE),
         duration_minutes=spec.get("duration_minutes", 30),
         fixed_start=datetime.time.fromisoformat(fixed) if fixed else None,
         description=spec.get("description", ""),
@@ -149,12 +168,45 @@ def _create_from_spec(day, spec, position, parent=None) -> AgendaItem:
 
 
 @transaction.atomic
+def update_session(
+    *,
+    session: Session,
+    programme: Programme,
+    number: int,
+    title: str,
+    place: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    objectives: str,
+    facilitators: Iterable[Person],
+    status: SessionStatus | str,
+    preparation_half_days: decimal.Decimal | None,
+) -> Session:
+    """Save the session; its days follow its dates (update_session_dates, which may refuse)."""
+    update_session_dates(session=session, starts_on=starts_on, ends_on=ends_on)
+    session.programme = programme
+    session.number = number
+    session.title = title
+    session.place = place
+    session.starts_on = starts_on
+    session.ends_on = ends_on
+    session.objectives = objectives
+    session.status = status
+    session.preparation_half_days = preparation_half_days
+    session.save()
+    session.facilitators.set(facilitators)
+    return session
+
+
+@transaction.atomic
 def update_session_dates(
     *, session: Session, starts_on: datetime.date, ends_on: datetime.date
 ) -> None:
     """Add days for new dates; remove days that fall outside, if they hold no block."""
     wanted = set(_dates(starts_on, ends_on))
     doomed = session.days.exclude(date__in=wanted)
+    # Held until they are deleted: no block may be added to them meanwhile.
+    doomed = Day.objects.filter(pk__in=_hold_days(doomed))
     if AgendaItem.objects.filter(day__in=doomed).exists():
         raise AgendaError(
             _("Some days outside the new dates still have blocks: move or delete them first.")
@@ -255,24 +307,41 @@ def add_subgroup(*, item: AgendaItem, title: str) -> AgendaItem:
 
 
 @transaction.atomic
-def save_item(*, form) -> AgendaItem:
-    """Save an edited block unless someone else saved it since the form was loaded."""
-    item = form.instance
-    seen = form.cleaned_data["version"]
-    if not AgendaItem.objects.filter(pk=item.pk, version=seen).update(version=seen + 1):
+def save_item(
+    *,
+    item: AgendaItem,
+    version: int,
+    title: str,
+    kind: ItemKind | str,
+    duration_minutes: int,
+    fixed_start: datetime.time | None,
+    description: str,
+    materials: str,
+    alternative_plan: str,
+    runners: Iterable[Person] | None = None,
+) -> AgendaItem:
+    """Save an edited block unless someone else saved it since it was loaded at ``version``;
+    ``runners``: who runs it, None to leave them as they are (no query for them)."""
+    _lock_day(item.day_id)
+    if not AgendaItem.objects.filter(pk=item.pk, version=version).update(version=version + 1):
         raise StaleAgenda(
             _(
                 "Someone changed this block while you were editing it. Your text is still "
                 "in the form: check the block and save again to keep your version."
             )
         )
-    item.version = seen + 1
-    item = form.save(commit=False)
-    item.save()
-    # The form's one many-to-many field, written only when it changed (the form read it
-    # once already, as its initial value).
-    if "facilitators" in form.changed_data:
-        item.facilitators.set(form.cleaned_data["facilitators"])
+    item.version = version + 1
+    item.title = title
+    item.kind = kind
+    item.duration_minutes = duration_minutes
+    item.fixed_start = fixed_start
+    item.description = description
+    item.materials = materials
+    item.alternative_plan = alternative_plan
+    with signals.muted():  # the lock has moved the day's revision on already
+        item.save()
+        if runners is not None:
+            item.facilitators.set(runners)
     return item
 
 
@@ -361,24 +430,42 @@ def move_to_day(*, item: AgendaItem, day: Day, position: int | None = None) -> A
         raise AgendaError(_("A block can only move to a day of the same session."))
     if day.pk == item.day_id:
         return item
-    # Lock both days in a fixed order so that two opposite moves cannot deadlock.
+    # Both days, the lower id first, so that two opposite moves cannot deadlock.
     first, second = sorted([item.day, day], key=lambda d: d.pk)
     _lock_day(first.pk)
     _lock_day(second.pk)
     source = item.day
-    item = AgendaItem.objects.filter(pk=item.pk, day=source).first()
-    if item is None:
+    moving = AgendaItem.objects.filter(pk=item.pk, day=source).first()
+    if moving is None:
         raise StaleAgenda(GONE)
     items = _top_items(day)
     at = len(items) if position is None else max(0, min(position, len(items)))
-    item.day = day
-    item.position = at
-    item.save(update_fields=["day", "position"])
-    AgendaItem.objects.filter(parent=item).update(day=day)
-    items.insert(at, item)
+    moving.day = day
+    moving.position = at
+    moving.save(update_fields=["day", "position"])
+    AgendaItem.objects.filter(parent=moving).update(day=day)  # the parent before its children
+    items.insert(at, moving)
     _renumber(items)
     _renumber(_top_items(source))
-    return item
+    return moving
+
+
+@transaction.atomic
+def update_day(
+    *,
+    day: Day,
+    title: str,
+    starts_at: datetime.time,
+    ends_at: datetime.time,
+    capacity: int | None,
+) -> Day:
+    """Save a day's settings (its revision moves on: sessions.signals)."""
+    day.title = title
+    day.starts_at = starts_at
+    day.ends_at = ends_at
+    day.capacity = capacity
+    day.save()
+    return day
 
 
 @transaction.atomic
@@ -388,12 +475,15 @@ def record_attendance(
     changes: Iterable[Attendance],
     removed: Iterable[Attendance],
     added: Iterable[Person],
-    role: str,
+    role: AttendanceRole | str,
 ) -> None:
-    """Save the day's attendance sheet in one go."""
+    """Save the day's attendance sheet in one go: ``changes``, the day's attendances with
+    their new role and presence; ``removed``, those to take off; ``added``, people to add
+    in ``role``."""
+    _hold_days(Day.objects.filter(pk=day.pk))
     removed_pks = [a.pk for a in removed if a.pk]
     Attendance.objects.filter(day=day, pk__in=removed_pks).delete()
-    for attendance in changes:
+    for attendance in sorted(changes, key=lambda a: a.pk):
         if attendance.pk not in removed_pks:
             attendance.save(update_fields=["role", "present"])
     Attendance.objects.bulk_create(
@@ -406,20 +496,25 @@ def record_attendance(
 
 
 @transaction.atomic
-def run_action(*, day: Day, action: str) -> DayRun:
+def run_action(*, day: Day, action: RunAction | str) -> DayRun:
     """Start the day, add five minutes to the current block, or go to the next block."""
     day = _lock(day)
     run, _created = DayRun.objects.get_or_create(day=day)
     items = _top_items(day)
     now = timezone.now()
-    if action == "start" or (run.current_item_id is None and not run.finished):
+    if action == RunAction.START or (run.current_item_id is None and not run.finished):
         run.current_item = items[0] if items else None
         run.item_started_at = now
         run.extra_minutes = 0
         run.finished = not items
-    elif action == "add5":
-        run.extra_minutes = min(run.extra_minutes + 5, 240)
-    elif action == "next":
+    elif action == RunAction.ADD_FIVE:
+        # A counter: one UPDATE adds to what is stored, whatever this copy read.
+        DayRun.objects.filter(pk=run.pk).update(
+            extra_minutes=Least(F("extra_minutes") + 5, MAX_EXTRA_MINUTES)
+        )
+        run.extra_minutes = min(run.extra_minutes + 5, MAX_EXTRA_MINUTES)
+        return run
+    elif action == RunAction.NEXT:
         ids = [i.pk for i in items]
         index = ids.index(run.current_item_id) if run.current_item_id in ids else -1
         if index + 1 < len(items):
@@ -429,7 +524,7 @@ def run_action(*, day: Day, action: str) -> DayRun:
             run.finished = True
         run.item_started_at = now
         run.extra_minutes = 0
-    elif action == "reset":
+    elif action == RunAction.RESET:
         run.current_item, run.item_started_at, run.extra_minutes, run.finished = (
             None,
             None,
@@ -438,5 +533,5 @@ def run_action(*, day: Day, action: str) -> DayRun:
         )
     else:
         raise AgendaError(_("Unknown action."))
-    run.save()
+    run.save(update_fields=["current_item", "item_started_at", "extra_minutes", "finished"])
     return run

@@ -81,6 +81,8 @@ def synthesis_of(
 def document_context(document: Document) -> dict:
     """The PDF's context, from the choices stored with the request."""
     options = document.options or {}
+    if document.session is None:
+        raise ValueError("A synthesis is requested for a session.")
     return synthesis_of(
         document.session,
         atelier_ids=options.get("ateliers"),

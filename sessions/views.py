@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 import rules
-from auditlog.models import LogEntry
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +20,11 @@ from labo.lib.pdf import pdf_response, render_pdf
 from labo.models import DocumentKind, DocumentStatus
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 from sessions import exports, services
-from sessions.access import check_session_access, get_session_for
+from sessions.access import get_day_for, get_restorable_entry_for, get_session_for
 from sessions.agenda import run_state
 from sessions.calendar import build_calendar, person_from_token
 from sessions.forms import RunActionForm, SynthesisForm
-from sessions.models import Day, DayRun, Session
+from sessions.models import Day, DayRun, RunAction
 from sessions.queries import agenda_of, sessions_of, visible_sessions
 from sessions.synthesis import synthesis_of
 
@@ -133,8 +131,7 @@ def personal_feed(request: HtmxHttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def day_agenda_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    day = get_object_or_404(Day.objects.select_related("session__programme"), pk=pk)
-    check_session_access(request, day.session, write=False)
+    day = get_day_for(request, pk)
     entry = agenda_of(Day.objects.filter(pk=day.pk).select_related("session"))[0]
     content = render_pdf(
         "sessions/pdf/agenda.html", {"session": day.session, "day": day, "entry": entry}
@@ -147,8 +144,7 @@ SIGN_IN_BLANK_ROWS = 8
 
 @require_GET
 def day_sign_in_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    day = get_object_or_404(Day.objects.select_related("session__programme"), pk=pk)
-    check_session_access(request, day.session, write=True)
+    day = get_day_for(request, pk, write=True)
     attendances = day.attendances.select_related("person__direction").order_by(
         "person__last_name", "person__first_name"
     )
@@ -166,7 +162,7 @@ def _run_context(request: HtmxHttpRequest, day: Day) -> dict:
     entry = agenda_of(Day.objects.filter(pk=day.pk).select_related("session"))[0]
     run = DayRun.objects.filter(day=day).first()
     state = run_state(
-        entry["slots"],
+        entry.slots,
         run.current_item_id if run else None,
         timezone.localtime(run.item_started_at) if run and run.item_started_at else None,
         run.extra_minutes if run else 0,
@@ -180,22 +176,20 @@ def _run_context(request: HtmxHttpRequest, day: Day) -> dict:
         "state": state,
         "can_run": rules.test_rule("sessions.change_session", request.user, day.session),
         "projector": request.GET.get("projector") == "1",
-        "actions": RunActionForm.base_fields["action"].choices,
+        "actions": RunAction.choices,
     }
 
 
 @require_GET
 def day_run(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    day = get_object_or_404(Day.objects.select_related("session__programme"), pk=pk)
-    check_session_access(request, day.session, write=False)
+    day = get_day_for(request, pk)
     template = "sessions/run.html#state" if request.htmx else "sessions/run.html"
     return render(request, template, _run_context(request, day))
 
 
 @require_POST
 def day_run_action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    day = get_object_or_404(Day.objects.select_related("session__programme"), pk=pk)
-    check_session_access(request, day.session, write=True)
+    day = get_day_for(request, pk, write=True)
     form = RunActionForm(request.POST)
     if form.is_valid():
         services.run_action(day=day, action=form.cleaned_data["action"])
@@ -228,11 +222,7 @@ def session_export(request: HtmxHttpRequest, pk: int, what: str, fmt: str) -> Ht
 def history_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Only the facilitators of the session the result belonged to may bring it back."""
 
-    entry = get_object_or_404(LogEntry.objects.select_related("content_type"), pk=pk)
-    session_id = (entry.additional_data or {}).get("session")
-    session = get_object_or_404(Session, pk=session_id) if session_id else None
-    if session is None or not rules.test_rule("sessions.change_session", request.user, session):
-        raise PermissionDenied
+    entry, session = get_restorable_entry_for(request, pk)
     back = reverse("sessions:session-history", args=[session.pk])
     try:
         audit.restore(entry)

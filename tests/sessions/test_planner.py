@@ -11,6 +11,14 @@ from tests import factories
 HTMX = {"HX-Request": "true"}
 
 
+@pytest.fixture(autouse=True, params=[True, False], ids=["cache on", "cache off"])
+def cache_on(request, settings) -> bool:
+    """Every test runs with the planner's cache (sessions.planner_cache) and without it:
+    the pages must be the same, whatever is kept."""
+    settings.LABO_PLANNER_CACHE = request.param
+    return request.param
+
+
 def titles(day):
     return list(
         AgendaItem.objects.filter(day=day, parent__isnull=True)
@@ -383,7 +391,7 @@ def test_edit_session_refuses_to_drop_a_day_with_blocks(world, facilitator_clien
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_agenda_page_query_count_is_constant(
-    world, facilitator_client, django_assert_num_queries, count
+    world, facilitator_client, django_assert_num_queries, count, cache_on
 ):
     for _ in range(count):
         block = factories.AgendaItemFactory(day=world.day)
@@ -394,12 +402,49 @@ def test_agenda_page_query_count_is_constant(
     with django_assert_num_queries(6):
         drawn = facilitator_client.get(url)
     # The visitor is in the shared cache, the page in the worker's: one query, the session
-    # read with its days' and the method library's signatures.
-    with django_assert_num_queries(1):
+    # read with its days' and the method library's signatures. Without the planner's cache:
+    # the session, its days, the method library, the blocks and their runners.
+    with django_assert_num_queries(1 if cache_on else 5):
         cached = facilitator_client.get(url)
 
     assert drawn.status_code == cached.status_code == 200
     assert _without_tokens(cached) == _without_tokens(drawn)
+
+
+def test_the_planner_is_drawn_the_same_with_and_without_its_cache(
+    world, facilitator_client, second_day, settings
+):
+    from ateliers.models import Atelier
+
+    sub = factories.AgendaItemFactory(day=world.day, parent=world.item, title="Table 1")
+    world.item.facilitators.add(world.member.person)
+    Atelier.objects.filter(pk=world.atelier.pk).update(agenda_item=world.item)
+    lunch = services.add_item(day=second_day, title="Déjeuner", duration_minutes=60)
+    urls = [
+        (reverse("sessions:agenda", args=[world.session.pk]), {}),
+        (reverse("sessions:agenda", args=[world.session.pk]), {"undo": sub.pk}),
+        (reverse("sessions:agenda", args=[world.session.pk]), {"edit": lunch.pk}),
+        (reverse("sessions:agenda", args=[world.session.pk]), {"settings": second_day.pk}),
+    ]
+    services.delete_item(item=sub)
+
+    def drawn(cache: bool) -> list[str]:
+        settings.LABO_PLANNER_CACHE = cache
+        pages = [facilitator_client.get(url, query) for url, query in urls]
+        pages += [facilitator_client.get(url, query) for url, query in urls]  # kept, if on
+        pages.append(  # a day's fragment (the first block cannot go up: nothing moves)
+            facilitator_client.post(
+                reverse("sessions:item-move", args=[world.item.pk]),
+                {"direction": "up"},
+                headers=HTMX,
+            )
+        )
+        return [_without_tokens(page) for page in pages]
+
+    with_cache, without = drawn(True), drawn(False)
+
+    assert with_cache == without
+    assert "Table 1" not in with_cache[0] and "Déjeuner" in with_cache[0]
 
 
 def _without_tokens(response) -> str:
@@ -528,7 +573,7 @@ def test_a_message_is_shown_once_and_never_kept(world, facilitator_client):
 def test_a_cached_day_carries_the_visitors_own_csrf_token(world, facilitator_client):
     from django.test import Client
 
-    from sessions.planner import CSRF_PLACEHOLDER
+    from sessions.planner_cache import CSRF_PLACEHOLDER
 
     url = reverse("sessions:agenda", args=[world.session.pk])
     facilitator_client.get(url)
@@ -546,27 +591,32 @@ def test_a_cached_day_carries_the_visitors_own_csrf_token(world, facilitator_cli
     assert moved.status_code == 302
 
 
-def test_an_edit_draws_again_only_the_blocks_it_changed(world, facilitator_client, monkeypatch):
-    from sessions import planner
+def test_an_edit_draws_again_only_the_blocks_it_changed(
+    world, facilitator_client, monkeypatch, cache_on
+):
+    from sessions import planner_cache
 
     for title in ("Déjeuner", "Stands", "Débat mouvant"):
         services.add_item(day=world.day, title=title, duration_minutes=30)
     facilitator_client.get(reverse("sessions:agenda", args=[world.session.pk]))  # all drawn
     drawn = []
-    render = planner.render_to_string
+    render = planner_cache.render_to_string
 
     def spy(name, context=None, *args, **kwargs):
         if name.endswith("#block"):
             drawn.append(context["slot"].item.title)
         return render(name, context, *args, **kwargs)
 
-    monkeypatch.setattr(planner, "render_to_string", spy)
+    monkeypatch.setattr(planner_cache, "render_to_string", spy)
     answer = facilitator_client.post(  # the first block (“Tribunal”) swaps with “Déjeuner”
         reverse("sessions:item-move", args=[world.item.pk]), {"direction": "down"}, headers=HTMX
     )
     html = answer.content.decode()
 
-    assert sorted(drawn) == ["Déjeuner", "Tribunal de l'innovation"]
+    if cache_on:
+        assert sorted(drawn) == ["Déjeuner", "Tribunal de l'innovation"]
+    else:  # nothing kept: every block is drawn
+        assert sorted(drawn) == ["Débat mouvant", "Déjeuner", "Stands", "Tribunal de l'innovation"]
     assert html.index("Déjeuner") < html.index("Tribunal de l&#x27;innovation")
     assert html.index("Stands") < html.index("Débat mouvant")
     lunch = AgendaItem.objects.get(title="Déjeuner")
@@ -614,7 +664,7 @@ def test_a_kept_block_follows_its_runners_workshop_and_sub_groups(
 
 @pytest.mark.parametrize("answer", ["move", "invalid block", "move to another day", "page"])
 def test_no_answer_carries_the_csrf_placeholder(world, facilitator_client, second_day, answer):
-    from sessions.planner import CSRF_PLACEHOLDER
+    from sessions.planner_cache import CSRF_PLACEHOLDER
 
     item = world.item.pk
     response = {

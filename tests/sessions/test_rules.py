@@ -5,7 +5,9 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from labo.roles import FACILITATOR
-from sessions.access import get_session_for
+from sessions.access import get_day_for, get_session_for
+from sessions.queries import facilitates_programme
+from sessions.rules import may_change_session
 from tests import factories
 
 
@@ -42,12 +44,27 @@ def test_management_reads_but_does_not_change(world):
     assert rules.test_rule("sessions.change_session", world.management, world.session) is False
 
 
-def test_a_facilitation_read_with_the_session_serves_its_visitor_only(world):
+def test_the_facilitation_read_with_a_day_is_the_visitors_own(world):
     stranger = factories.UserFactory(roles=[FACILITATOR])
     factories.PersonFactory(user=stranger)  # facilitates no programme
-    world.session.facilitated_by = (stranger.pk, False)  # as read for the stranger
 
-    assert rules.test_rule("sessions.change_session", world.facilitator, world.session)
-    assert not rules.test_rule("sessions.change_session", stranger, world.session)
-    world.session.facilitated_by = (world.facilitator.pk, False)  # read before a change
-    assert not rules.test_rule("sessions.change_session", world.facilitator, world.session)
+    assert get_day_for(request_for(world.facilitator), world.day.pk, write=True) == world.day
+    with pytest.raises(PermissionDenied):
+        get_day_for(request_for(stranger), world.day.pk, write=True)
+    assert not hasattr(world.session, "facilitated_by")  # nothing is left on the object
+
+
+@pytest.mark.parametrize("persona", ["facilitator", "member", "outsider", "management", "admin"])
+def test_the_rule_given_the_facilitation_agrees_with_the_rule_asking_for_it(world, persona):
+    user = getattr(world, persona)
+    facilitates = facilitates_programme(user, world.session)
+
+    assert may_change_session(user, world.session, facilitates=facilitates) == rules.test_rule(
+        "sessions.change_session", user, world.session
+    )
+
+
+def test_the_rule_decides_from_the_facilitation_it_is_given(world):
+    assert not may_change_session(world.facilitator, world.session, facilitates=False)
+    assert not may_change_session(world.member, world.session, facilitates=True)  # no role
+    assert may_change_session(world.admin, world.session, facilitates=False)  # superuser

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from sessions import services
-from sessions.models import AgendaItem, Day, Method, MethodStep, SessionTemplate
+from sessions.models import AgendaItem, Day, DayRun, Method, MethodStep, SessionTemplate
 from tests import factories
 
 
@@ -125,7 +125,7 @@ def test_saving_a_block_writes_its_runners_only_when_they_changed(day, django_as
     block = item(day, "B")
     data = {"title": "B", "kind": block.kind, "duration_minutes": 45, "version": block.version}
 
-    def form(**extra):
+    def edited(**extra):
         fresh = AgendaItem.objects.get(pk=block.pk)
         bound = ItemForm(
             {**data, "version": fresh.version, **extra},
@@ -133,18 +133,40 @@ def test_saving_a_block_writes_its_runners_only_when_they_changed(day, django_as
             people=Person.objects.all(),
         )
         assert bound.is_valid(), bound.errors
-        return bound
+        return {"item": fresh, **bound.values()}
 
-    services.save_item(form=form(facilitators=[runner.pk]))
-    unchanged = form(facilitators=[runner.pk])
-    # The version, the audit log's old row, the block, the day's revision, the savepoint's
-    # two: not the runners, which are as they were...
+    services.save_item(**edited(facilitators=[runner.pk]))
+    unchanged = edited(facilitators=[runner.pk])
+    # The day's lock (its revision), the version, the audit log's old row, the block, the
+    # savepoint's two: not the runners, which are as they were...
     with django_assert_num_queries(6):
-        services.save_item(form=unchanged)
-    saved = services.save_item(form=form(facilitators=[]))  # ... and are written when not
+        services.save_item(**unchanged)
+    saved = services.save_item(**edited(facilitators=[]))  # ... and are written when not
 
+    assert unchanged["runners"] is None
     assert list(saved.facilitators.all()) == []
     assert AgendaItem.objects.get(pk=block.pk).duration_minutes == 45
+
+
+def test_saving_a_block_moves_its_days_revision_on_once(day):
+    block = item(day, "B")
+    before, seen = Day.objects.get(pk=day.pk).revision, block.version
+
+    services.save_item(
+        item=block,
+        version=seen,
+        title="B2",
+        kind=block.kind,
+        duration_minutes=20,
+        fixed_start=None,
+        description="",
+        materials="",
+        alternative_plan="",
+        runners=[factories.PersonFactory()],
+    )
+
+    assert Day.objects.get(pk=day.pk).revision == before + 1
+    assert AgendaItem.objects.get(pk=block.pk).version == seen + 1
 
 
 def test_reorder_day_applies_the_order(day):
@@ -317,6 +339,17 @@ def test_run_action_walks_through_the_day(day):
     run = services.run_action(day=day, action="next")
     assert run.finished is True
     assert run.current_item is None
+
+
+def test_run_action_adds_five_minutes_up_to_four_hours(day):
+    services.run_action(day=day, action="start")
+    DayRun.objects.filter(day=day).update(extra_minutes=235)
+
+    first = services.run_action(day=day, action="add5")
+    second = services.run_action(day=day, action="add5")
+
+    assert (first.extra_minutes, second.extra_minutes) == (240, 240)
+    assert DayRun.objects.get(day=day).extra_minutes == 240
 
 
 def test_run_action_refuses_an_unknown_action(day):
