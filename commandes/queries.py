@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, F, Model, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
@@ -59,7 +59,7 @@ class BoardColumn(NamedTuple):
 
 
 def board(
-    commandes: QuerySet[Commande], *, user: AbstractBaseUser | AnonymousUser
+    commandes: QuerySet[Commande], *, user: User | AnonymousUser
 ) -> list[BoardColumn]:
     """Columns of the kanban, in pipeline order.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from commandes.models import Commande, StatusChange
 from commandes.models import Status as S
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 # from → the statuses it may go to
 TRANSITIONS: dict[S, tuple[S, ...]] = {
