@@ -222,6 +222,8 @@ LABO_NEWCOMER_DAYS = env_int("LABO_NEWCOMER_DAYS", 180)
 LABO_MIN_GROUP_SIZE = env_int("LABO_MIN_GROUP_SIZE", 5)
 # A synthesis holds at most this many photos (each is drawn at print size).
 LABO_SYNTHESIS_MAX_PHOTOS = env_int("LABO_SYNTHESIS_MAX_PHOTOS", 60)
+# The planner keeps its HTML drawn (sessions/planner_cache.py); off only to measure without it.
+LABO_PLANNER_CACHE = env_bool("LABO_PLANNER_CACHE", True)
 # A team member already in this many active commandes is flagged when a team is built.
 LABO_MAX_ACTIVE_COMMANDES = env_int("LABO_MAX_ACTIVE_COMMANDES", 2)
 

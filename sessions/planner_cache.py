@@ -141,7 +141,7 @@ def item_urls(pk: int) -> dict[str, str]:
 
 def enabled() -> bool:
     """Whether drawings are kept (settings.LABO_PLANNER_CACHE, on unless False)."""
-    return bool(getattr(settings, "LABO_PLANNER_CACHE", True))
+    return bool(settings.LABO_PLANNER_CACHE)
 
 
 def _store() -> BaseCache:
