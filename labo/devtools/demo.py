@@ -49,7 +49,13 @@ from commandes.services import (
 )
 from commandes.workflow import Move, move, role_for
 from labo.models import Direction, Grade, Person, Programme
-from labo.people.services import add_direction, create_account, import_people, record_onboarding
+from labo.people.services import (
+    add_direction,
+    add_skills,
+    create_account,
+    import_people,
+    record_onboarding,
+)
 from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT
 from sessions.models import (
     AgendaItem,
@@ -217,7 +223,8 @@ class DemoLab:
         self.people: dict[str, Person] = {}
         self.users: dict[str, User] = {}
 
-    def days(self, offset: int) -> datetime.date:
+    def date(self, offset: int) -> datetime.date:
+        """The day ``offset`` days from the demo's today."""
         return self.today + datetime.timedelta(days=offset)
 
     # People -------------------------------------------------------------
@@ -225,6 +232,7 @@ class DemoLab:
         for name, acronym in DIRECTIONS:
             direction = Direction.objects.filter(name=name).first()
             self.directions[acronym] = direction or add_direction(name=name, acronym=acronym)
+        add_skills(names=SKILLS)  # the lab's list first, in its order, before anyone has one
         everyone = [
             NewPerson(first, last, grade, acronym, profile, joined, skills, appetites)
             for first, last, grade, acronym, profile, skills, appetites, joined in AMBASSADORS
@@ -246,7 +254,7 @@ class DemoLab:
         self.people = {p.key: by_email[p.email] for p in everyone}
         for new in newcomers:
             welcome = (
-                self.days(new.joined + 14) if new.joined is not None and new.joined < -60 else None
+                self.date(new.joined + 14) if new.joined is not None and new.joined < -60 else None
             )
             mentor = self.people[MENTOR] if new.key in MENTEES else None
             if welcome or mentor:
@@ -266,7 +274,7 @@ class DemoLab:
             "domain_profile": new.profile,
             "skills": "; ".join(SKILLS[i] for i in new.skills),
             "appetites": "; ".join(SKILLS[i] for i in new.appetites),
-            "joined_on": self.days(new.joined).isoformat() if new.joined is not None else "",
+            "joined_on": self.date(new.joined).isoformat() if new.joined is not None else "",
             "is_active": "oui",
         }
 
@@ -315,7 +323,7 @@ class DemoLab:
         session = Session.objects.filter(programme=programme, number=number).first()
         if session is not None:
             return session
-        starts_on = self.days(start)
+        starts_on = self.date(start)
         fields: dict[str, Any] = {
             "programme": programme,
             "number": number,
@@ -503,13 +511,13 @@ def _commande_work(lab: DemoLab, commandes: dict[str, Commande]) -> None:
             commande=occiline,
             title="Observer l'accueil dans deux maisons de la Région",
             owner=lab.people["Lucas Mercier"],
-            due_on=lab.days(-5),
+            due_on=lab.date(-5),
         )
         add_task(
             commande=occiline,
             title="Maquetter le guichet avec les agents d'accueil",
             owner=lab.people["Léa Fontaine"],
-            due_on=lab.days(12),
+            due_on=lab.date(12),
         )
     comptoir = commandes["comptoir"]
     if not comptoir.deliverables.exists():

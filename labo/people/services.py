@@ -48,6 +48,14 @@ def add_direction(*, name: str, acronym: str = "", email: str = "") -> Direction
 
 
 @transaction.atomic
+def add_skills(*, names: Iterable[str]) -> list[Skill]:
+    """The lab's skills by these names, in this order: those known (whatever their case) and
+    the others created, as the HR import finds or creates them."""
+    cache: dict[str, Skill] = {}
+    return [_get_or_create_named(Skill, name, cache) for name in names]
+
+
+@transaction.atomic
 def record_onboarding(
     *, person: Person, welcome_day_on: datetime.date | None, mentor: Person | None
 ) -> Person:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from labo.models import Direction, Person, Skill
 from labo.people.services import (
     add_direction,
+    add_skills,
     anonymise,
     check_import,
     create_account,
@@ -208,6 +209,20 @@ def test_import_finds_a_direction_added_with_its_acronym(db):
 
     assert Direction.objects.get().acronym == "DJ"
     assert Person.objects.get().direction.acronym == "DJ"
+
+
+def test_add_skills_creates_the_unknown_ones_in_order_and_finds_the_known(db):
+    known = factories.SkillFactory(name="Prototypage")
+
+    skills = add_skills(names=["Facilitation", "prototypage", "Rédaction"])
+
+    assert [s.name for s in skills] == ["Facilitation", "Prototypage", "Rédaction"]
+    assert skills[1] == known
+    assert list(Skill.objects.order_by("pk").values_list("name", flat=True)) == [
+        "Prototypage",
+        "Facilitation",
+        "Rédaction",
+    ]
 
 
 def test_record_onboarding_sets_the_welcome_day_and_the_mentor(db):
