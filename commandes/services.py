@@ -66,6 +66,36 @@ def record_commande(
 
 
 @transaction.atomic
+def rename_commande(*, commande: Commande, title: str) -> Commande:
+    """Give the commande the title its work found; the title it came with stays as its
+    initial title."""
+    _lock(commande)
+    if not commande.initial_title:
+        commande.initial_title = commande.title
+    commande.title = title
+    commande.save(update_fields=["title", "initial_title", "updated_at"])
+    return commande
+
+
+@transaction.atomic
+def backdate_history(
+    *, commande: Commande, first_at: datetime.datetime, interval: datetime.timedelta
+) -> list[StatusChange]:
+    """Date the commande's moves, oldest first, from ``first_at`` and ``interval`` apart:
+    for work done before it was entered (the demo lab). A move may not land in the future."""
+    if interval <= datetime.timedelta(0):
+        raise ValueError("The interval between two moves must be positive.")
+    _lock(commande)
+    changes = list(StatusChange.objects.filter(commande=commande).order_by("changed_at", "pk"))
+    if changes and first_at + interval * (len(changes) - 1) > timezone.now():
+        raise ValueError("A move cannot be dated in the future.")
+    for number, change in enumerate(changes):
+        change.changed_at = first_at + interval * number
+    StatusChange.objects.bulk_update(changes, ["changed_at"])
+    return changes
+
+
+@transaction.atomic
 def add_team_member(*, commande: Commande, person: Person, role: TeamRole | str) -> TeamMember:
     """Put a person in the commande's team."""
     _lock(commande)

@@ -105,6 +105,31 @@ def _dates(start: datetime.date, end: datetime.date) -> list[datetime.date]:
     return [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
 
 
+# Programmes ----------------------------------------------------------------
+
+
+@transaction.atomic
+def create_programme(
+    *,
+    name: str,
+    organisation: str,
+    description: str = "",
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    facilitators: Iterable[Person] = (),
+) -> Programme:
+    """A lab's cycle of sessions in one organisation, with the facilitators who run it."""
+    programme = Programme.objects.create(
+        name=name,
+        organisation=organisation,
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    programme.facilitators.set(facilitators)
+    return programme
+
+
 # Sessions ------------------------------------------------------------------
 
 
@@ -195,6 +220,15 @@ def update_session(
     session.preparation_half_days = preparation_half_days
     session.save()
     session.facilitators.set(facilitators)
+    return session
+
+
+@transaction.atomic
+def save_debrief(*, session: Session, debrief: str, next_steps: str = "") -> Session:
+    """What the session gave and what comes next, written once it has been held."""
+    session.debrief = debrief
+    session.next_steps = next_steps
+    session.save(update_fields=["debrief", "next_steps"])
     return session
 
 

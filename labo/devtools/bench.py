@@ -30,13 +30,14 @@ from pypdf import PdfReader
 from weasyprint import CSS, HTML
 
 from ateliers import models as atelier_models
-from ateliers.models import Action, Atelier, DebateQuestion, Format, Idea, Rating, RetroKind
+from ateliers.formats import Format
+from ateliers.models import Action, Atelier, DebateQuestion, Idea, Position, Rating, RetroKind
 from ateliers.photos import process
 from ateliers.services import add_photo
 from labo.devtools.volume import PROGRAMME, seed_volume
 from labo.documents import render_html
 from labo.lib.pdf import html_to_pdf
-from labo.models import Document, Programme
+from labo.models import Document, DocumentKind, Programme
 from sessions.models import AgendaItem, Session
 
 
@@ -285,7 +286,7 @@ class PdfFigures:
 def synthesis_figures(session, *, runs: int) -> PdfFigures:
 
     document = Document.objects.create(
-        kind="synthesis", programme=session.programme, session=session, title="Bench"
+        kind=DocumentKind.SYNTHESIS, programme=session.programme, session=session, title="Bench"
     )
 
     def draw() -> bytes:
@@ -427,7 +428,7 @@ class VolumeRun:
                 "vol-animateur",
                 lambda client: client.post(
                     reverse("ateliers:tap", args=[question.pk]),
-                    {"position": "yes", "delta": "1"},
+                    {"position": Position.YES, "delta": "1"},
                     headers=htmx,
                 ),
                 30,
@@ -617,7 +618,7 @@ class BenchCommand(BaseCommand):
                     "edit: tap +1 (htmx)",
                     lambda: client.post(
                         reverse("ateliers:tap", args=[question.pk]),
-                        {"position": "yes", "delta": "1"},
+                        {"position": Position.YES, "delta": "1"},
                         headers=HTMX,
                     ),
                     runs=runs,

@@ -1,35 +1,61 @@
 """The demo lab: the shapes of the field reports, told in our own words, with invented people.
 
-Idempotent: every object is found by a natural key before it is created, and
-agendas are only written into days that have none.
+Every write goes through the services users go through (people's HR import, sessions,
+workshops, the commande workflow with its role checks), so the demo can never show a state
+the rules forbid. Idempotent: every object is found by a natural key before it is created,
+and agendas are only written into days that have none.
 """
 
 from __future__ import annotations
 
 import datetime
+import decimal
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.db import transaction
+from django.contrib.auth.models import User
+from django.db import models, transaction
 from django.utils import timezone
 
 from ateliers import models as m
-from ateliers.models import Atelier, Format
-from ateliers.services import adopt_offer, plan_rotation
-from commandes.models import (
-    Commande,
-    Deliverable,
-    GateReview,
-    StatusChange,
-    Task,
-    TeamMember,
-    TeamRole,
+from ateliers.formats import Format
+from ateliers.models import Atelier, DemarreurRoleKind, Position, RetroKind
+from ateliers.services import (
+    add_idea,
+    add_result,
+    adopt_offer,
+    classify_idea,
+    create_atelier,
+    plan_rotation,
+    report_of,
+    reveal_ideas,
+    save_grid,
+    tap,
+    update_report,
 )
+from commandes.models import Commande, DeliverableKind, TeamRole
 from commandes.models import Status as CS
-from labo.models import Direction, Person, Programme, Skill
+from commandes.services import (
+    add_deliverable,
+    add_task,
+    add_team_member,
+    backdate_history,
+    record_commande,
+    rename_commande,
+    save_review,
+)
+from commandes.workflow import Move, move, role_for
+from labo.models import Direction, Grade, Person, Programme
+from labo.people.services import (
+    add_direction,
+    add_skills,
+    create_account,
+    import_people,
+    record_onboarding,
+)
 from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT
 from sessions.models import (
     AgendaItem,
@@ -38,9 +64,20 @@ from sessions.models import (
     Day,
     ItemKind,
     Session,
+    SessionStatus,
     SessionTemplate,
 )
-from sessions.services import save_as_template
+from sessions.services import (
+    add_item,
+    add_subgroup,
+    create_programme,
+    create_session,
+    record_attendance,
+    save_as_template,
+    save_debrief,
+    update_day,
+    update_session,
+)
 
 DEMO_PASSWORD = "demo"
 
@@ -65,35 +102,72 @@ SKILLS = [
     "Vidéo et communication",
 ]
 
+A, B, C = Grade.A, Grade.B, Grade.C
 # first name, last name, grade, direction acronym, profile, skills, appetites, join offset (days)
 AMBASSADORS = [
-    ("Léa", "Fontaine", "A", "DRH", "Ressources humaines", [3, 5], [0], -700),
-    ("Mathis", "Girard", "B", "DSI", "Informatique", [0, 4], [2], -690),
-    ("Inès", "Moreau", "A", "DSI", "Informatique", [4], [1, 3], -680),
-    ("Hugo", "Lambert", "C", "DDP", "Déchets", [2], [0], -650),
-    ("Chloé", "Bonnet", "A", "DMOB", "Mobilité", [1, 3], [4], -640),
-    ("Nathan", "Rousseau", "B", "DEC", "Énergie", [0], [2, 6], -600),
-    ("Manon", "Vincent", "A", "DAE", "Économie", [1], [3], -560),
-    ("Lucas", "Mercier", "C", "DRU", "Accueil des usagers", [2, 6], [0], -520),
-    ("Emma", "Blanc", "A", "DJ", "Jeunesse", [5], [1], -500),
-    ("Théo", "Guerin", "B", "DRH", "Formation", [3], [4], -480),
-    ("Jade", "Faure", "A", "DAE", "Économie", [1, 2], [0], -450),
-    ("Louis", "Andre", "C", "DDP", "Propreté urbaine", [6], [2], -420),
-    ("Zoé", "Chevalier", "A", "DMOB", "Transports", [4], [3], -400),
-    ("Gabriel", "Robin", "B", "DSI", "Données", [0, 5], [1], -380),
-    ("Alice", "Gauthier", "A", "DEC", "Climat", [3], [0, 4], -300),
-    ("Arthur", "Perrin", "C", "DRU", "Accueil des usagers", [2], [6], -250),
-    ("Lina", "Morel", "A", "DGS", "Pilotage", [1], [2], -200),
-    ("Jules", "Dupuis", "B", "DJ", "Jeunesse", [5, 6], [3], -90),
-    ("Rose", "Lemoine", "A", "DAE", "Entreprises", [], [0, 1], -40),
-    ("Paul", "Noel", "C", "DDP", "Collecte", [], [2], -20),
+    ("Léa", "Fontaine", A, "DRH", "Ressources humaines", [3, 5], [0], -700),
+    ("Mathis", "Girard", B, "DSI", "Informatique", [0, 4], [2], -690),
+    ("Inès", "Moreau", A, "DSI", "Informatique", [4], [1, 3], -680),
+    ("Hugo", "Lambert", C, "DDP", "Déchets", [2], [0], -650),
+    ("Chloé", "Bonnet", A, "DMOB", "Mobilité", [1, 3], [4], -640),
+    ("Nathan", "Rousseau", B, "DEC", "Énergie", [0], [2, 6], -600),
+    ("Manon", "Vincent", A, "DAE", "Économie", [1], [3], -560),
+    ("Lucas", "Mercier", C, "DRU", "Accueil des usagers", [2, 6], [0], -520),
+    ("Emma", "Blanc", A, "DJ", "Jeunesse", [5], [1], -500),
+    ("Théo", "Guerin", B, "DRH", "Formation", [3], [4], -480),
+    ("Jade", "Faure", A, "DAE", "Économie", [1, 2], [0], -450),
+    ("Louis", "Andre", C, "DDP", "Propreté urbaine", [6], [2], -420),
+    ("Zoé", "Chevalier", A, "DMOB", "Transports", [4], [3], -400),
+    ("Gabriel", "Robin", B, "DSI", "Données", [0, 5], [1], -380),
+    ("Alice", "Gauthier", A, "DEC", "Climat", [3], [0, 4], -300),
+    ("Arthur", "Perrin", C, "DRU", "Accueil des usagers", [2], [6], -250),
+    ("Lina", "Morel", A, "DGS", "Pilotage", [1], [2], -200),
+    ("Jules", "Dupuis", B, "DJ", "Jeunesse", [5, 6], [3], -90),
+    ("Rose", "Lemoine", A, "DAE", "Entreprises", [], [0, 1], -40),
+    ("Paul", "Noel", C, "DDP", "Collecte", [], [2], -20),
 ]
+MENTOR = "Léa Fontaine"
+MENTEES = ("Rose Lemoine", "Paul Noel")
+# The facilitators, management, then commanditaires and guests (who have no account).
+OTHERS = [
+    ("Camille", "Roussel", A, "DGS", "Animation", -800),
+    ("Yanis", "Barbier", A, "DGS", "Design", -780),
+    ("Hélène", "Marchand", A, "DGS", "Direction générale", -900),
+    ("Sophie", "Delorme", "", None, "Élue, vice-présidente", None),
+    ("Marc", "Aubert", A, "DRU", "Directeur", None),
+    ("Claire", "Dumas", A, "DJ", "Directrice", None),
+    ("Bruno", "Lefort", A, "DAE", "Chef de projet", None),
+] + [
+    (first, last, B if last == "Masson" else A, "DGS", "Invité du Grand Atelier", None)
+    for first, last in [
+        ("Agnès", "Roy"),
+        ("Denis", "Caron"),
+        ("Fanny", "Picard"),
+        ("Gilles", "Renaud"),
+        ("Karine", "Leclerc"),
+        ("Olivier", "Brun"),
+        ("Sylvie", "Masson"),
+    ]
+]
+# username, the person it belongs to, roles
+ACCOUNTS = [
+    ("animateur", "Camille Roussel", [FACILITATOR]),
+    ("ambassadrice", "Léa Fontaine", [AMBASSADOR]),
+    ("ambassadeur2", "Paul Noel", [AMBASSADOR]),
+    ("direction", "Hélène Marchand", [MANAGEMENT]),
+    ("admin", None, []),
+]
+# Who makes a move: the workflow says which role (commandes.workflow.role_for).
+MOVERS = {FACILITATOR: "animateur", MANAGEMENT: "direction"}
+HISTORY_STEP = datetime.timedelta(days=10)
+
+ResultT = TypeVar("ResultT", bound=models.Model)
 
 
 @dataclass
 class Block:
     title: str
-    kind: str
+    kind: ItemKind
     minutes: int
     fixed: str | None = None
     description: str = ""
@@ -102,181 +176,199 @@ class Block:
     subgroups: tuple[str, ...] = ()
 
 
+@dataclass
+class NewPerson:
+    """A line of the HR list the demo imports, with what the import does not carry."""
+
+    first: str
+    last: str
+    grade: str = ""
+    direction: str | None = None  # acronym
+    profile: str = ""
+    joined: int | None = None  # days from today
+    skills: Sequence[int] = ()
+    appetites: Sequence[int] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.first} {self.last}"
+
+    @property
+    def email(self) -> str:
+        return f"{_ascii(self.first)}.{_ascii(self.last)}@labo.example".lower()
+
+
 def _time(text: str) -> datetime.time:
     hours, minutes = text.split(":")
     return datetime.time(int(hours), int(minutes))
+
+
+def _ascii(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in folded if c.isalnum() and not unicodedata.combining(c))
+
+
+def _result(model: type[ResultT], atelier: Atelier, kind: str, /, **fields: Any) -> ResultT:
+    """A result logged as the workshop's page logs it (ateliers.kinds), typed as its model."""
+    result = add_result(atelier=atelier, kind=kind, fields=fields, author=None)
+    if not isinstance(result, model):
+        raise TypeError(f"A result of kind {kind!r} is a {type(result).__name__}.")
+    return result
 
 
 class DemoLab:
     def __init__(self, today: datetime.date) -> None:
         self.today = today
         self.directions: dict[str, Direction] = {}
-        self.skills: list[Skill] = []
         self.people: dict[str, Person] = {}
-        self.users: dict[str, object] = {}
+        self.users: dict[str, User] = {}
+
+    def date(self, offset: int) -> datetime.date:
+        """The day ``offset`` days from the demo's today."""
+        return self.today + datetime.timedelta(days=offset)
 
     # People -------------------------------------------------------------
     def build_people(self) -> None:
         for name, acronym in DIRECTIONS:
-            self.directions[acronym], _ = Direction.objects.get_or_create(
-                name=name, defaults={"acronym": acronym}
+            direction = Direction.objects.filter(name=name).first()
+            self.directions[acronym] = direction or add_direction(name=name, acronym=acronym)
+        add_skills(names=SKILLS)  # the lab's list first, in its order, before anyone has one
+        everyone = [
+            NewPerson(first, last, grade, acronym, profile, joined, skills, appetites)
+            for first, last, grade, acronym, profile, skills, appetites, joined in AMBASSADORS
+        ] + [
+            NewPerson(first, last, grade, acronym, profile, joined)
+            for first, last, grade, acronym, profile, joined in OTHERS
+        ]
+        emails = [p.email for p in everyone]
+        known = set(Person.objects.filter(email__in=emails).values_list("email", flat=True))
+        newcomers = [p for p in everyone if p.email not in known]
+        if newcomers:
+            result = import_people(
+                rows=[self._row(p) for p in newcomers],
+                lines=list(range(2, len(newcomers) + 2)),
             )
-        self.skills = [Skill.objects.get_or_create(name=name)[0] for name in SKILLS]
-        for first, last, grade, acronym, profile, skills, appetites, offset in AMBASSADORS:
-            person = self._person(
-                first, last, grade=grade, direction=acronym, profile=profile, joined=offset
+            if not result.ok:
+                raise RuntimeError([row.errors for row in result.rows if not row.ok])
+        by_email = {p.email: p for p in Person.objects.filter(email__in=emails)}
+        self.people = {p.key: by_email[p.email] for p in everyone}
+        for new in newcomers:
+            welcome = (
+                self.date(new.joined + 14) if new.joined is not None and new.joined < -60 else None
             )
-            if not person.skills.exists() and not person.appetites.exists():
-                person.skills.set(self.skills[i] for i in skills)
-                person.appetites.set(self.skills[i] for i in appetites)
-        mentor = self.people["Léa Fontaine"]
-        for key in ("Rose Lemoine", "Paul Noel"):
-            newcomer = self.people[key]
-            if newcomer.mentor_id is None:
-                newcomer.mentor = mentor
-                newcomer.save(update_fields=["mentor"])
-        self._person(
-            "Camille", "Roussel", grade="A", direction="DGS", profile="Animation", joined=-800
-        )
-        self._person("Yanis", "Barbier", grade="A", direction="DGS", profile="Design", joined=-780)
-        self._person(
-            "Hélène",
-            "Marchand",
-            grade="A",
-            direction="DGS",
-            profile="Direction générale",
-            joined=-900,
-        )
-        # Commanditaires and guests: no account.
-        self._person("Sophie", "Delorme", profile="Élue, vice-présidente", joined=None)
-        self._person("Marc", "Aubert", grade="A", direction="DRU", profile="Directeur", joined=None)
-        self._person(
-            "Claire", "Dumas", grade="A", direction="DJ", profile="Directrice", joined=None
-        )
-        self._person(
-            "Bruno", "Lefort", grade="A", direction="DAE", profile="Chef de projet", joined=None
-        )
-        for index, (first, last) in enumerate(
-            [
-                ("Agnès", "Roy"),
-                ("Denis", "Caron"),
-                ("Fanny", "Picard"),
-                ("Gilles", "Renaud"),
-                ("Karine", "Leclerc"),
-                ("Olivier", "Brun"),
-                ("Sylvie", "Masson"),
-            ]
-        ):
-            self._person(
-                first,
-                last,
-                grade="B" if index == 6 else "A",
-                direction="DGS",
-                profile="Invité du Grand Atelier",
-                joined=None,
-            )
+            mentor = self.people[MENTOR] if new.key in MENTEES else None
+            if welcome or mentor:
+                record_onboarding(
+                    person=self.people[new.key], welcome_day_on=welcome, mentor=mentor
+                )
 
-    def _person(self, first, last, *, grade="", direction=None, profile="", joined=None) -> Person:
-        email = f"{_ascii(first)}.{_ascii(last)}@labo.example".lower()
-        person, _ = Person.objects.get_or_create(
-            email=email,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "grade": grade,
-                "direction": self.directions.get(direction) if direction else None,
-                "domain_profile": profile,
-                "joined_on": self.today + datetime.timedelta(days=joined) if joined else None,
-                "welcome_day_on": (
-                    self.today + datetime.timedelta(days=joined + 14)
-                    if joined is not None and joined < -60
-                    else None
-                ),
-            },
-        )
-        self.people[f"{first} {last}"] = person
-        return person
+    def _row(self, new: NewPerson) -> dict[str, str]:
+        """The person as a line of the HR list (labo.people.forms.PersonRowForm)."""
+        return {
+            "last_name": new.last,
+            "first_name": new.first,
+            "email": new.email,
+            "grade": new.grade,
+            "direction": self.directions[new.direction].name if new.direction else "",
+            "job_title": "",
+            "domain_profile": new.profile,
+            "skills": "; ".join(SKILLS[i] for i in new.skills),
+            "appetites": "; ".join(SKILLS[i] for i in new.appetites),
+            "joined_on": self.date(new.joined).isoformat() if new.joined is not None else "",
+            "is_active": "oui",
+        }
 
     def build_users(self) -> None:
-        User = get_user_model()
-        accounts = [
-            ("animateur", "Camille Roussel", [FACILITATOR]),
-            ("ambassadrice", "Léa Fontaine", [AMBASSADOR]),
-            ("ambassadeur2", "Paul Noel", [AMBASSADOR]),
-            ("direction", "Hélène Marchand", [MANAGEMENT]),
-            ("admin", None, []),
-        ]
-        for username, person_key, roles in accounts:
-            user, created = User.objects.get_or_create(username=username)
-            if created:
-                if person_key:
-                    person = self.people[person_key]
-                    user.first_name, user.last_name = person.first_name, person.last_name
-                    user.email = person.email
-                if username == "admin":
-                    user.is_staff = user.is_superuser = True
-                if settings.DEBUG:
-                    user.set_password(DEMO_PASSWORD)
-                else:
-                    user.set_unusable_password()
-                user.save()
-            user.groups.add(*Group.objects.filter(name__in=roles))
-            if person_key:
-                person = self.people[person_key]
-                if person.user_id is None:
-                    person.user = user
-                    person.save(update_fields=["user"])
+        for username, person_key, roles in ACCOUNTS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = create_account(
+                    username=username,
+                    person=self.people[person_key] if person_key else None,
+                    roles=roles,
+                    password=DEMO_PASSWORD if settings.DEBUG else None,
+                    superuser=username == "admin",
+                )
             self.users[username] = user
 
     # Programme and sessions ----------------------------------------------
     def build_programme(self) -> Programme:
-        programme, _ = Programme.objects.get_or_create(
-            name="La Transfo",
-            defaults={
-                "organisation": "Région de démonstration",
-                "description": (
+        programme = Programme.objects.filter(name="La Transfo").first()
+        if programme is None:
+            programme = create_programme(
+                name="La Transfo",
+                organisation="Région de démonstration",
+                description=(
                     "Un cycle de sessions de plusieurs jours pour construire le laboratoire "
                     "d'innovation interne avec un réseau d'ambassadeurs volontaires."
                 ),
-                "starts_on": self.today - datetime.timedelta(days=540),
-            },
-        )
-        programme.facilitators.add(self.people["Camille Roussel"], self.people["Yanis Barbier"])
+                starts_on=self.today - datetime.timedelta(days=540),
+                facilitators=[self.people["Camille Roussel"], self.people["Yanis Barbier"]],
+            )
         return programme
 
     def session(
-        self, programme, number, title, *, place, start, days, status, objectives, debrief=""
-    ):
-        starts_on = self.today + datetime.timedelta(days=start)
-        session, created = Session.objects.get_or_create(
-            programme=programme,
-            number=number,
-            defaults={
-                "title": title,
-                "place": place,
-                "starts_on": starts_on,
-                "ends_on": starts_on + datetime.timedelta(days=days - 1),
-                "status": status,
-                "objectives": objectives,
-                "debrief": debrief,
-                "preparation_half_days": 4 if status == "held" else None,
-            },
-        )
-        if created:
-            session.facilitators.add(self.people["Camille Roussel"], self.people["Yanis Barbier"])
+        self,
+        programme: Programme,
+        number: int,
+        title: str,
+        *,
+        place: str,
+        start: int,
+        days: int,
+        status: SessionStatus,
+        objectives: str,
+        debrief: str = "",
+    ) -> Session:
+        session = Session.objects.filter(programme=programme, number=number).first()
+        if session is not None:
+            return session
+        starts_on = self.date(start)
+        fields: dict[str, Any] = {
+            "programme": programme,
+            "number": number,
+            "title": title,
+            "place": place,
+            "starts_on": starts_on,
+            "ends_on": starts_on + datetime.timedelta(days=days - 1),
+            "objectives": objectives,
+            "facilitators": [self.people["Camille Roussel"], self.people["Yanis Barbier"]],
+        }
+        session = create_session(**fields)
+        if status != SessionStatus.PLANNED:
+            held = status == SessionStatus.HELD
+            update_session(
+                session=session,
+                status=status,
+                preparation_half_days=decimal.Decimal(4) if held else None,
+                **fields,
+            )
+        if debrief:
+            save_debrief(session=session, debrief=debrief)
         return session
 
-    def day(self, session, offset, title="", *, capacity=None, blocks=()) -> Day:
-        day, _ = Day.objects.get_or_create(
-            session=session,
-            date=session.starts_on + datetime.timedelta(days=offset),
-            defaults={"title": title, "capacity": capacity},
-        )
+    def day(
+        self,
+        session: Session,
+        offset: int,
+        title: str = "",
+        *,
+        capacity: int | None = None,
+        blocks: Iterable[Block] = (),
+    ) -> Day:
+        date = session.starts_on + datetime.timedelta(days=offset)
+        day = Day.objects.get(session=session, date=date)
         if not day.items.exists():
-            for position, block in enumerate(blocks):
-                item = AgendaItem.objects.create(
+            update_day(
+                day=day,
+                title=title,
+                starts_at=day.starts_at,
+                ends_at=day.ends_at,
+                capacity=capacity,
+            )
+            for block in blocks:
+                item = add_item(
                     day=day,
-                    position=position,
                     title=block.title,
                     kind=block.kind,
                     duration_minutes=block.minutes,
@@ -285,116 +377,107 @@ class DemoLab:
                     alternative_plan=block.alternative,
                     materials=block.materials,
                 )
-                for sub_position, sub in enumerate(block.subgroups):
-                    AgendaItem.objects.create(
-                        day=day,
-                        parent=item,
-                        position=sub_position,
-                        title=sub,
-                        kind=block.kind,
-                        duration_minutes=block.minutes,
-                    )
+                for sub in block.subgroups:
+                    add_subgroup(item=item, title=sub)
         return day
 
-    def attend(self, day: Day, keys, role=AttendanceRole.AMBASSADOR) -> None:
-        for key in keys:
-            Attendance.objects.get_or_create(
-                day=day, person=self.people[key], defaults={"role": role}
-            )
+    def attend(
+        self, day: Day, keys: Iterable[str], role: AttendanceRole = AttendanceRole.AMBASSADOR
+    ) -> None:
+        there = set(Attendance.objects.filter(day=day).values_list("person_id", flat=True))
+        added = [self.people[key] for key in keys if self.people[key].pk not in there]
+        if added:
+            record_attendance(day=day, changes=(), removed=(), added=added, role=role)
 
     def atelier(
         self,
-        session,
-        title,
-        fmt,
+        session: Session,
+        title: str,
+        fmt: Format,
         *,
-        item_title=None,
-        objectives="",
-        commande=None,
-        facilitators=(),
-        participants=(),
-        guests=0,
+        item_title: str | None = None,
+        objectives: str = "",
+        commande: Commande | None = None,
+        facilitators: Iterable[str] = (),
+        participants: Iterable[str] = (),
     ) -> Atelier:
-        atelier, created = Atelier.objects.get_or_create(
+        atelier = Atelier.objects.filter(session=session, title=title).first()
+        if atelier is not None:
+            return atelier
+        item = None
+        if item_title:
+            item = AgendaItem.objects.filter(
+                day__session=session,
+                title=item_title,
+                parent__isnull=True,
+                atelier__isnull=True,
+            ).first()
+        return create_atelier(
             session=session,
+            facilitators=[self.people[k] for k in facilitators],
+            participants=[self.people[k] for k in participants],
             title=title,
-            defaults={
-                "format": fmt,
-                "objectives": objectives,
-                "commande": commande,
-                "guest_count": guests,
-            },
+            format=fmt,
+            objectives=objectives,
+            commande=commande,
+            agenda_item=item,
         )
-        if created:
-            if item_title:
-                item = AgendaItem.objects.filter(
-                    day__session=session,
-                    title=item_title,
-                    parent__isnull=True,
-                    atelier__isnull=True,
-                ).first()
-                if item:
-                    atelier.agenda_item = item
-                    atelier.save(update_fields=["agenda_item"])
-            atelier.facilitators.set(self.people[k] for k in facilitators)
-            atelier.participants.set(self.people[k] for k in participants)
-        return atelier
 
     def commande(
         self,
-        programme,
-        title,
+        programme: Programme,
+        title: str,
         *,
-        initial_title="",
-        commanditaire,
-        role,
-        direction,
-        wording,
-        reformulated="",
-        path=(),
-        team=(),
-        shelved_until=None,
+        initial_title: str = "",
+        commanditaire: str,
+        role: str,
+        direction: str,
+        wording: str,
+        reformulated: str = "",
+        path: Sequence[CS] = (),
+        team: Iterable[tuple[str, TeamRole]] = (),
     ) -> Commande:
-        commande, created = Commande.objects.get_or_create(
+        """Record the commande as it first came, then make its moves after "received" (each
+        by a user of the role the workflow asks for), then date them ten days apart."""
+        commande = Commande.objects.filter(programme=programme, title=title).first()
+        if commande is not None:
+            return commande
+        commande = record_commande(
             programme=programme,
-            title=title,
-            defaults={
-                "initial_title": initial_title,
-                "commanditaire": self.people[commanditaire],
-                "commanditaire_role": role,
-                "direction": self.directions[direction],
-                "initial_wording": wording,
-                "reformulated_wording": reformulated,
-                "status": path[-1] if path else CS.RECEIVED,
-                "shelved_until": shelved_until,
-            },
+            title=initial_title or title,
+            commanditaire=self.people[commanditaire],
+            commanditaire_role=role,
+            direction=self.directions[direction],
+            initial_wording=wording,
+            user=self.users[MOVERS[FACILITATOR]],
         )
-        if created:
-            previous = ""
-            moment = timezone.now() - datetime.timedelta(days=10 * len(path))
-            mover = self.users["animateur"]
-            for status in path:
-                gate = status in (CS.VALIDATED, CS.SHELVED, CS.REFUSED)
-                StatusChange.objects.create(
-                    commande=commande,
-                    from_status=previous,
+        if initial_title:
+            rename_commande(commande=commande, title=title)
+        members = list(team)
+        for status in path:
+            if status == CS.IN_PROGRESS:  # the workflow wants a team before the work starts
+                self._team(commande, members)
+                members = []
+            move(
+                commande=commande,
+                move=Move(
                     to_status=status,
-                    changed_by=self.users["direction"] if gate else mover,
-                    changed_at=moment,
-                )
-                previous = status
-                moment += datetime.timedelta(days=10)
-            for key, team_role in team:
-                TeamMember.objects.create(
-                    commande=commande, person=self.people[key], role=team_role
-                )
+                    reformulated_wording=reformulated if status == CS.REFORMULATED else "",
+                ),
+                user=self.users[MOVERS[role_for(status)]],
+            )
+        self._team(commande, members)
+        backdate_history(
+            commande=commande,
+            first_at=timezone.now() - HISTORY_STEP * (len(path) + 1),
+            interval=HISTORY_STEP,
+        )
+        commande.refresh_from_db()
         return commande
 
-
-def _ascii(text: str) -> str:
-
-    folded = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in folded if c.isalnum() and not unicodedata.combining(c))
+    def _team(self, commande: Commande, members: Iterable[tuple[str, TeamRole]]) -> None:
+        for key, role in members:
+            add_team_member(commande=commande, person=self.people[key], role=role)
 
 
 AMBASSADOR_KEYS = [f"{a[0]} {a[1]}" for a in AMBASSADORS]
@@ -420,42 +503,41 @@ def seed_demo(today: datetime.date | None = None) -> DemoLab:
     return lab
 
 
-def _commande_work(lab: DemoLab, commandes: dict) -> None:
+def _commande_work(lab: DemoLab, commandes: dict[str, Commande]) -> None:
     """Tasks, deliverables and a scorecard, so that every commande page has something to show."""
-
     occiline = commandes["occiline"]
     if not occiline.tasks.exists():
-        Task.objects.create(
+        add_task(
             commande=occiline,
             title="Observer l'accueil dans deux maisons de la Région",
             owner=lab.people["Lucas Mercier"],
-            due_on=lab.today - datetime.timedelta(days=5),
+            due_on=lab.date(-5),
         )
-        Task.objects.create(
+        add_task(
             commande=occiline,
             title="Maquetter le guichet avec les agents d'accueil",
             owner=lab.people["Léa Fontaine"],
-            due_on=lab.today + datetime.timedelta(days=12),
+            due_on=lab.date(12),
         )
     comptoir = commandes["comptoir"]
     if not comptoir.deliverables.exists():
-        Deliverable.objects.create(
+        add_deliverable(
             commande=comptoir,
-            kind="questionnaire",
+            kind=DeliverableKind.QUESTIONNAIRE,
             title="Questionnaire pour la V1 du comptoir",
             url="https://intranet.example/comptoir/questionnaire",
         )
-        Deliverable.objects.create(
+        add_deliverable(
             commande=comptoir,
-            kind="recommendations",
+            kind=DeliverableKind.RECOMMENDATIONS,
             title="Carnet de préconisations pour la V2",
             url="https://intranet.example/comptoir/carnet",
         )
     assistantes = commandes["assistantes"]
     if not assistantes.reviews.exists():
-        GateReview.objects.create(
+        save_review(
             commande=assistantes,
-            reviewer=lab.users["direction"],
+            reviewer=lab.users[MOVERS[MANAGEMENT]],
             value=4,
             feasibility=5,
             alignment=4,
@@ -465,7 +547,6 @@ def _commande_work(lab: DemoLab, commandes: dict) -> None:
 
 
 def _templates(programme: Programme) -> None:
-
     name = "Deux jours : réseau et commandes réelles"
     if not SessionTemplate.objects.filter(name=name).exists():
         save_as_template(
@@ -477,7 +558,8 @@ def _templates(programme: Programme) -> None:
 
 
 def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
-    full_path = [CS.RECEIVED, CS.CLARIFICATION, CS.REFORMULATED, CS.SUBMITTED, CS.VALIDATED]
+    # The moves after "received".
+    full_path = [CS.CLARIFICATION, CS.REFORMULATED, CS.SUBMITTED, CS.VALIDATED]
     return {
         "occiline": lab.commande(
             programme,
@@ -511,7 +593,7 @@ def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
                 "Faire de la journée un lieu de test des politiques jeunesse, "
                 "en plus d'un lieu d'expression des jeunes."
             ),
-            path=[CS.RECEIVED, CS.CLARIFICATION, CS.REFORMULATED],
+            path=[CS.CLARIFICATION, CS.REFORMULATED],
         ),
         "assistantes": lab.commande(
             programme,
@@ -525,7 +607,7 @@ def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
                 "Le réseau n'a pas d'abord besoin d'un logiciel mais d'un événement "
                 "qui le fasse exister et qui recueille ses besoins."
             ),
-            path=[CS.RECEIVED, CS.CLARIFICATION, CS.REFORMULATED, CS.SUBMITTED],
+            path=[CS.CLARIFICATION, CS.REFORMULATED, CS.SUBMITTED],
         ),
         "hub": lab.commande(
             programme,
@@ -538,7 +620,6 @@ def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
                 "Quelle organisation dans les territoires pour accompagner le développement "
                 "et le financement des PME ?"
             ),
-            path=[CS.RECEIVED],
         ),
         "comptoir": lab.commande(
             programme,
@@ -566,7 +647,7 @@ def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
             role="Élue, vice-présidente",
             direction="DGS",
             wording="Réduire la surcharge de courriels des agents du conseil régional.",
-            path=[CS.RECEIVED, CS.CLARIFICATION],
+            path=[CS.CLARIFICATION],
         ),
     }
 
@@ -579,7 +660,7 @@ def _session_grand_atelier(lab: DemoLab, programme: Programme, regulars: list[st
         place="Salle du conseil, hôtel de la métropole",
         start=-150,
         days=3,
-        status="held",
+        status=SessionStatus.HELD,
         objectives=(
             "Imaginer le futur Labo et son organisation ; trouver de nouveaux adhérents ; "
             "préparer le Grand Atelier qui doit orienter l'offre de service du Labo."
@@ -701,7 +782,6 @@ def _session_grand_atelier(lab: DemoLab, programme: Programme, regulars: list[st
         "et « L'innovation est-elle dans les gènes de notre métropole ? »",
         facilitators=["Chloé Bonnet", "Nathan Rousseau", "Manon Vincent"],
         participants=regulars[:8] + guests,
-        guests=0,
     )
     lab.atelier(
         session,
@@ -731,7 +811,7 @@ def _session_debate(lab: DemoLab, programme: Programme, regulars: list[str]) -> 
         place="Maison des associations",
         start=-110,
         days=1,
-        status="held",
+        status=SessionStatus.HELD,
         objectives="Débattre de la place du Labo et trier les idées de services.",
         debrief="Une salle majoritairement favorable à un Labo catalyseur et à un espace "
         "permanent ; partagée sur un Labo réservé aux usagers et sur son budget propre.",
@@ -792,7 +872,9 @@ def _session_debate(lab: DemoLab, programme: Programme, regulars: list[str]) -> 
     )
 
 
-def _session_one_year(lab, programme, regulars, commandes) -> None:
+def _session_one_year(
+    lab: DemoLab, programme: Programme, regulars: list[str], commandes: dict[str, Commande]
+) -> None:
     session = lab.session(
         programme,
         11,
@@ -800,7 +882,7 @@ def _session_one_year(lab, programme, regulars, commandes) -> None:
         place="Toulouse, salle des Jacobins",
         start=-55,
         days=2,
-        status="held",
+        status=SessionStatus.HELD,
         objectives="Préfigurer le réseau des ambassadeurs ; choisir trois commandes réelles "
         "et les clarifier par des démarreurs bienveillants.",
         debrief="Occiborne devient Occiline ; le réseau des assistantes sera outillé par un "
@@ -881,7 +963,9 @@ def _session_one_year(lab, programme, regulars, commandes) -> None:
         )
 
 
-def _session_coming(lab, programme, regulars, commandes) -> None:
+def _session_coming(
+    lab: DemoLab, programme: Programme, regulars: list[str], commandes: dict[str, Commande]
+) -> None:
     session = lab.session(
         programme,
         12,
@@ -889,7 +973,7 @@ def _session_coming(lab, programme, regulars, commandes) -> None:
         place="Hôtel de région, salle 4",
         start=24,
         days=2,
-        status="planned",
+        status=SessionStatus.PLANNED,
         objectives="Tester le démarreur bienveillant avec une élue ; prototyper le Hub PME ; "
         "lancer la fabrique des mandats.",
     )
@@ -963,7 +1047,7 @@ def _session_coming(lab, programme, regulars, commandes) -> None:
 def _results(lab: DemoLab) -> None:
     """Results of the workshops, as the field reports tell them (only if none is logged)."""
 
-    def atelier(title):
+    def atelier(title: str) -> Atelier:
         return Atelier.objects.get(title=title)
 
     debate = atelier("Le Labo en quatre questions")
@@ -1000,19 +1084,24 @@ def _results(lab: DemoLab) -> None:
                 ),
             ]
         ):
-            m.DebateQuestion.objects.create(
-                atelier=debate,
+            question = _result(
+                m.DebateQuestion,
+                debate,
+                "question",
                 position=position,
                 text=text,
-                yes=yes,
-                no=no,
-                mixed=mixed,
                 arguments=arguments,
             )
+            # The room stands, one tap per person, as in the live room.
+            for side, count in ((Position.YES, yes), (Position.NO, no), (Position.MIXED, mixed)):
+                for _ in range(count):
+                    tap(question=question, position=side, delta=1)
     tribunal = atelier("Le tribunal de l'innovation")
     if not tribunal.tribunal_cases.exists():
-        m.TribunalCase.objects.create(
-            atelier=tribunal,
+        _result(
+            m.TribunalCase,
+            tribunal,
+            "case",
             question="L'innovation peut-elle bousculer l'expertise technique ?",
             prosecution="Les experts savent ; l'innovation fait perdre du temps.",
             defence="L'expertise gagne à être questionnée par des regards extérieurs.",
@@ -1025,8 +1114,10 @@ def _results(lab: DemoLab) -> None:
             verdict="L'innovation est acquittée, avec sursis.",
             lessons="Une question trop large divise moins qu'une question concrète.",
         )
-        m.TribunalCase.objects.create(
-            atelier=tribunal,
+        _result(
+            m.TribunalCase,
+            tribunal,
+            "case",
             question="L'innovation est-elle dans les gènes de notre métropole ?",
             before_for=3,
             before_against=1,
@@ -1038,47 +1129,58 @@ def _results(lab: DemoLab) -> None:
         )
     stands = atelier("Trois stands, trois labos")
     if not stands.stands.exists():
-        citizen = m.Stand.objects.create(
-            atelier=stands,
+        citizen = _result(
+            m.Stand,
+            stands,
+            "stand",
             name="Le labo citoyen",
             offers="Tests et enquêtes à petite échelle\nDébats citoyens\nAteliers de débogage",
         )
-        startup = m.Stand.objects.create(
-            atelier=stands,
+        startup = _result(
+            m.Stand,
+            stands,
+            "stand",
             name="Le labo d'accompagnement de projets",
             offers="Sessions transversales au démarrage d'un projet\nAnalyse des besoins (budget, cadrage)",
         )
-        internal = m.Stand.objects.create(
-            atelier=stands,
+        internal = _result(
+            m.Stand,
+            stands,
+            "stand",
             name="Le labo d'innovation interne",
             offers="Rencontres et partages d'expérience\nVeille et enquêtes collaboratives",
         )
         for stand, (u, i) in ((citizen, (4, 4)), (startup, (5, 4)), (internal, (3, 3))):
-            m.StandFeedback.objects.create(stand=stand, understanding=u, interest=i)
-        suggestion = m.SuggestedOffer.objects.create(
-            stand=startup, text="Aide à l'adhésion au projet"
+            _result(m.StandFeedback, stands, "feedback", stand=stand, understanding=u, interest=i)
+        suggestion = _result(
+            m.SuggestedOffer,
+            stands,
+            "suggestion",
+            stand=startup,
+            text="Aide à l'adhésion au projet",
         )
-
         adopt_offer(suggestion=suggestion)
         plan_rotation(atelier=stands, groups=["Groupe 1", "Groupe 2", "Groupe 3"])
     grid = atelier("Le tamis des idées")
     if not m.CriteriaGrid.objects.filter(atelier=grid).exists():
-        m.CriteriaGrid.objects.create(
+        save_grid(
             atelier=grid,
-            x_low="Autonomie",
-            x_high="Présence physique",
-            y_low="Exceptionnel",
-            y_high="Fréquent",
-            zones="Les offres fréquentes et en présence ressortent en premier.",
+            fields={
+                "x_low": "Autonomie",
+                "x_high": "Présence physique",
+                "y_low": "Exceptionnel",
+                "y_high": "Fréquent",
+                "zones": "Les offres fréquentes et en présence ressortent en premier.",
+            },
         )
         for text, x, y in (
             ("Permanence du Labo dans les directions", 80, 85),
             ("Boîte à outils en ligne", 15, 70),
             ("Grand atelier annuel", 85, 10),
         ):
-            m.Idea.objects.create(atelier=grid, text=text, x=x, y=y)
-        grid.ideas_revealed = True
-        grid.save(update_fields=["ideas_revealed"])
+            idea = add_idea(atelier=grid, text=text, author=None, anonymous=False)
+            classify_idea(idea=idea, theme=None, x=x, y=y)
+        reveal_ideas(atelier=grid)
     values = atelier("Les valeurs du réseau")
     if not values.ideas.exists():
         lea = lab.people["Léa Fontaine"]
@@ -1089,29 +1191,30 @@ def _results(lab: DemoLab) -> None:
             ("Curiosité", lab.people["Mathis Girard"]),
             ("Congruence", None),
         ):
-            m.Idea.objects.create(atelier=values, text=text, created_by=author)
-        values.ideas_revealed = True
-        values.save(update_fields=["ideas_revealed"])
+            add_idea(atelier=values, text=text, author=author, anonymous=False)
+        reveal_ideas(atelier=values)
     occiborne = atelier("Démarreur bienveillant : Occiborne")
     if not m.DemarreurReport.objects.filter(atelier=occiborne).exists():
-        report = m.DemarreurReport.objects.create(
-            atelier=occiborne,
-            timebox_minutes=90,
-            used_minutes=60,
-            phases_observed="Accueil et contexte ; exploration du besoin ; reformulation.",
-            reformulated_request="Plus qu'une borne : un guichet numérique d'accueil, pensé avec les agents.",
-            hypotheses="Les usagers viennent surtout pour être orientés, pas pour une démarche en ligne.",
-            options_retained="Prototyper un guichet avec un agent d'accueil et une tablette.",
-            next_steps="Tester deux semaines dans une maison de la Région.",
+        update_report(
+            report=report_of(atelier=occiborne),
+            fields={
+                "timebox_minutes": 90,
+                "used_minutes": 60,
+                "phases_observed": "Accueil et contexte ; exploration du besoin ; reformulation.",
+                "reformulated_request": "Plus qu'une borne : un guichet numérique d'accueil, pensé avec les agents.",
+                "hypotheses": "Les usagers viennent surtout pour être orientés, pas pour une démarche en ligne.",
+                "options_retained": "Prototyper un guichet avec un agent d'accueil et une tablette.",
+                "next_steps": "Tester deux semaines dans une maison de la Région.",
+            },
         )
         roles = [
-            ("commanditaire", "Marc Aubert"),
-            ("expert", "Inès Moreau"),
-            ("naive", "Hugo Lambert"),
-            ("facilitator", "Camille Roussel"),
-            ("scribe", "Léa Fontaine"),
+            (DemarreurRoleKind.COMMANDITAIRE, "Marc Aubert"),
+            (DemarreurRoleKind.EXPERT, "Inès Moreau"),
+            (DemarreurRoleKind.NAIVE, "Hugo Lambert"),
+            (DemarreurRoleKind.FACILITATOR, "Camille Roussel"),
+            (DemarreurRoleKind.SCRIBE, "Léa Fontaine"),
         ] + [
-            ("observer", key)
+            (DemarreurRoleKind.OBSERVER, key)
             for key in (
                 "Chloé Bonnet",
                 "Nathan Rousseau",
@@ -1121,16 +1224,18 @@ def _results(lab: DemoLab) -> None:
             )
         ]
         for role, key in roles:
-            m.DemarreurRole.objects.create(report=report, role=role, person=lab.people[key])
+            _result(m.DemarreurRole, occiborne, "role", role=role, person=lab.people[key])
         for text, uncomfortable in (
             ("Qui utilisera la borne, et pour quoi faire ?", False),
             ("Que se passe-t-il si personne ne s'en sert ?", True),
         ):
-            m.InterviewQuestion.objects.create(
-                report=report, text=text, uncomfortable=uncomfortable
+            _result(
+                m.InterviewQuestion, occiborne, "interview", text=text, uncomfortable=uncomfortable
             )
-        m.Observation.objects.create(
-            report=report,
+        _result(
+            m.Observation,
+            occiborne,
+            "observation",
             observer="Chloé Bonnet",
             phase="Reformulation",
             note="Le commanditaire a lui-même proposé le mot « guichet ».",
@@ -1138,15 +1243,17 @@ def _results(lab: DemoLab) -> None:
     retro = atelier("Rétrospective du Grand Atelier")
     if not retro.retro_entries.exists():
         for kind, text in (
-            ("worked", "Le tribunal a fait bouger les pessimistes."),
-            ("didnt", "7 invités au lieu de 80, presque tous de catégorie A."),
-            ("improve", "Aller chercher les agents de catégorie B et C."),
+            (RetroKind.WORKED, "Le tribunal a fait bouger les pessimistes."),
+            (RetroKind.DIDNT, "7 invités au lieu de 80, presque tous de catégorie A."),
+            (RetroKind.IMPROVE, "Aller chercher les agents de catégorie B et C."),
         ):
-            m.RetroEntry.objects.create(atelier=retro, kind=kind, text=text)
-        m.Action.objects.create(
-            atelier=retro,
+            _result(m.RetroEntry, retro, "retro", kind=kind, text=text)
+        _result(
+            m.Action,
+            retro,
+            "action",
             what="Relancer les directions pour le prochain atelier",
             owner=lab.people["Camille Roussel"],
         )
         for score in (4, 5, 4, 3, 5):
-            m.Rating.objects.create(atelier=retro, score=score)
+            _result(m.Rating, retro, "rating", score=score)

@@ -24,9 +24,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.crypto import get_random_string
 
-from ateliers.models import Atelier, DebateQuestion, Format
+from ateliers.formats import Format
+from ateliers.models import Atelier, DebateQuestion
 from labo.devtools.bench import logged_in_client
-from labo.devtools.volume import PROGRAMME
+from labo.devtools.volume import PROGRAMME, USERS
 from sessions.models import AgendaItem, Session
 
 WORKERS = 4
@@ -240,11 +241,7 @@ class LoadtestCommand(BaseCommand):
             )
             if no_locust:
                 return
-            for role, username in (
-                ("facilitator", "vol-animateur"),
-                ("ambassador", "vol-ambassadeur"),
-                ("management", "vol-direction"),
-            ):
+            for username, role in USERS.items():
                 ids[f"cookie_{role}"] = session_cookie(username)
             figures = run_locust(base, users=users, seconds=seconds, ids=ids)
         ok = figures.p95_ms <= 200 and figures.failures == 0

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from ateliers import models as a
+from ateliers.formats import Format
 from commandes import models as c
 from labo.models import Direction, Person, Programme, Skill
 from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT
@@ -29,13 +30,14 @@ WORKSHOPS_PER_SESSION = 10
 RESULTS_PER_WORKSHOP = 40
 AMBASSADORS = 600
 COMMANDES = 300
-FORMATS = [f for f, _label in a.Format.choices]
+FORMATS = list(Format)
 # After five years most commandes have ended; a few dozen are under way.
+ENDED = (c.Status.CLOSED, c.Status.ABANDONED, c.Status.REFUSED)
 STATUSES = (
-    ["closed"] * 12
-    + ["abandoned"] * 3
-    + ["refused"] * 2
-    + [st for st, _label in c.Status.choices if st not in ("closed", "abandoned", "refused")]
+    [c.Status.CLOSED] * 12
+    + [c.Status.ABANDONED] * 3
+    + [c.Status.REFUSED] * 2
+    + [st for st in c.Status if st not in ENDED]
 )
 START = datetime.date(2021, 9, 1)
 USERS = {"vol-animateur": FACILITATOR, "vol-ambassadeur": AMBASSADOR, "vol-direction": MANAGEMENT}
@@ -106,7 +108,7 @@ def seed_volume(scale: float = 1.0, *, seed: int = 5) -> Seeded:
             place="Salle du conseil",
             starts_on=START + datetime.timedelta(days=12 * (number + n)),
             ends_on=START + datetime.timedelta(days=12 * (number + n) + 1),
-            status="held",
+            status=s.SessionStatus.HELD,
             preparation_half_days=rnd.choice([2, 3, 4]),
             debrief="Débrief de la session : ce qui a marché, ce qui n'a pas marché.",
         )
@@ -123,7 +125,7 @@ def seed_volume(scale: float = 1.0, *, seed: int = 5) -> Seeded:
             day=day,
             position=p,
             duration_minutes=rnd.choice([15, 30, 45, 60, 90]),
-            kind="workshop",
+            kind=s.ItemKind.WORKSHOP,
             title=f"Séquence {p + 1}",
         )
         for day in days
@@ -165,7 +167,7 @@ def _results(ateliers, rnd) -> int:
     for atelier in ateliers:
         fmt = atelier.format
         for n in range(per):
-            if fmt == a.Format.DEBAT_MOUVANT and n < 10:
+            if fmt == Format.DEBAT_MOUVANT and n < 10:
                 questions.append(
                     a.DebateQuestion(
                         atelier=atelier,
@@ -176,7 +178,7 @@ def _results(ateliers, rnd) -> int:
                         mixed=rnd.randrange(10),
                     )
                 )
-            elif fmt == a.Format.TRIBUNAL and n < 4:
+            elif fmt == Format.TRIBUNAL and n < 4:
                 cases.append(
                     a.TribunalCase(
                         atelier=atelier,
@@ -187,7 +189,7 @@ def _results(ateliers, rnd) -> int:
                         after_against=4,
                     )
                 )
-            elif fmt == a.Format.RETROSPECTIVE and n < 30:
+            elif fmt == Format.RETROSPECTIVE and n < 30:
                 retro.append(
                     a.RetroEntry(
                         atelier=atelier,
@@ -195,7 +197,7 @@ def _results(ateliers, rnd) -> int:
                         text=text.format(n),
                     )
                 )
-            elif fmt == a.Format.LABO_STANDS and n < 3:
+            elif fmt == Format.LABO_STANDS and n < 3:
                 stands.append(
                     a.Stand(atelier=atelier, name=f"Stand {n + 1}", offers="Offre 1\nOffre 2")
                 )
@@ -259,7 +261,7 @@ def _commandes(programme, everyone, count, rnd) -> int:
     )
     c.TeamMember.objects.bulk_create(
         (
-            c.TeamMember(commande=commande, person_id=pk, role="member")
+            c.TeamMember(commande=commande, person_id=pk, role=c.TeamRole.MEMBER)
             for commande in commandes
             for pk in rnd.sample(everyone, 3)
         ),
@@ -269,6 +271,8 @@ def _commandes(programme, everyone, count, rnd) -> int:
     c.StatusChange.objects.bulk_create(
         c.StatusChange(commande=commande, from_status=prev, to_status=nxt, changed_at=now)
         for commande in commandes
-        for prev, nxt in itertools.pairwise(["", "received", "clarification", commande.status])
+        for prev, nxt in itertools.pairwise(
+            ["", c.Status.RECEIVED, c.Status.CLARIFICATION, commande.status]
+        )
     )
     return len(commandes)

@@ -3,12 +3,13 @@ them. Every write of the people pages goes through here."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from auditlog.context import disable_auditlog
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from labo.models import Direction, Person, Skill
 from labo.people import privacy
 from labo.people.forms import PersonRowForm
+from labo.roles import ALL_ROLES
 
 Named = TypeVar("Named", Direction, Skill)
 
@@ -36,6 +38,69 @@ def update_profile(
     person.skills.set(skills)
     person.appetites.set(appetites)
     return person
+
+
+@transaction.atomic
+def add_direction(*, name: str, acronym: str = "", email: str = "") -> Direction:
+    """A department of the administration with its acronym and mailbox (the HR import
+    creates a direction from its name alone)."""
+    return Direction.objects.create(name=name, acronym=acronym, email=email)
+
+
+@transaction.atomic
+def add_skills(*, names: Iterable[str]) -> list[Skill]:
+    """The lab's skills by these names, in this order: those known (whatever their case) and
+    the others created, as the HR import finds or creates them."""
+    cache: dict[str, Skill] = {}
+    return [_get_or_create_named(Skill, name, cache) for name in names]
+
+
+@transaction.atomic
+def record_onboarding(
+    *, person: Person, welcome_day_on: datetime.date | None, mentor: Person | None
+) -> Person:
+    """A newcomer's welcome day and mentor, the two steps of their onboarding checklist."""
+    if mentor is not None and mentor.pk == person.pk:
+        raise ValueError("A person cannot be their own mentor.")
+    person.welcome_day_on = welcome_day_on
+    person.mentor = mentor
+    person.save(update_fields=["welcome_day_on", "mentor"])
+    return person
+
+
+@transaction.atomic
+def create_account(
+    *,
+    username: str,
+    person: Person | None = None,
+    roles: Iterable[str] = (),
+    password: str | None = None,
+    superuser: bool = False,
+) -> User:
+    """A user account holding its roles, for a person if given (it takes their name and
+    e-mail); without a password it cannot log in until one is set."""
+    wanted = set(roles)
+    if wanted - ALL_ROLES:
+        raise ValueError(f"Unknown roles: {sorted(wanted - ALL_ROLES)}")
+    if person is not None and person.user_id is not None:
+        raise ValueError(f"{person} already has an account.")
+    user = User(username=username, is_staff=superuser, is_superuser=superuser)
+    if person is not None:
+        user.first_name, user.last_name, user.email = (
+            person.first_name,
+            person.last_name,
+            person.email,
+        )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=wanted))
+    if person is not None:
+        person.user = user
+        person.save(update_fields=["user"])
+    return user
 
 
 @dataclass

@@ -2,9 +2,10 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from commandes import services
-from commandes.models import Deliverable, GateReview, Task, TeamMember, TeamRole
+from commandes.models import Deliverable, GateReview, StatusChange, Task, TeamMember, TeamRole
 from commandes.models import Status as S
 from labo.roles import FACILITATOR, MANAGEMENT
 from tests import factories
@@ -129,3 +130,59 @@ def test_save_review_keeps_one_scorecard_per_reviewer(commande):
         services.save_review(commande=commande, reviewer=reviewer, **scores)
 
     assert GateReview.objects.filter(commande=commande).count() == 2
+
+
+def test_rename_commande_keeps_the_title_it_came_with(commande):
+    commande.initial_title = "Occiborne"
+    commande.save()
+
+    services.rename_commande(commande=commande, title="Occiguichet")
+    services.rename_commande(commande=commande, title="Occiline")
+
+    commande.refresh_from_db()
+    assert (commande.title, commande.initial_title) == ("Occiline", "Occiborne")
+
+
+def test_rename_commande_without_a_first_title_keeps_the_current_one(db):
+    commande = factories.CommandeFactory(title="Occiborne", initial_title="")
+
+    services.rename_commande(commande=commande, title="Occiline")
+
+    commande.refresh_from_db()
+    assert (commande.title, commande.initial_title) == ("Occiline", "Occiborne")
+
+
+def test_backdate_history_dates_the_moves_in_their_order(commande):
+    now = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
+    for status in (S.RECEIVED, S.CLARIFICATION, S.REFORMULATED):
+        factories.StatusChangeFactory(commande=commande, to_status=status, changed_at=now)
+    start = now - datetime.timedelta(days=30)
+
+    services.backdate_history(
+        commande=commande, first_at=start, interval=datetime.timedelta(days=10)
+    )
+
+    history = StatusChange.objects.filter(commande=commande).order_by("pk")
+    assert [(c.to_status, c.changed_at) for c in history] == [
+        (S.RECEIVED, start),
+        (S.CLARIFICATION, start + datetime.timedelta(days=10)),
+        (S.REFORMULATED, start + datetime.timedelta(days=20)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "interval_days"), [(5, 10), (30, 0)], ids=["future", "no interval"]
+)
+def test_backdate_history_refuses_a_future_move_or_no_interval(commande, days_ago, interval_days):
+    first = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    for status in (S.RECEIVED, S.CLARIFICATION):
+        factories.StatusChangeFactory(commande=commande, to_status=status, changed_at=first)
+
+    with pytest.raises(ValueError):
+        services.backdate_history(
+            commande=commande,
+            first_at=timezone.now() - datetime.timedelta(days=days_ago),
+            interval=datetime.timedelta(days=interval_days),
+        )
+
+    assert set(StatusChange.objects.values_list("changed_at", flat=True)) == {first}

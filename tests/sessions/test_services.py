@@ -4,7 +4,15 @@ import pytest
 from django.utils import timezone
 
 from sessions import services
-from sessions.models import AgendaItem, Day, DayRun, Method, MethodStep, SessionTemplate
+from sessions.models import (
+    AgendaItem,
+    Day,
+    DayRun,
+    Method,
+    MethodStep,
+    SessionStatus,
+    SessionTemplate,
+)
 from tests import factories
 
 
@@ -371,3 +379,36 @@ def test_add_subgroup_appends_and_refuses_nesting(day):
     ]
     with pytest.raises(services.AgendaError):
         services.add_subgroup(item=first, title="Trop profond")
+
+
+def test_create_programme_with_its_facilitators(db):
+    camille, yanis = factories.PersonFactory(), factories.PersonFactory()
+
+    programme = services.create_programme(
+        name="La Transfo",
+        organisation="Région",
+        starts_on=datetime.date(2025, 6, 1),
+        facilitators=[camille, yanis],
+    )
+
+    programme.refresh_from_db()
+    assert (programme.name, programme.organisation, programme.starts_on) == (
+        "La Transfo",
+        "Région",
+        datetime.date(2025, 6, 1),
+    )
+    assert set(programme.facilitators.all()) == {camille, yanis}
+
+
+def test_save_debrief_writes_the_debrief_and_the_next_steps_only(db):
+    session = factories.SessionFactory(status=SessionStatus.HELD, title="Le Grand Atelier")
+
+    services.save_debrief(session=session, debrief="7 invités sur 80.", next_steps="Relancer.")
+
+    session.refresh_from_db()
+    assert (session.debrief, session.next_steps, session.title, session.status) == (
+        "7 invités sur 80.",
+        "Relancer.",
+        "Le Grand Atelier",
+        SessionStatus.HELD,
+    )

@@ -1,17 +1,24 @@
 import datetime
 
+import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth.models import User
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from labo.models import Direction, Person, Skill
 from labo.people.services import (
+    add_direction,
+    add_skills,
     anonymise,
     check_import,
+    create_account,
     export_personal_data,
     import_people,
+    record_onboarding,
     update_profile,
 )
+from labo.roles import AMBASSADOR, FACILITATOR, roles_of
 from tests import factories
 
 
@@ -186,3 +193,86 @@ def test_anonymising_twice_changes_nothing(world):
     anonymise(person=person, by=world.facilitator)
 
     assert LogEntry.objects.count() == first
+
+
+def test_add_direction_keeps_its_acronym_and_mailbox(db):
+    direction = add_direction(name="Direction de la jeunesse", acronym="DJ", email="dj@x.fr")
+
+    direction.refresh_from_db()
+    assert (str(direction), direction.email) == ("DJ", "dj@x.fr")
+
+
+def test_import_finds_a_direction_added_with_its_acronym(db):
+    add_direction(name="Direction de la jeunesse", acronym="DJ")
+
+    import_people(rows=[row(direction="direction de la jeunesse")], lines=[2])
+
+    assert Direction.objects.get().acronym == "DJ"
+    assert Person.objects.get().direction.acronym == "DJ"
+
+
+def test_add_skills_creates_the_unknown_ones_in_order_and_finds_the_known(db):
+    known = factories.SkillFactory(name="Prototypage")
+
+    skills = add_skills(names=["Facilitation", "prototypage", "Rédaction"])
+
+    assert [s.name for s in skills] == ["Facilitation", "Prototypage", "Rédaction"]
+    assert skills[1] == known
+    assert list(Skill.objects.order_by("pk").values_list("name", flat=True)) == [
+        "Prototypage",
+        "Facilitation",
+        "Rédaction",
+    ]
+
+
+def test_record_onboarding_sets_the_welcome_day_and_the_mentor(db):
+    mentor, newcomer = factories.PersonFactory(), factories.PersonFactory()
+
+    record_onboarding(person=newcomer, welcome_day_on=datetime.date(2026, 3, 2), mentor=mentor)
+
+    newcomer.refresh_from_db()
+    assert (newcomer.welcome_day_on, newcomer.mentor) == (datetime.date(2026, 3, 2), mentor)
+
+
+def test_record_onboarding_refuses_a_person_as_their_own_mentor(db):
+    person = factories.PersonFactory()
+
+    with pytest.raises(ValueError):
+        record_onboarding(person=person, welcome_day_on=None, mentor=person)
+
+    person.refresh_from_db()
+    assert person.mentor is None
+
+
+def test_create_account_for_a_person_takes_their_name_and_holds_the_roles(db):
+    person = factories.PersonFactory(first_name="Léa", last_name="Fontaine", email="lea@x.fr")
+
+    user = create_account(
+        username="lea", person=person, roles=[AMBASSADOR, FACILITATOR], password="secret"
+    )
+
+    person.refresh_from_db()
+    assert person.user == user
+    assert (user.first_name, user.last_name, user.email) == ("Léa", "Fontaine", "lea@x.fr")
+    assert roles_of(user) == {AMBASSADOR, FACILITATOR}
+    assert user.check_password("secret") is True
+    assert (user.is_staff, user.is_superuser) == (False, False)
+
+
+def test_create_account_without_a_password_cannot_log_in(db):
+    user = create_account(username="admin", superuser=True)
+
+    assert user.has_usable_password() is False
+    assert (user.is_staff, user.is_superuser) == (True, True)
+
+
+def test_create_account_refuses_an_unknown_role_or_a_second_account(db):
+    person = factories.PersonFactory()
+    create_account(username="first", person=person)
+
+    with pytest.raises(ValueError):
+        create_account(username="second", person=person)
+    with pytest.raises(ValueError):
+        create_account(username="third", roles=["wizard"])
+
+    assert User.objects.count() == 1
