@@ -37,6 +37,7 @@ lint-structure: install
 	@! grep -rn --include=*.py "noqa: PLC0415$$" labo sessions ateliers commandes manage.py \
 	  || { echo "A lazy import (noqa: PLC0415) must say why: '# noqa: PLC0415 -- <reason>'"; exit 1; }
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # The same suite on PostgreSQL (the local server, trust auth).
 test-postgres: install
