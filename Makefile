@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install test lint-structure test-postgres concurrency bench bench-postgres load lint messages check-migrations clean
+.PHONY: run install test lint-structure test-postgres concurrency bench bench-postgres load lint messages check-migrations snapshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,24 @@ load: install
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py seed_volume
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py loadtest
+
+# Every page of the demo lab, for every persona, byte for byte against another commit:
+# `make snapshot BASE=<git ref>` seeds the demo with the code of BASE (checked out by `git
+# worktree` into a temporary folder, removed afterwards), renders it with BASE and with the
+# working tree (uncommitted changes included), and compares: exit 1 on any difference. The
+# database and both renderings stay in var/snapshot/ to look at. Some ten minutes.
+SNAPSHOT = $(abspath $(BIN))/python $(CURDIR)/labo/devtools/snapshot.py
+SNAP := $(CURDIR)/var/snapshot
+
+snapshot: install
+	@test -n "$(BASE)" || { echo "usage: make snapshot BASE=<git ref>"; exit 1; }
+	mkdir -p $(SNAP)
+	tmp=$$(mktemp -d) && trap 'git worktree remove --force "$$tmp/base" 2>/dev/null; rm -rf "$$tmp"' EXIT && \
+	git worktree add --detach --quiet "$$tmp/base" "$(BASE)" && \
+	(cd "$$tmp/base" && $(SNAPSHOT) seed $(SNAP)/demo.sqlite3 && \
+	  $(SNAPSHOT) render $(SNAP)/demo.sqlite3 $(SNAP)/base) && \
+	$(SNAPSHOT) render $(SNAP)/demo.sqlite3 $(SNAP)/work && \
+	$(SNAPSHOT) compare $(SNAP)/base $(SNAP)/work
 
 lint: install
 	$(BIN)/ruff check .
