@@ -340,6 +340,18 @@ def add_subgroup(*, item: AgendaItem, title: str) -> AgendaItem:
     )
 
 
+# What an edit of a block writes (save_item); its place is written by moves only.
+EDITED_FIELDS = (
+    "title",
+    "kind",
+    "duration_minutes",
+    "fixed_start",
+    "description",
+    "materials",
+    "alternative_plan",
+)
+
+
 @transaction.atomic
 def save_item(
     *,
@@ -373,7 +385,9 @@ def save_item(
     item.materials = materials
     item.alternative_plan = alternative_plan
     with signals.muted():  # the lock has moved the day's revision on already
-        item.save()
+        # Only what the form edits: the block's place (day, position) may have been moved by
+        # someone else since it was read, and is theirs to keep.
+        item.save(update_fields=[*EDITED_FIELDS, "version"])
         if runners is not None:
             item.facilitators.set(runners)
     return item
