@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+import rules
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -34,6 +35,7 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
     voter = f"g{link.pk}:{guest_id}"
     atelier = link.atelier
     form: forms.ModelForm | None = None
+    closed = ""  # why the link takes nothing any more
     status = 200
     if link.purpose == GuestPurpose.RATE:
         form = f.RatingForm(request.POST or None, prefix="rating")
@@ -44,13 +46,22 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
             messages.success(request, _("Thank you: your rating is recorded."))
             return _back(token, guest_id, fresh)
     elif link.purpose == GuestPurpose.OBSERVE:
-        form = f.ObservationForm(request.POST or None, prefix="observation")
-        if request.method == "POST" and form.is_valid():
-            services.add_result(
-                atelier=atelier, kind="observation", fields=form.cleaned_data, author=None
-            )
-            messages.success(request, _("Thank you: your observation is recorded."))
-            return _back(token, guest_id, fresh)
+        if not rules.test_rule("ateliers.observe_report", None, atelier):
+            closed = _("The report has been sent: it takes no more observations.")
+        else:
+            form = f.ObservationForm(request.POST or None, prefix="observation")
+        if form is not None and request.method == "POST" and form.is_valid():
+            try:
+                services.add_result(
+                    atelier=atelier, kind="observation", fields=form.cleaned_data, author=None
+                )
+            except services.ReportSent as error:
+                form, closed, status = None, str(error), 409
+            else:
+                messages.success(request, _("Thank you: your observation is recorded."))
+                return _back(token, guest_id, fresh)
+        elif closed and request.method == "POST":
+            status = 409
     elif request.method == "POST":
         idea = get_result_in(atelier, "idea", request.POST.get("idea", ""))
         try:
@@ -58,7 +69,7 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
         except services.ResultError as error:
             messages.error(request, str(error))
         return _back(token, guest_id, fresh)
-    if request.method == "POST":
+    if request.method == "POST" and status == 200:
         status = 422
     ideas = []
     dots_left = 0
@@ -76,6 +87,7 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
         "link": link,
         "atelier": atelier,
         "form": form,
+        "closed": closed,
         "ideas": ideas,
         "dots_left": max(0, dots_left),
     }

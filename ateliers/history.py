@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 
 from ateliers import models as m
+from ateliers import services
 from ateliers.formats import Part
 from labo.history import audit
 
@@ -32,11 +33,19 @@ def _of_report(obj: Any) -> dict[str, int]:
     return {"session": obj.report.atelier.session_id, "atelier": obj.report.atelier_id}
 
 
+def _before_report_child_restored(obj: models.Model) -> None:
+    try:
+        services.before_report_child_restored(obj)
+    except services.ReportSent as error:
+        raise audit.RestoreRefused(str(error)) from error
+
+
 @dataclass(frozen=True)
 class Tracked:
     models: tuple[type[models.Model], ...]
     scope: Scope
     restorable: bool = False  # a deleted one can be brought back from the history page
+    before_restore: Callable[[models.Model], None] | None = None
 
 
 TRACKED: dict[Part, tuple[Tracked, ...]] = {
@@ -44,7 +53,12 @@ TRACKED: dict[Part, tuple[Tracked, ...]] = {
     Part.CASES: (Tracked((m.TribunalCase,), _of_result, restorable=True),),
     Part.REPORT: (
         Tracked((m.DemarreurReport,), _of_result),
-        Tracked((m.DemarreurRole, m.InterviewQuestion, m.Observation), _of_report, True),
+        Tracked(
+            (m.DemarreurRole, m.InterviewQuestion, m.Observation),
+            _of_report,
+            restorable=True,
+            before_restore=_before_report_child_restored,
+        ),
     ),
     Part.STANDS: (
         Tracked((m.Stand,), _of_result, restorable=True),
@@ -66,4 +80,9 @@ COMMON: tuple[Tracked, ...] = (
 def track() -> None:
     """Called once at start-up."""
     for tracked in (*COMMON, *(t for part in Part for t in TRACKED[part])):
-        audit.track(*tracked.models, scope=tracked.scope, restorable=tracked.restorable)
+        audit.track(
+            *tracked.models,
+            scope=tracked.scope,
+            restorable=tracked.restorable,
+            before_restore=tracked.before_restore,
+        )

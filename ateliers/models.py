@@ -230,6 +230,10 @@ class DemarreurReport(models.Model):
         related_name="+",
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # What the facilitator saw when they marked it reviewed: the e-mail (subject, body,
+    # recipients) and the report's content. "Send" sends exactly this; a change since
+    # puts the report back to draft and the page shows the difference.
+    reviewed_content = models.JSONField(_("content as reviewed"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("démarreur report")
@@ -249,6 +253,11 @@ class DemarreurReport(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.status == ReportStatus.SENT
+
+    @property
+    def changed_after_review(self) -> bool:
+        """Back to draft because something changed after a review."""
+        return self.is_draft and bool(self.reviewed_content)
 
 
 class DemarreurRoleKind(models.TextChoices):

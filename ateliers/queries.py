@@ -85,7 +85,7 @@ def _cases(atelier: Atelier, r: Results, voter: str) -> None:
 def _report(atelier: Atelier, r: Results, voter: str) -> None:
     r.report = (
         DemarreurReport.objects.filter(atelier=atelier)
-        .prefetch_related("roles__person", "questions", "observations")
+        .prefetch_related("roles__person__direction", "questions", "observations")
         .first()
     )
 

@@ -2,6 +2,7 @@
 
 import rules
 
+from ateliers.models import DemarreurReport, ReportStatus
 from labo.queries import person_id_of
 from labo.rules import is_facilitator, is_management
 from sessions.queries import is_member
@@ -23,7 +24,20 @@ def runs_atelier(user, atelier) -> bool:
     )
 
 
+@rules.predicate
+def report_sent(user, atelier) -> bool:
+    return (
+        atelier is not None
+        and DemarreurReport.objects.filter(atelier=atelier, status=ReportStatus.SENT).exists()
+    )
+
+
 rules.add_rule("ateliers.view_atelier", is_facilitator | is_management | is_atelier_member)
 # Management reads; the workshop's facilitators and the session's members log results.
-rules.add_rule("ateliers.log_results", runs_atelier | (is_atelier_member & ~is_management))
+logs_results = runs_atelier | (is_atelier_member & ~is_management)
+rules.add_rule("ateliers.log_results", logs_results)
 rules.add_rule("ateliers.run_atelier", runs_atelier | (is_facilitator & is_atelier_member))
+# A sent démarreur report, its roles, questions and observations never change again.
+rules.add_rule("ateliers.change_report", logs_results & ~report_sent)
+# A guest link's holder may add observations to the report until it is sent.
+rules.add_rule("ateliers.observe_report", ~report_sent)

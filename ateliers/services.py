@@ -6,17 +6,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from auditlog.context import disable_auditlog
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ateliers import photos
+from ateliers import photos, reports
 from ateliers.kinds import KINDS
 from ateliers.models import (
     Action,
@@ -24,9 +21,12 @@ from ateliers.models import (
     CriteriaGrid,
     DebateQuestion,
     DemarreurReport,
+    DemarreurRole,
     GuestLink,
     Idea,
+    InterviewQuestion,
     Logged,
+    Observation,
     Photo,
     Position,
     ReportStatus,
@@ -44,6 +44,10 @@ POSITIONS = tuple(Position.values)
 
 class ResultError(Exception):
     """A change refused for a reason the user must read (already translated)."""
+
+
+class ReportSent(ResultError):
+    """A write to a démarreur report, or to one of its children, after it was sent."""
 
 
 # Workshops -------------------------------------------------------------------------
@@ -84,8 +88,11 @@ def update_atelier(
 
 
 def report_of(*, atelier: Atelier) -> DemarreurReport:
-    """The workshop's interview report, created empty the first time it is asked for."""
-    return DemarreurReport.objects.get_or_create(atelier=atelier)[0]
+    """The workshop's interview report, unsaved while nothing was written to it: a page that
+    only shows it never creates it (the first write does)."""
+    return DemarreurReport.objects.filter(atelier=atelier).first() or DemarreurReport(
+        atelier=atelier
+    )
 
 
 @transaction.atomic
@@ -106,7 +113,7 @@ def add_result(
     if spec.parent == "atelier":
         values["atelier"] = atelier
     elif spec.parent == "report":
-        values["report"] = report_of(atelier=atelier)
+        values["report"] = _report_for_change(atelier_id=atelier.pk)
     if issubclass(spec.model, Logged):
         values["created_by"] = author
     obj = spec.model(**values)
@@ -116,6 +123,7 @@ def add_result(
 
 @transaction.atomic
 def update_result(*, obj: models.Model, fields: Mapping[str, Any]) -> models.Model:
+    _before_child_change(obj)
     for name, value in fields.items():
         setattr(obj, name, value)
     obj.save()
@@ -124,6 +132,7 @@ def update_result(*, obj: models.Model, fields: Mapping[str, Any]) -> models.Mod
 
 @transaction.atomic
 def delete_result(*, obj: models.Model) -> None:
+    _before_child_change(obj)
     obj.delete()
 
 
@@ -245,69 +254,102 @@ def add_photo(
 
 
 # Démarreur report ----------------------------------------------------------------
+# A report is reviewed as an e-mail and a content (ateliers.reports). Every write to the
+# report or to its children (roles, questions, observations, a guest's included) goes
+# through _report_for_change: refused once the report is sent, and a reviewed report goes
+# back to draft, so that what is sent is always what was reviewed.
+
+REPORT_CHILDREN = (DemarreurRole, InterviewQuestion, Observation)
 
 
-def report_recipients(report: DemarreurReport) -> list[str]:
-    """The participants and their directions' mailboxes."""
-    emails = set()
-    for role in report.roles.select_related("person__direction"):
-        emails.add(role.person.email)
-        if role.person.direction:
-            emails.add(role.person.direction.email)
-    return sorted(e for e in emails if e)
+def _locked_report(*, atelier_id: int) -> DemarreurReport | None:
+    return DemarreurReport.objects.select_for_update().filter(atelier_id=atelier_id).first()
 
 
-def outbox(report: DemarreurReport) -> EmailMessage:
-    """The e-mail as it will be sent, for the facilitator to review."""
-    atelier = report.atelier
-    body = render_to_string(
-        "ateliers/email/demarreur_report.txt", {"report": report, "atelier": atelier}
-    )
-    return EmailMessage(
-        subject=_("Report of the démarreur bienveillant: %(title)s") % {"title": atelier.title},
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=report_recipients(report),
-    )
+def _report_for_change(*, atelier_id: int) -> DemarreurReport:
+    """The workshop's report, locked and ready to change (created by this first write)."""
+    DemarreurReport.objects.get_or_create(atelier_id=atelier_id)
+    report = DemarreurReport.objects.select_for_update().get(atelier_id=atelier_id)
+    if report.is_sent:
+        raise ReportSent(
+            _(
+                "The report has been sent: neither it nor its roles, questions and "
+                "observations can change any more."
+            )
+        )
+    if report.is_reviewed:
+        report.status = ReportStatus.DRAFT
+        report.save(update_fields=["status"])
+    return report
+
+
+def _before_child_change(obj: models.Model) -> None:
+    if isinstance(obj, REPORT_CHILDREN):
+        _report_for_change(atelier_id=obj.report.atelier_id)
+
+
+@transaction.atomic
+def before_report_child_restored(obj: models.Model) -> None:
+    """A deleted role, question or observation brought back from the history is a change
+    like any other (labo.history.audit calls it before the restore)."""
+    _before_child_change(obj)
 
 
 @transaction.atomic
 def update_report(*, report: DemarreurReport, fields: Mapping[str, Any]) -> DemarreurReport:
-    """Write the report, as long as it has not been sent."""
-    if report.is_sent:
-        raise ResultError(_("The report has been sent: it can no longer change."))
+    """Write the report, as long as it has not been sent (a reviewed one goes back to
+    draft); the first write creates it."""
+    locked = _report_for_change(atelier_id=report.atelier_id)
     for name, value in fields.items():
-        setattr(report, name, value)
-    report.save()
-    return report
+        setattr(locked, name, value)
+    locked.save(update_fields=[*fields, "status"])
+    return locked
 
 
 @transaction.atomic
 def review_report(*, report: DemarreurReport, reviewer: Person | None) -> DemarreurReport:
-    report = DemarreurReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != ReportStatus.DRAFT:
+    """Freeze the e-mail and the content the reviewer saw: that is what "send" sends."""
+    locked = _locked_report(atelier_id=report.atelier_id)
+    if locked is None:
+        raise ResultError(_("There is no report yet: write it first."))
+    if locked.status != ReportStatus.DRAFT:
         raise ResultError(_("Only a draft can be marked as reviewed."))
-    if not report.reformulated_request.strip():
+    if not locked.reformulated_request.strip():
         raise ResultError(_("Write the reformulated request before the review."))
-    report.status = ReportStatus.REVIEWED
-    report.reviewed_by = reviewer
-    report.save(update_fields=["status", "reviewed_by"])
-    return report
+    locked.reviewed_content = reports.content(locked)
+    locked.status = ReportStatus.REVIEWED
+    locked.reviewed_by = reviewer
+    locked.save(update_fields=["status", "reviewed_by", "reviewed_content"])
+    return locked
 
 
-@transaction.atomic
 def send_report(*, report: DemarreurReport) -> int:
-    """Send the reviewed report once; returns the number of recipients."""
-    report = DemarreurReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != ReportStatus.REVIEWED:
-        raise ResultError(_("The report must be reviewed before it is sent."))
-    message = outbox(report)
-    if not message.to:
-        raise ResultError(_("Nobody in the report's roles has an e-mail address."))
-    message.send()
-    report.status = ReportStatus.SENT
-    report.sent_at = timezone.now()
-    report.save(update_fields=["status", "sent_at"])
+    """Send the reviewed e-mail once, exactly as reviewed; returns the number of
+    recipients. Anything changed since the review (even outside this app: a person's
+    address, the workshop's title) puts the report back to draft instead."""
+    with transaction.atomic():
+        locked = _locked_report(atelier_id=report.atelier_id)
+        if locked is None or locked.status != ReportStatus.REVIEWED:
+            raise ResultError(_("The report must be reviewed before it is sent."))
+        changed = reports.content(locked) != locked.reviewed_content
+        if changed:
+            locked.status = ReportStatus.DRAFT
+            locked.save(update_fields=["status"])
+        else:
+            message = reports.email(locked.reviewed_content)
+            if not message.to:
+                raise ResultError(_("Nobody in the report's roles has an e-mail address."))
+            message.send()
+            locked.status = ReportStatus.SENT
+            locked.sent_at = timezone.now()
+            locked.save(update_fields=["status", "sent_at"])
+    if changed:
+        raise ResultError(
+            _(
+                "The report changed after its review: nothing was sent and it is back to "
+                "draft. Check what changed, then review it again."
+            )
+        )
     return len(message.to)
 
 

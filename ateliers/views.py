@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ateliers import forms as f
-from ateliers import guests, photos, services
+from ateliers import guests, photos, reports, services
 from ateliers.access import (
     get_atelier_for,
     get_guest_link_by_token,
@@ -100,6 +100,9 @@ PART_FORMS: dict[Part, PartForms] = {
 def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) -> dict[str, Any]:
     can_log = rules.test_rule("ateliers.log_results", request.user, atelier)
     can_run = rules.test_rule("ateliers.run_atelier", request.user, atelier)
+    can_change_report = Part.REPORT in atelier.parts and rules.test_rule(
+        "ateliers.change_report", request.user, atelier
+    )
     results = results_of(atelier, voter=f"p{request.user.pk}")
     blank = {kind: KINDS[kind].bind(atelier) for kind in kinds_for(atelier)} if can_log else {}
     context: dict[str, Any] = {
@@ -107,6 +110,7 @@ def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) ->
         "session": atelier.session,
         "can_log": can_log,
         "can_run": can_run,
+        "can_change_report": can_change_report,
         "results": results,
         "blank": blank,
         "sections": SECTIONS,
@@ -115,13 +119,16 @@ def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) ->
     }
     if can_log:
         for part in atelier.parts:
-            if part in PART_FORMS:
+            if part in PART_FORMS and (part != Part.REPORT or can_change_report):
                 context |= PART_FORMS[part](atelier, extra)
         context["photo_form"] = extra.get("photo_form") or f.PhotoForm(prefix="photo")
     if can_run:
         context["guest_form"] = f.GuestLinkForm(prefix="guest")
-        if results.report is not None and results.report.is_reviewed:
-            context["outbox"] = services.outbox(results.report)
+        report = results.report
+        if report is not None and report.is_reviewed:
+            context["outbox"] = reports.email(report.reviewed_content)
+        elif report is not None and report.changed_after_review:
+            context["report_changes"] = reports.changes(report)
     if extra.get("bound"):
         blank[extra["bound_kind"]] = extra["bound"]
     return context
@@ -212,6 +219,8 @@ def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
         # A twin saved at the same moment by someone else: said on the form, nothing saved.
         form.add_error(None, _("This is already recorded: nothing was added."))
         return _answer(request, atelier, status=422, bound=form, bound_kind=kind)
+    except services.ReportSent as error:
+        return _answer(request, atelier, status=409, error=str(error))
     return _answer(request, atelier, notice=_("Saved."), saved=kind)
 
 
@@ -234,14 +243,20 @@ def result_update(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> 
     form = KINDS[kind].bind(atelier, request.POST, instance=instance)
     if not form.is_valid():
         return _answer(request, atelier, status=422, error=_errors_line(form))
-    services.update_result(obj=instance, fields=form.cleaned_data)
+    try:
+        services.update_result(obj=instance, fields=form.cleaned_data)
+    except services.ReportSent as error:
+        return _answer(request, atelier, status=409, error=str(error))
     return _answer(request, atelier, notice=_("Saved."))
 
 
 @require_POST
 def result_delete(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, run=True)
-    services.delete_result(obj=get_result_in(atelier, kind, obj_pk))
+    try:
+        services.delete_result(obj=get_result_in(atelier, kind, obj_pk))
+    except services.ReportSent as error:
+        return _answer(request, atelier, status=409, error=str(error))
     return _answer(request, atelier, notice=_("Deleted."))
 
 
@@ -254,8 +269,8 @@ def report_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return _answer(request, atelier, status=422, report_form=form)
     try:
         services.update_report(report=report, fields=form.cleaned_data)
-    except services.ResultError as error:
-        return _answer(request, atelier, status=422, error=str(error))
+    except services.ReportSent as error:
+        return _answer(request, atelier, status=409, error=str(error))
     return _answer(request, atelier, notice=_("Saved."))
 
 

@@ -27,9 +27,17 @@ Scope = Callable[[Any], dict]
 
 # The content types (model names) of results a facilitator may bring back after a deletion.
 RESTORABLE: set[str] = set()
+# What the owning app checks (and does) before one of them comes back, inside the restore's
+# transaction; it raises RestoreRefused to keep it out.
+BEFORE_RESTORE: dict[str, Callable[[Model], None]] = {}
 
 
-def track(*models: type[Model], scope: Scope, restorable: bool = False) -> None:
+def track(
+    *models: type[Model],
+    scope: Scope,
+    restorable: bool = False,
+    before_restore: Callable[[Model], None] | None = None,
+) -> None:
     """Log every change to these models, each entry tagged with the session, workshop,
     commande or person it belongs to (``scope``). Each app calls it once, from its
     AppConfig.ready(), for the models it owns."""
@@ -38,6 +46,8 @@ def track(*models: type[Model], scope: Scope, restorable: bool = False) -> None:
         auditlog.register(model, serialize_data=True)
         if restorable:
             RESTORABLE.add(model._meta.model_name or "")
+        if before_restore is not None:
+            BEFORE_RESTORE[model._meta.model_name or ""] = before_restore
 
 
 def in_atelier(atelier_id: int, session_id: int) -> dict:
@@ -88,6 +98,8 @@ def restore(entry: LogEntry) -> Model:
         related = field.related_model._base_manager if field.is_relation else None
         if related is not None and value is not None and not related.filter(pk=value).exists():
             raise RestoreRefused(gone)
+    if model._meta.model_name in BEFORE_RESTORE:
+        BEFORE_RESTORE[model._meta.model_name](obj)
     try:
         with transaction.atomic():
             restored.save()

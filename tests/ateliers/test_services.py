@@ -190,12 +190,14 @@ def test_update_atelier_replaces_its_fields_and_people(atelier):
     assert list(atelier.participants.all()) == [bob]
 
 
-def test_report_of_creates_the_report_once(atelier):
-    first = services.report_of(atelier=atelier)
+def test_report_of_never_creates_the_report(atelier):
+    unsaved = services.report_of(atelier=atelier)
+    assert unsaved.pk is None
+    assert DemarreurReport.objects.count() == 0
 
-    again = services.report_of(atelier=atelier)
+    services.update_report(report=unsaved, fields={"hypotheses": "Un guichet"})
 
-    assert first == again
+    assert services.report_of(atelier=atelier).hypotheses == "Un guichet"
     assert DemarreurReport.objects.count() == 1
 
 
@@ -314,7 +316,7 @@ def test_save_grid_creates_then_updates_the_grid(atelier):
 def test_update_report_writes_a_draft_but_never_a_sent_report(atelier):
     report = DemarreurReport.objects.create(atelier=atelier)
 
-    services.update_report(report=report, fields={"hypotheses": "Un guichet"})
+    report = services.update_report(report=report, fields={"hypotheses": "Un guichet"})
     report.status = ReportStatus.SENT
     report.save()
 
