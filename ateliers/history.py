@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.db.models import Model
 
 from ateliers import models as m
 from ateliers import services
@@ -33,7 +34,7 @@ def _of_report(obj: Any) -> dict[str, int]:
     return {"session": obj.report.atelier.session_id, "atelier": obj.report.atelier_id}
 
 
-def _before_report_child_restored(obj: models.Model) -> None:
+def _before_report_child_restored(obj: Model) -> None:
     try:
         services.before_report_child_restored(obj)
     except services.ReportSent as error:
@@ -45,7 +46,7 @@ class Tracked:
     models: tuple[type[models.Model], ...]
     scope: Scope
     restorable: bool = False  # a deleted one can be brought back from the history page
-    before_restore: Callable[[models.Model], None] | None = None
+    before_restore: Callable[[Model], None] | None = None
 
 
 TRACKED: dict[Part, tuple[Tracked, ...]] = {

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.mail import EmailMessage
+from django.db.models import Field
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -97,7 +98,8 @@ def changes(report: DemarreurReport) -> list[Change]:
     for name in FIELDS:
         old, new = before["fields"].get(name), now["fields"][name]
         if old != new:
-            label = str(DemarreurReport._meta.get_field(name).verbose_name)
+            field = DemarreurReport._meta.get_field(name)
+            label = str(field.verbose_name) if isinstance(field, Field) else name
             found.append(Change(label.capitalize(), [_text(old)], [_text(new)]))
     labels = {
         "roles": _("Roles"),
