@@ -46,7 +46,7 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
             messages.success(request, _("Thank you: your rating is recorded."))
             return _back(token, guest_id, fresh)
     elif link.purpose == GuestPurpose.OBSERVE:
-        if not rules.test_rule("ateliers.observe_report", None, atelier):
+        if not rules.test_rule("ateliers.report_open", None, atelier):
             closed = _("The report has been sent: it takes no more observations.")
         else:
             form = f.ObservationForm(request.POST or None, prefix="observation")

@@ -88,6 +88,8 @@ def _report(atelier: Atelier, r: Results, voter: str) -> None:
         .prefetch_related("roles__person__direction", "questions", "observations")
         .first()
     )
+    if r.report is not None:
+        r.report.atelier = atelier
 
 
 def _stands(atelier: Atelier, r: Results, voter: str) -> None:

@@ -34,10 +34,8 @@ def report_sent(user, atelier) -> bool:
 
 rules.add_rule("ateliers.view_atelier", is_facilitator | is_management | is_atelier_member)
 # Management reads; the workshop's facilitators and the session's members log results.
-logs_results = runs_atelier | (is_atelier_member & ~is_management)
-rules.add_rule("ateliers.log_results", logs_results)
+rules.add_rule("ateliers.log_results", runs_atelier | (is_atelier_member & ~is_management))
 rules.add_rule("ateliers.run_atelier", runs_atelier | (is_facilitator & is_atelier_member))
-# A sent démarreur report, its roles, questions and observations never change again.
-rules.add_rule("ateliers.change_report", logs_results & ~report_sent)
-# A guest link's holder may add observations to the report until it is sent.
-rules.add_rule("ateliers.observe_report", ~report_sent)
+# A sent démarreur report, its roles, questions and observations never change again (for
+# who logs results, and for a guest link's holder adding observations).
+rules.add_rule("ateliers.report_open", ~report_sent)

@@ -100,8 +100,10 @@ PART_FORMS: dict[Part, PartForms] = {
 def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) -> dict[str, Any]:
     can_log = rules.test_rule("ateliers.log_results", request.user, atelier)
     can_run = rules.test_rule("ateliers.run_atelier", request.user, atelier)
-    can_change_report = Part.REPORT in atelier.parts and rules.test_rule(
-        "ateliers.change_report", request.user, atelier
+    can_change_report = (
+        can_log
+        and Part.REPORT in atelier.parts
+        and rules.test_rule("ateliers.report_open", request.user, atelier)
     )
     results = results_of(atelier, voter=f"p{request.user.pk}")
     blank = {kind: KINDS[kind].bind(atelier) for kind in kinds_for(atelier)} if can_log else {}
@@ -127,7 +129,8 @@ def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) ->
         report = results.report
         if report is not None and report.is_reviewed:
             context["outbox"] = reports.email(report.reviewed_content)
-        elif report is not None and report.changed_after_review:
+        if report is not None and (report.is_reviewed or report.changed_after_review):
+            # Also what changed outside the report (an address, the title): "send" will refuse.
             context["report_changes"] = reports.changes(report)
     if extra.get("bound"):
         blank[extra["bound_kind"]] = extra["bound"]

@@ -227,6 +227,42 @@ def test_a_change_outside_the_report_after_review_refuses_the_send(demarreur, fa
     assert "<ins>ailleurs@exemple.org</ins>" in page(facilitator_client, demarreur)
 
 
+def test_a_change_outside_the_report_shows_on_the_reviewed_page_before_sending(
+    demarreur, facilitator_client
+):
+    report = report_with_ten_recipients(demarreur)
+    transition(facilitator_client, demarreur, "review")
+    direction = report.roles.first().person.direction
+    direction.email = "nouvelle-boite@region.example"
+    direction.save()
+
+    content = page(facilitator_client, demarreur)
+
+    assert "Modifié depuis la relecture" in content
+    assert "<del>direction0@region.example</del>" in content
+    assert status_of(report) == ReportStatus.REVIEWED
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_a_changed_report_page_asks_the_same_queries_whatever_its_size(
+    demarreur, facilitator_client, django_assert_num_queries, count
+):
+    report = DemarreurReport.objects.create(atelier=demarreur, reformulated_request="Un guichet")
+    for index in range(count):
+        person = factories.PersonFactory(direction=factories.DirectionFactory())
+        DemarreurRole.objects.create(report=report, role=ROLES[index % 5], person=person)
+        InterviewQuestion.objects.create(report=report, text=f"Question {index}")
+        Observation.objects.create(report=report, observer="Léa", phase=f"{index}", note="x")
+    transition(facilitator_client, demarreur, "review")
+    services.update_report(report=report, fields={"hypotheses": "Changé"})
+    url = reverse("ateliers:atelier-detail", args=[demarreur.pk])
+
+    with django_assert_num_queries(22):
+        response = facilitator_client.get(url)
+
+    assert "Modifié après la relecture" in response.content.decode()
+
+
 def test_a_title_changed_after_review_refuses_the_send(demarreur, facilitator_client):
     report = report_with_ten_recipients(demarreur)
     transition(facilitator_client, demarreur, "review")
