@@ -353,6 +353,31 @@ def send_report(*, report: DemarreurReport) -> int:
     return len(message.to)
 
 
+def _forget(value: Any, names: list[str], replacement: str) -> Any:
+    if isinstance(value, str):
+        for name in names:
+            value = value.replace(name, replacement)
+        return value
+    if isinstance(value, list):
+        return [_forget(item, names, replacement) for item in value]
+    if isinstance(value, dict):
+        return {key: _forget(item, names, replacement) for key, item in value.items()}
+    return value
+
+
+@transaction.atomic
+def forget_in_reports(*, names: Iterable[str], replacement: str) -> None:
+    """A forgotten person's name and address leave the reviewed contents too (a reviewed
+    report then no longer matches what it would send, so "send" asks for a new review)."""
+    names = [name for name in names if name]
+    for report in DemarreurReport.objects.select_for_update().exclude(reviewed_content={}):
+        scrubbed = _forget(report.reviewed_content, names, replacement)
+        if scrubbed != report.reviewed_content:
+            report.reviewed_content = scrubbed
+            with disable_auditlog():  # the log's entry would name them again
+                report.save(update_fields=["reviewed_content"])
+
+
 # Guest links -----------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ateliers import services as ateliers_services
 from labo.models import Direction, Person, Skill
 from labo.people import privacy
 from labo.people.forms import PersonRowForm
@@ -248,5 +249,6 @@ def anonymise(*, person: Person, by: User | AnonymousUser | None) -> Person:
             user.set_unusable_password()
             user.save()
     privacy.scrub_log(person, names)
+    ateliers_services.forget_in_reports(names=names, replacement=privacy.FORMER)
     privacy.record(person, "anonymised", by)
     return person

@@ -25,6 +25,7 @@ from ateliers.models import (
 )
 from commandes.queries import demarreur_reports
 from labo.lib import mail as labo_mail
+from labo.people import services as people_services
 from tests import factories
 from tests.conftest import client_for
 
@@ -575,3 +576,18 @@ def test_roles_added_while_the_report_is_sent_never_miss_or_join_the_mail():
     assert report.status == ReportStatus.SENT
     (sent,) = mail.outbox
     assert sent.to == reports.recipients(report) == report.reviewed_content["to"]
+
+
+def test_a_forgotten_person_leaves_the_reviewed_content(world, demarreur, facilitator_client):
+    report = report_with_ten_recipients(demarreur)
+    transition(facilitator_client, demarreur, "review")
+    person = report.roles.first().person
+    name, email = person.full_name, person.email
+
+    people_services.anonymise(person=person, by=world.admin)
+
+    frozen = str(DemarreurReport.objects.get(pk=report.pk).reviewed_content)
+    assert name not in frozen
+    assert email not in frozen
+    assert transition(facilitator_client, demarreur, "send").status_code == 422
+    assert mail.outbox == []
