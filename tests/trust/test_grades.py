@@ -132,9 +132,7 @@ def test_team_grades_and_grade_warning_only_for_facilitators(world, one_person_t
 
 def test_team_suggestions_show_grades_to_facilitators(world, facilitator_client):
     skill = factories.SkillFactory(name="Design de service")
-    candidate = factories.PersonFactory(
-        grade="C", user=factories.UserFactory(roles=["ambassador"])
-    )
+    candidate = factories.PersonFactory(grade="C", user=factories.UserFactory(roles=["ambassador"]))
     candidate.skills.add(skill)
 
     response = facilitator_client.get(
@@ -344,3 +342,23 @@ def test_a_guest_sees_no_grade(world, client):
 
     assert "Catégorie" not in page
     assert client.get(reverse("labo:person-list")).status_code == 302
+
+
+# The table itself -----------------------------------------------------------------------
+
+
+def test_every_row_of_the_privacy_table_is_tested():
+    import fnmatch
+    import re
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "privacy.md"
+    rows = [line for line in doc.read_text().splitlines() if re.match(r"\| \d+ \|", line)]
+    tests = [name for name in globals() if name.startswith("test_")]
+
+    assert len(rows) == 10
+    for row in rows:
+        named = re.findall(r"`(test_[^`]+)`", row.rsplit("|", 2)[-2])
+        assert named, row
+        for pattern in named:
+            assert fnmatch.filter(tests, pattern), pattern
