@@ -160,6 +160,15 @@ def _replace(value: object, pattern: re.Pattern[str]) -> object:
     return value
 
 
+def claim_actions_named(person: Person, names: list[str]) -> int:
+    """Actions given to them by name rather than by account ("who (no account)") become
+    theirs, so that they too read "former member"."""
+    named = Q(pk__in=[])
+    for name in filter(None, names):
+        named |= Q(owner_name__iexact=name)
+    return a.Action.objects.filter(named, owner=None).update(owner=person, owner_name="")
+
+
 def forget_logins(usernames: list[str]) -> None:
     """The login attempts recorded against the person's username or e-mail (django-axes
     keeps the username, the address and the browser of each) go."""

@@ -240,8 +240,9 @@ def anonymise(*, person: Person, by: User | AnonymousUser | None) -> Person:
         email,
         *(n for n in usernames if "@" in n),  # a login that is an e-mail names them too
     ]
-    redrawn = list(privacy.documents_naming(person))  # read while the links are all there
     with disable_auditlog():
+        privacy.claim_actions_named(person, names)
+        redrawn = list(privacy.documents_naming(person))  # read while the links are all there
         person.first_name, person.last_name = "", privacy.FORMER
         person.email = person.job_title = person.domain_profile = person.grade = ""
         person.direction = person.mentor = None

@@ -192,3 +192,16 @@ def test_documents_that_do_not_concern_them_are_left_as_drawn(world, bob):
     other.refresh_from_db()
     assert (other.file.name, other.finished_at) == drawn
     assert Document.objects.filter(status=DocumentStatus.READY).count() == 1
+
+
+def test_an_action_given_to_them_by_name_reads_former_member(world, bob, tmp_path):
+    action = Action.objects.create(atelier=world.atelier, what="Relancer", owner_name="bob DURAND")
+    document = ask(world, "synthesis", {})
+    assert "bob DURAND" in pdf_text(document.file.read(), tmp_path)
+
+    anonymise(world, bob)
+
+    action.refresh_from_db()
+    document.refresh_from_db()
+    assert (action.owner, action.owner_name) == (bob, "")
+    assert "DURAND" not in pdf_text(document.file.read(), tmp_path).upper()
