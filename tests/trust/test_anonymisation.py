@@ -205,3 +205,16 @@ def test_an_action_given_to_them_by_name_reads_former_member(world, bob, tmp_pat
     document.refresh_from_db()
     assert (action.owner, action.owner_name) == (bob, "")
     assert "DURAND" not in pdf_text(document.file.read(), tmp_path).upper()
+
+
+def test_a_name_with_accents_is_scrubbed_from_other_entries(world):
+    person = world.member.person
+    person.first_name, person.last_name = "Hélène", "Dupré"
+    person.save()
+    world.commande.commanditaire_role = "Suivi par Hélène Dupré"
+    world.commande.save()
+
+    anonymise(world, person)
+
+    assert "dupré" not in everything_logged()
+    assert "dupr\\u00e9" not in everything_logged()
