@@ -19,6 +19,9 @@ from tests.conftest import PERSONAS, client_for
 
 # What each persona gets from a page, in PERSONAS order (anonymous is sent to log in).
 FACILITATORS_ONLY = dict(zip(PERSONAS, [302, 403, 403, 200, 403], strict=True))
+# The whole page, whatever the number of people shown with their grade.
+QUERIES_TEAM_BUILDER = 18
+QUERIES_ATTENDANCE = 7
 
 
 def graded_present(day, **grades):
@@ -362,3 +365,48 @@ def test_every_row_of_the_privacy_table_is_tested():
         assert named, row
         for pattern in named:
             assert fnmatch.filter(tests, pattern), pattern
+
+
+# Showing grades costs no query per person -------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_directory_by_grade_query_count_is_constant(
+    world, facilitator_client, django_assert_num_queries, count
+):
+    for _ in range(count):
+        factories.PersonFactory(grade="B")
+
+    with django_assert_num_queries(5):
+        response = facilitator_client.get(reverse("labo:person-list"), {"grade": "B"})
+
+    assert len(response.context["people"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_team_builder_with_grades_query_count_is_constant(
+    world, facilitator_client, django_assert_num_queries, count
+):
+    for _ in range(count):
+        TeamMember.objects.create(
+            commande=world.commande, person=factories.PersonFactory(grade="C"), role="member"
+        )
+
+    with django_assert_num_queries(QUERIES_TEAM_BUILDER):
+        response = facilitator_client.get(
+            reverse("commandes:commande-detail", args=[world.commande.pk])
+        )
+
+    assert response.content.decode().count("catégorie C") == count
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_attendance_with_grades_query_count_is_constant(
+    world, facilitator_client, django_assert_num_queries, count
+):
+    graded_present(world.day, B=count)
+
+    with django_assert_num_queries(QUERIES_ATTENDANCE):
+        response = facilitator_client.get(reverse("sessions:day-attendance", args=[world.day.pk]))
+
+    assert response.content.decode().count("<td>B</td>") == count
