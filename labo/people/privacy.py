@@ -22,8 +22,7 @@ from django.db.models import Model, Q, QuerySet
 
 from ateliers import models as a
 from commandes import models as c
-from labo.documents import PENDING
-from labo.models import Document, DocumentKind, Person
+from labo.models import Document, DocumentKind, DocumentStatus, Person
 from sessions.models import Attendance, Session
 
 FORMER = "former member"  # the name an anonymised person is shown with (translated on display)
@@ -220,4 +219,5 @@ def documents_naming(person: Person) -> QuerySet[Document]:
     return Document.objects.filter(
         Q(kind=DocumentKind.SYNTHESIS, session__in=session_ids)
         | Q(kind=DocumentKind.REVIEW, programme__in=programme_ids)
-    ).exclude(status__in=PENDING)
+        # A failed one has no file; a waiting one is drawn from today's data anyway.
+    ).filter(status=DocumentStatus.READY)
