@@ -216,8 +216,9 @@ def documents_naming(person: Person) -> QuerySet[Document]:
         )
     )
     programme_ids.update(person.facilitated_programmes.values_list("pk", flat=True))
+    # A failed document has no file; a waiting one will be drawn from today's data anyway.
     return Document.objects.filter(
         Q(kind=DocumentKind.SYNTHESIS, session__in=session_ids)
-        | Q(kind=DocumentKind.REVIEW, programme__in=programme_ids)
-        # A failed one has no file; a waiting one is drawn from today's data anyway.
-    ).filter(status=DocumentStatus.READY)
+        | Q(kind=DocumentKind.REVIEW, programme__in=programme_ids),
+        status=DocumentStatus.READY,
+    )
