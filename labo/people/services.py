@@ -234,12 +234,13 @@ def anonymise(*, person: Person, by: User | AnonymousUser | None) -> Person:
     email = person.email
     user = person.user
     usernames = [user.username, user.email] if user is not None else []
-    names = [
+    spellings = [
         person.full_name,
         f"{person.last_name} {person.first_name}".strip(),
         email,
         *(n for n in usernames if "@" in n),  # a login that is an e-mail names them too
     ]
+    names = [n for n in dict.fromkeys(spellings) if n]
     with disable_auditlog():
         privacy.claim_actions_named(person, names)
         redrawn = list(privacy.documents_naming(person))  # read while the links are all there
