@@ -96,14 +96,16 @@ def board(commandes: QuerySet[Commande], *, user: User | AnonymousUser) -> list[
     ]
 
 
-def team_warnings(commande: Commande) -> list[str]:
-    """What a facilitator should know about the team: its grades, directions and load."""
+def team_warnings(commande: Commande, *, grades: bool) -> list[str]:
+    """What should be known about the team: its directions and load, and, for those who may
+    see each person's grade (``grades``: facilitators building it, never a document), its
+    grades. Said of a small team, "no grade B or C" would tell each member's grade."""
 
     members = list(commande.team.select_related("person__direction"))
     if not members:
         return []
     warnings = []
-    if not any(m.person.grade in (Grade.B, Grade.C) for m in members):
+    if grades and not any(m.person.grade in (Grade.B, Grade.C) for m in members):
         warnings.append(_("No member of grade B or C in the team."))
     directions = {m.person.direction_id for m in members}
     if len(members) > 1 and len(directions) == 1:

@@ -75,6 +75,7 @@ def commande_create(request: HtmxHttpRequest) -> HttpResponse:
 def _detail_context(request: HtmxHttpRequest, commande: Commande, **extra: Any) -> dict[str, Any]:
     can_change = rules.test_rule("commandes.change_commande", request.user, commande)
     can_review = rules.test_rule("commandes.review_commande", request.user, commande)
+    show_grades = rules.test_rule("labo.view_grades", request.user)
     wanted = f.WantedSkillsForm(request.GET or None)
     skills = wanted.cleaned_data["skills"] if wanted.is_valid() else []
     reviews = list(commande.reviews.select_related("reviewer"))
@@ -93,7 +94,8 @@ def _detail_context(request: HtmxHttpRequest, commande: Commande, **extra: Any) 
         "reviews": reviews,
         "review_mean": review_mean(reviews),
         "team": commande.team.select_related("person__direction"),
-        "warnings": team_warnings(commande),
+        "show_grades": show_grades,
+        "warnings": team_warnings(commande, grades=show_grades),
         "wanted": wanted,
         "suggested": suggestions(commande, skills) if can_change and skills else [],
         "tasks": commande.tasks.select_related("owner"),
@@ -277,7 +279,8 @@ def commande_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "commande": commande,
         "reports": demarreur_reports(commande),
         "team": commande.team.select_related("person__direction"),
-        "warnings": team_warnings(commande),
+        # A document: grades never (docs/privacy.md).
+        "warnings": team_warnings(commande, grades=False),
         "sessions": commande.sessions.order_by("starts_on"),
         "tasks": commande.tasks.select_related("owner").order_by("due_on"),
     }

@@ -56,8 +56,9 @@ POLICY: dict[str, Access] = {
     "labo:person-list": roles(FACILITATOR),
     "labo:person-detail": roles(FACILITATOR),
     "labo:person-import": roles(FACILITATOR),
-    "labo:person-export": Access(
-        any_user=True, scope="facilitators, or the person themself; else 404"
+    "labo:my-data": Access(any_user=True, scope="the visitor's own data; 404 without a person"),
+    "labo:person-export": roles(
+        FACILITATOR, scope="a POST, recorded in the audit log (docs/privacy.md)"
     ),
     "labo:person-anonymise": roles(FACILITATOR),
     "labo:dashboard": roles(FACILITATOR, MANAGEMENT, scope="every programme, read-only"),

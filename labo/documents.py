@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -65,6 +66,30 @@ def request_document(*, kind, programme, title, options, user, session=None) -> 
         transaction.on_commit(lambda: _enqueue(document.pk))
     document.refresh_from_db()
     return document
+
+
+def redraw(documents: Iterable[Document]) -> list[int]:
+    """Draw these documents again from today's data, their old file deleted (a document that
+    reused it is in the same subject, so redrawn too): after an anonymisation, no PDF drawn
+    before keeps the name. Call inside a transaction: the drawing starts once it commits."""
+    redrawn = []
+    for document in documents:
+        if document.file and document.file.storage.exists(document.file.name):
+            document.file.storage.delete(document.file.name)
+        Document.objects.filter(pk=document.pk).update(
+            status=DocumentStatus.QUEUED,
+            progress=0,
+            step="",
+            file="",
+            size=None,
+            fingerprint="",
+            reused=False,
+            error="",
+            finished_at=None,
+        )
+        transaction.on_commit(partial(_enqueue, document.pk))
+        redrawn.append(document.pk)
+    return redrawn
 
 
 def _enqueue(document_id: int) -> None:

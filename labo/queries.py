@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from labo.lib.disclosure import suppress
 from labo.models import Grade, Person
 
 
@@ -36,23 +37,20 @@ def person_id_of(user) -> int | None:
 @dataclass
 class GradeMix:
     minimum: int
-    total: int
-    masked: bool
+    total: int | None  # None when a cell is masked
+    masked: bool  # the whole mix is hidden
     rows: list[tuple[str | Promise, int | None]]  # labels translated when drawn
 
 
 def grade_mix(people: QuerySet) -> GradeMix:
-    """Count people per grade; fewer than LABO_MIN_GROUP_SIZE in a cell is shown as masked."""
+    """Count people per grade, as anyone but a facilitator may see it: small cells masked
+    with their complement, no total once a cell is masked (labo.lib.disclosure)."""
 
     minimum = settings.LABO_MIN_GROUP_SIZE
     counts = dict(people.order_by().values_list("grade").annotate(n=Count("pk", distinct=True)))
-    total = sum(counts.values())
     labels = [*Grade.choices, ("", _("Unknown"))]
-    if total < minimum:
-        rows: list[tuple[str | Promise, int | None]] = [(label, None) for _grade, label in labels]
-        return GradeMix(minimum=minimum, total=total, masked=True, rows=rows)
-    rows = []
-    for grade, label in labels:
-        n = counts.get(grade, 0)
-        rows.append((label, n if n >= minimum or n == 0 else None))
-    return GradeMix(minimum=minimum, total=total, masked=False, rows=rows)
+    cells = suppress([counts.get(grade, 0) for grade, _label in labels], minimum)
+    rows: list[tuple[str | Promise, int | None]] = [
+        (label, n) for (_grade, label), n in zip(labels, cells.values, strict=True)
+    ]
+    return GradeMix(minimum=minimum, total=cells.total, masked=cells.all_masked, rows=rows)

@@ -27,6 +27,9 @@ def is_self(user, person) -> bool:
 
 rules.add_rule("labo.view_person", is_facilitator | is_self)
 rules.add_rule("labo.change_person", is_facilitator)
+# Each person's grade: facilitators only, where they plan participation (docs/privacy.md);
+# everyone else, and every document, sees grades in masked aggregates.
+rules.add_rule("labo.view_grades", is_facilitator)
 
 
 @rules.predicate

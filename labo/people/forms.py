@@ -25,8 +25,16 @@ class PersonFilterForm(forms.Form):
     INACTIVE = "inactive"
     NEWCOMERS = "newcomers"
 
+    NO_GRADE = "none"
+
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    # No filter on grade: a person's grade is shown only in aggregates (groups of 5 or more).
+    # The directory is the facilitators' (labo/access.py): they invite grade B and C agents
+    # (docs/privacy.md).
+    grade = forms.ChoiceField(
+        label=_("Grade"),
+        choices=[("", _("All grades")), *Grade.choices, (NO_GRADE, _("Grade unknown"))],
+        required=False,
+    )
     direction = forms.ModelChoiceField(
         label=_("Direction"),
         queryset=Direction.objects.all(),
@@ -58,6 +66,9 @@ class PersonFilterForm(forms.Form):
         if data.get("q"):
             for word in data["q"].split():
                 people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        grade = data.get("grade")
+        if grade:
+            people = people.filter(grade="" if grade == self.NO_GRADE else grade)
         if data.get("direction"):
             people = people.filter(direction=data["direction"])
         if data.get("skill"):

@@ -2,23 +2,28 @@
 
 Both are recorded in the audit log (the workflows are in labo.people.services). Anonymising
 keeps every contribution (ideas, results, attendance, commandes) but signs it "former
-member"; the person's name, e-mail, grade, direction and profile are erased, from the person
-and from the audit log's past entries.
+member"; the person's name, e-mail, grade, direction and profile are erased, from the person,
+from the audit log's past entries (and the e-mail and address of the entries they made), from
+the login attempts, and the stored documents that may print them are drawn again
+(docs/privacy.md says what stays in the lab archives made before).
 """
 
 from __future__ import annotations
 
 import datetime
+import json
+import re
 
 from auditlog.models import LogEntry
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 from ateliers import models as a
 from commandes import models as c
-from labo.models import Person
-from sessions.models import Attendance
+from labo.models import Document, DocumentKind, DocumentStatus, Person
+from sessions.models import Attendance, Session
 
 FORMER = "former member"  # the name an anonymised person is shown with (translated on display)
 
@@ -96,30 +101,124 @@ def record(person: Person, event: str, by: User | AnonymousUser | None) -> None:
     )
 
 
-def scrub_log(person: Person, names: list[str]) -> None:
-    """Past entries keep their shape but no longer name the person nor hold their data."""
+def scrub_log(person: Person, names: list[str], *, user: User | None, email: str) -> None:
+    """Past entries keep their shape but no longer name the person nor hold their data:
+    their own entries are emptied, the entries they made lose the e-mail and the address they
+    were made from, and every mention of their name or e-mail elsewhere (whatever its case,
+    in any field) reads "former member"."""
     person_type = ContentType.objects.get_for_model(Person)
     own = LogEntry.objects.filter(content_type=person_type, object_pk=str(person.pk))
     own.update(changes={}, changes_text="", serialized_data=None, object_repr=FORMER)
+    made = Q(actor_email__iexact=email) if email else Q(pk__in=[])
+    if user is not None:
+        made |= Q(actor=user)
+    LogEntry.objects.filter(made).update(actor_email=None, remote_addr=None, remote_port=None)
+    # Longest first, so that "Bob Durand" goes whole; a name of one or two letters would
+    # rewrite words of other people's entries.
+    names = sorted({n for n in names if len(n) > 2}, key=len, reverse=True)
+    if not names:
+        return
+    pattern = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE)
+    mentioning = Q()
     for name in names:
-        mentioning = LogEntry.objects.filter(
-            Q(object_repr__icontains=name)
-            | Q(changes_text__icontains=name)
-            | Q(changes__icontains=name)
-        )
-        for entry in mentioning:
-            entry.object_repr = entry.object_repr.replace(name, FORMER)
-            entry.changes_text = (entry.changes_text or "").replace(name, FORMER)
-            entry.changes = _replace(entry.changes, name)
-            entry.serialized_data = _replace(entry.serialized_data, name)
-            entry.save(update_fields=["object_repr", "changes_text", "changes", "serialized_data"])
+        # JSON columns may hold a name with its accents escaped (SQLite): both spellings.
+        for spelling in {name, json.dumps(name)[1:-1]}:
+            for field in ("object_repr", "changes_text", *JSON_FIELDS):
+                mentioning |= Q(**{f"{field}__icontains": spelling})
+    for entry in LogEntry.objects.filter(mentioning).exclude(pk__in=own.values("pk")):
+        entry.object_repr = pattern.sub(FORMER, entry.object_repr)
+        entry.changes_text = pattern.sub(FORMER, entry.changes_text or "")
+        for field in JSON_FIELDS:
+            setattr(entry, field, _replace(getattr(entry, field), pattern))
+        entry.save(update_fields=["object_repr", "changes_text", *JSON_FIELDS])
 
 
-def _replace(value: object, name: str) -> object:
+JSON_FIELDS = ("changes", "serialized_data", "additional_data")
+
+# The results that say who logged them, and the path to their workshop.
+LOGGED: list[tuple[type[Model], str]] = [
+    (a.DebateQuestion, "atelier"),
+    (a.TribunalCase, "atelier"),
+    (a.Stand, "atelier"),
+    (a.RetroEntry, "atelier"),
+    (a.Idea, "atelier"),
+    (a.Photo, "atelier"),
+    (a.Action, "atelier"),
+    (a.StandFeedback, "stand__atelier"),
+    (a.SuggestedOffer, "stand__atelier"),
+]
+
+
+def _replace(value: object, pattern: re.Pattern[str]) -> object:
     if isinstance(value, str):
-        return value.replace(name, FORMER)
+        return pattern.sub(FORMER, value)
     if isinstance(value, list):
-        return [_replace(v, name) for v in value]
+        return [_replace(v, pattern) for v in value]
     if isinstance(value, dict):
-        return {k: _replace(v, name) for k, v in value.items()}
+        return {k: _replace(v, pattern) for k, v in value.items()}
     return value
+
+
+def claim_actions_named(person: Person, names: list[str]) -> int:
+    """Actions given to them by name rather than by account ("who (no account)") become
+    theirs, so that they too read "former member"."""
+    named = Q(pk__in=[])
+    for name in filter(None, names):
+        named |= Q(owner_name__iexact=name)
+    return a.Action.objects.filter(named, owner=None).update(owner=person, owner_name="")
+
+
+def forget_logins(usernames: list[str]) -> None:
+    """The login attempts recorded against the person's username or e-mail (django-axes
+    keeps the username, the address and the browser of each) go."""
+    wanted = Q(pk__in=[])
+    for name in filter(None, usernames):
+        wanted |= Q(username__iexact=name)
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        model.objects.filter(wanted).delete()
+
+
+def documents_naming(person: Person) -> QuerySet[Document]:
+    """The stored documents that may print the person's name: the syntheses of the sessions
+    they took part in (attendance, facilitation, a result they logged, an action they own, a
+    démarreur role) and the reviews of the programmes of those sessions and of the commandes
+    they asked for or worked on (a review lists the commandes at the gate)."""
+    atelier_ids = set(
+        a.Atelier.objects.filter(Q(participants=person) | Q(facilitators=person)).values_list(
+            "pk", flat=True
+        )
+    )
+    for model, atelier in LOGGED:
+        atelier_ids.update(
+            model._default_manager.filter(created_by=person).values_list(atelier, flat=True)
+        )
+    atelier_ids.update(
+        a.DemarreurReport.objects.filter(reviewed_by=person).values_list("atelier", flat=True)
+    )
+    atelier_ids.update(a.Action.objects.filter(owner=person).values_list("atelier", flat=True))
+    atelier_ids.update(
+        a.DemarreurRole.objects.filter(person=person).values_list("report__atelier", flat=True)
+    )
+    session_ids = set(
+        Session.objects.filter(
+            Q(days__attendances__person=person)
+            | Q(facilitators=person)
+            | Q(days__items__facilitators=person)
+            | Q(ateliers__in=atelier_ids)
+        ).values_list("pk", flat=True)
+    )
+    programme_ids = set(
+        Session.objects.filter(pk__in=session_ids).values_list("programme", flat=True)
+    )
+    programme_ids.update(
+        c.Commande.objects.filter(Q(commanditaire=person) | Q(team__person=person)).values_list(
+            "programme", flat=True
+        )
+    )
+    programme_ids.update(person.facilitated_programmes.values_list("pk", flat=True))
+    # A failed document has no file; a waiting one will be drawn from today's data anyway.
+    return Document.objects.filter(
+        Q(kind=DocumentKind.SYNTHESIS, session__in=session_ids)
+        | Q(kind=DocumentKind.REVIEW, programme__in=programme_ids),
+        status=DocumentStatus.READY,
+    )

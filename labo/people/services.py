@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ateliers import services as ateliers_services
+from labo import documents
 from labo.models import Direction, Person, Skill
 from labo.people import privacy
 from labo.people.forms import PersonRowForm
@@ -231,8 +232,19 @@ def anonymise(*, person: Person, by: User | AnonymousUser | None) -> Person:
     """Forget a person who left: their identity goes, from the log too; their work stays."""
     if person.anonymised_on:
         return person
-    names = [n for n in {person.full_name, person.email} if n]
+    email = person.email
+    user = person.user
+    usernames = [user.username, user.email] if user is not None else []
+    spellings = [
+        person.full_name,
+        f"{person.last_name} {person.first_name}".strip(),
+        email,
+        *(n for n in usernames if "@" in n),  # a login that is an e-mail names them too
+    ]
+    names = [n for n in dict.fromkeys(spellings) if n]
     with disable_auditlog():
+        privacy.claim_actions_named(person, names)
+        redrawn = list(privacy.documents_naming(person))  # read while the links are all there
         person.first_name, person.last_name = "", privacy.FORMER
         person.email = person.job_title = person.domain_profile = person.grade = ""
         person.direction = person.mentor = None
@@ -241,14 +253,15 @@ def anonymise(*, person: Person, by: User | AnonymousUser | None) -> Person:
         person.save()
         person.skills.clear()
         person.appetites.clear()
-        user = person.user
         if user is not None:
             user.username = f"ancien-membre-{person.pk}"
             user.first_name = user.last_name = user.email = ""
             user.is_active = False
             user.set_unusable_password()
             user.save()
-    privacy.scrub_log(person, names)
+    privacy.scrub_log(person, names, user=user, email=email)
     ateliers_services.forget_in_reports(names=names, replacement=privacy.FORMER)
+    privacy.forget_logins([*usernames, email])
+    documents.redraw(redrawn)
     privacy.record(person, "anonymised", by)
     return person

@@ -15,7 +15,7 @@ from commandes.models import Commande, Task
 from commandes.queries import waiting_at_gate
 from labo.lib.http import HtmxHttpRequest
 from labo.models import Person
-from labo.people import importing, services
+from labo.people import importing, privacy, services
 from labo.people.access import get_person_for, own_person
 from labo.people.forms import (
     IMPORT_EXPIRED,
@@ -85,10 +85,22 @@ def person_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def my_data(request: HtmxHttpRequest) -> HttpResponse:
+    """What Labo holds on the visitor, as a JSON file (their grade included); reading one's
+    own data is not recorded, so a GET that writes nothing."""
+    person = own_person(request)
+    return _data_file(privacy.personal_data(person), person)
+
+
+@require_POST
 def person_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """What Labo holds on a person, as a JSON file: for the person and for facilitators."""
-    person = get_person_for(request, pk)
-    data = services.export_personal_data(person=person, by=request.user)
+    """What Labo holds on someone, for a facilitator handling their request: recorded in the
+    audit log, hence a POST (the file comes in the response)."""
+    person = get_person_for(request, pk, write=True)
+    return _data_file(services.export_personal_data(person=person, by=request.user), person)
+
+
+def _data_file(data: dict[str, object], person: Person) -> HttpResponse:
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="labo-donnees-{person.pk}.json"'
     return response

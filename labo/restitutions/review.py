@@ -19,6 +19,7 @@ from ateliers.models import Atelier, Format, Idea, Photo, Rating
 from commandes.models import Commande, Status
 from commandes.queries import waiting_at_gate
 from labo.lib.charts import BarChart, StackedChart, bar_chart, stacked_chart
+from labo.lib.disclosure import suppress
 from labo.models import Document, Grade, Programme
 from sessions.models import Attendance, Day, Session
 
@@ -82,14 +83,16 @@ class Review(TypedDict):
     preparation: Preparation
 
 
-def _grade_values(counts: dict[str, int]) -> list[int | None]:
-    """Counts per grade (unknown last); a cell under the minimum but not empty becomes None,
-    and so does every cell when the whole group is under the minimum."""
-    minimum = settings.LABO_MIN_GROUP_SIZE
-    values = [counts.get(grade, 0) for grade in [*Grade.values, ""]]
-    if sum(values) < minimum:
-        return [None for _v in values]
-    return [v if v == 0 or v >= minimum else None for v in values]
+GRADES = [*Grade.values, ""]  # the series of the grade charts, unknown last
+
+
+def _grade_counts(counts: dict[str, int]) -> list[int]:
+    return [counts.get(grade, 0) for grade in GRADES]
+
+
+def _grade_values(counts: dict[str, int], *, forced: Iterable[int] = ()) -> list[int | None]:
+    """Counts per grade as management may see them (labo.lib.disclosure): None is masked."""
+    return suppress(_grade_counts(counts), settings.LABO_MIN_GROUP_SIZE, forced=forced).values
 
 
 def _grade_series() -> list[str]:
@@ -183,10 +186,20 @@ def review_of(programme: Programme | None, period: Period, *, latest: int | None
         masked_label=masked,
         short=[*Grade.values, "?"],
     )
+    # A quarter's cell minus the cells of its sessions shown elsewhere would give back a cell
+    # masked in one session: a cell masked in any session of the quarter is masked there too.
+    masked_in_quarter: defaultdict[str, set[int]] = defaultdict(set)
+    for session in found:
+        values = _grade_values(per_session[session.pk])
+        for quarter in {_quarter(day.date) for day in days[session.pk]}:
+            masked_in_quarter[quarter].update(i for i, v in enumerate(values) if v is None)
     by_quarter = stacked_chart(
         _("Participants by grade, quarter by quarter"),
         _grade_series(),
-        [(quarter, _grade_values(grades)) for quarter, grades in sorted(per_quarter.items())],
+        [
+            (quarter, _grade_values(grades, forced=masked_in_quarter[quarter]))
+            for quarter, grades in sorted(per_quarter.items())
+        ],
         note=grade_note,
         masked_label=masked,
         short=[*Grade.values, "?"],

@@ -49,8 +49,10 @@ MATRIX = {
     "labo:person-list": ("get", [302, 403, 403, 200, 403]),
     "labo:person-detail": ("get", [302, 403, 403, 200, 403]),
     "labo:person-import": ("get", [302, 403, 403, 200, 403]),
-    # The member's own data: themself and facilitators; anyone else 404.
-    "labo:person-export": ("get", [302, 404, 200, 200, 404]),
+    # One's own data: a GET that writes nothing. Someone else's: facilitators, a POST that
+    # is recorded (docs/privacy.md).
+    "labo:my-data": ("get", [302, 200, 200, 200, 200]),
+    "labo:person-export": ("post", [302, 403, 403, 200, 403]),
     "labo:person-anonymise": ("post", [302, 403, 403, 422, 403]),
     # Restitutions: the dashboard, search and documents for facilitators and management (a
     # synthesis shows the grade mix of those present).

@@ -80,16 +80,6 @@ def test_person_list_filters_by_direction_skill_appetite(world, facilitator_clie
     assert len(response.context["people"]) == 2
 
 
-def test_no_page_shows_a_persons_grade(world, facilitator_client):
-    person = factories.PersonFactory(grade="C", last_name="Rare")
-
-    for url in (reverse("labo:person-list"), reverse("labo:person-detail", args=[person.pk])):
-        page = facilitator_client.get(url).content.decode()
-        assert "Catégorie C" not in page
-        assert ">C<" not in page
-    assert "grade" not in facilitator_client.get(reverse("labo:person-list")).context["form"].fields
-
-
 def test_person_list_filters_newcomers_and_inactive(world, facilitator_client):
     newcomer = factories.PersonFactory(joined_on=timezone.localdate() - datetime.timedelta(days=10))
     retired = factories.PersonFactory(is_active=False)
