@@ -1,0 +1,236 @@
+"""Issue 14, section 6: abuse and defaults. Guests rate once, guest endpoints are rate
+limited, facilitators delete any result; the login never locks the right password out;
+a dead worker's document can be asked again; production fails closed."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from labo import auth
+from tests import factories
+
+ROOT = Path(__file__).resolve().parents[2]
+RIGHT = "le-bon-mot-de-passe"
+
+
+def _env(**changes: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
+    env.pop("DATABASE_URL", None)
+    env.update(changes)
+    return env
+
+
+# Fresh clone: migrate without make ------------------------------------------------------
+
+
+def test_migrate_works_on_a_fresh_clone_without_var(tmp_path):
+    var = tmp_path / "clone" / "var"  # neither var/ nor its parent exist, as in a fresh clone
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=_env(LABO_VAR_DIR=str(var)),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (var / "labo.sqlite3").exists()
+
+
+def test_manage_check_works_when_var_was_removed(tmp_path):
+    var = tmp_path / "var"
+    var.mkdir()
+    shutil.rmtree(var)
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_env(LABO_VAR_DIR=str(var)),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Production refuses a weak SECRET_KEY -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "dev-only-insecure-secret-key-change-me-in-production-0123456789abcdef",
+        "short-but-not-empty",
+        "x" * 49,
+    ],
+)
+def test_production_refuses_a_short_or_development_secret_key(tmp_path, key):
+    env = _env(DEBUG="0", SECRET_KEY=key, ALLOWED_HOSTS="labo.example.org")
+    env["LABO_VAR_DIR"] = str(tmp_path)
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import labo.settings"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for production" in result.stderr
+
+
+def test_production_accepts_a_long_random_secret_key(tmp_path):
+    env = _env(
+        DEBUG="0",
+        SECRET_KEY="k" * 20 + "-9f3a$random-enough-for-the-check-7Q2",
+        LABO_VAR_DIR=str(tmp_path),
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import labo.settings"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+# Headers: Permissions-Policy everywhere, no-store on personal downloads -------------------
+
+
+@pytest.mark.parametrize("url", ["/login/", "/healthz", "/nowhere/", "/me/"])
+def test_every_response_sends_a_permissions_policy(db, url):
+    response = Client().get(url)
+
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_personal_data_export_is_not_stored_by_caches(world):
+    person = world.member.person
+    client = Client()
+    client.force_login(world.member)
+
+    response = client.get(reverse("labo:person-export", args=[person.pk]))
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_sign_in_sheet_export_and_ics_are_not_stored_by_caches(world, facilitator_client):
+    urls = [
+        reverse("sessions:day-sign-in-pdf", args=[world.day.pk]),
+        reverse("sessions:session-export", args=[world.session.pk, "attendance", "csv"]),
+        reverse("sessions:session-ics", args=[world.session.pk]),
+    ]
+
+    responses = [facilitator_client.get(url) for url in urls]
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert [r["Cache-Control"] for r in responses] == ["private, no-store"] * 3
+
+
+def test_personal_calendar_feed_is_not_stored_by_caches(world):
+    from sessions.calendar import feed_token
+
+    response = Client().get(
+        reverse("sessions:personal-feed", args=[feed_token(world.member.person)])
+    )
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+# Login throttling --------------------------------------------------------------------------
+
+
+def _login(client: Client, username: str, password: str, **extra: str):
+    return client.post(reverse("labo:login"), {"username": username, "password": password}, **extra)
+
+
+def test_right_password_gets_in_after_five_wrong_ones_from_the_same_address(db):
+    factories.UserFactory(username="direction", password=RIGHT)
+    client = Client()
+
+    for _ in range(5):
+        assert _login(client, "direction", "faux").status_code == 200
+
+    assert _login(client, "direction", RIGHT).status_code == 302
+
+
+def test_wrong_passwords_for_an_account_bring_growing_delays_not_a_lockout(db, monkeypatch):
+    factories.UserFactory(username="direction", password=RIGHT)
+    client = Client()
+    now = [1_000_000.0]
+    monkeypatch.setattr(auth.time, "time", lambda: now[0])
+    for _ in range(8):
+        now[0] += 61  # a guesser who waits out each delay
+        _login(client, "direction", "faux")
+
+    waiting = _login(client, "direction", RIGHT)
+    delays = [auth.login_delay("direction")]
+    now[0] += 5  # 8 failures: 4 seconds
+    entering = _login(client, "direction", RIGHT)
+
+    assert waiting.status_code == 200
+    assert "attendez 4 secondes" in waiting.content.decode()
+    assert delays == [4]
+    assert entering.status_code == 302
+    assert auth.login_delay("direction") == 0
+
+
+def test_a_failing_address_cools_off_but_not_the_users_of_other_addresses(db, settings):
+    settings.LABO_TRUSTED_PROXIES = 1
+    factories.UserFactory(username="direction", password=RIGHT)
+    attacker, owner = Client(), Client()
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        _login(attacker, f"agent{number}", "faux", HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    refused = _login(attacker, "direction", RIGHT, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    # Behind the reverse proxy every request comes from 127.0.0.1; the owner's is another.
+    welcomed = _login(owner, "direction", RIGHT, HTTP_X_FORWARDED_FOR="198.51.100.4")
+
+    assert refused.status_code == 429
+    assert welcomed.status_code == 302
+
+
+def test_forwarded_address_is_ignored_without_trusted_proxies(db, settings):
+    from django.test import RequestFactory
+
+    from labo.lib.http import client_address
+
+    settings.LABO_TRUSTED_PROXIES = 0
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="10.0.0.1")
+
+    assert client_address(request) == "10.0.0.1"
+
+
+def test_forwarded_address_is_read_from_the_right_for_the_trusted_proxies(settings):
+    from django.test import RequestFactory
+
+    from labo.lib.http import client_address
+
+    factory = RequestFactory()
+    forged = "1.2.3.4, 203.0.113.7, 10.0.0.2"  # the client wrote 1.2.3.4 itself
+    request = factory.get("/", HTTP_X_FORWARDED_FOR=forged, REMOTE_ADDR="10.0.0.1")
+
+    settings.LABO_TRUSTED_PROXIES = 2
+    two = client_address(request)
+    settings.LABO_TRUSTED_PROXIES = 1
+    one = client_address(request)
+
+    assert (two, one) == ("203.0.113.7", "10.0.0.2")
