@@ -240,6 +240,9 @@ LABO_MIN_GROUP_SIZE = env_int("LABO_MIN_GROUP_SIZE", 5)
 LABO_SYNTHESIS_MAX_PHOTOS = env_int("LABO_SYNTHESIS_MAX_PHOTOS", 60)
 # The planner keeps its HTML drawn (sessions/planner_cache.py); off only to measure without it.
 LABO_PLANNER_CACHE = env_bool("LABO_PLANNER_CACHE", True)
+# A waiting or running document not heard from for this long is taken as failed (its worker
+# died) and can be asked again (labo/documents.py).
+LABO_DOCUMENT_LEASE_SECONDS = env_int("LABO_DOCUMENT_LEASE_SECONDS", 600)
 # A team member already in this many active commandes is flagged when a team is built.
 LABO_MAX_ACTIVE_COMMANDES = env_int("LABO_MAX_ACTIVE_COMMANDES", 2)
 

@@ -2,6 +2,7 @@
 limited, facilitators delete any result; the login never locks the right password out;
 a dead worker's document can be asked again; production fails closed."""
 
+import datetime
 import os
 import shutil
 import subprocess
@@ -234,3 +235,82 @@ def test_forwarded_address_is_read_from_the_right_for_the_trusted_proxies(settin
     one = client_address(request)
 
     assert (two, one) == ("203.0.113.7", "10.0.0.2")
+
+
+# Background documents: a lease --------------------------------------------------------------
+
+
+def _dead_worker_document(world, status, progress):
+    """A document whose worker died: it says running at 40 % and nothing moves it on."""
+    from django.utils import timezone
+
+    from labo.models import Document
+
+    return Document.objects.create(
+        kind="synthesis",
+        programme=world.programme,
+        session=world.session,
+        title="Synthèse",
+        options={},
+        status=status,
+        progress=progress,
+        lease_until=timezone.now() - datetime.timedelta(seconds=1),
+    )
+
+
+@pytest.mark.parametrize(("status", "progress"), [("running", 40), ("queued", 0)])
+def test_document_whose_worker_died_fails_and_can_be_asked_again(world, settings, status, progress):
+    from django.test import TestCase
+
+    from labo import documents
+    from labo.models import Document, DocumentStatus
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    dead = _dead_worker_document(world, status, progress)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        again = documents.request_document(
+            kind="synthesis",
+            programme=world.programme,
+            session=world.session,
+            title="Synthèse",
+            options={},
+            user=world.facilitator,
+        )
+
+    dead.refresh_from_db()
+    assert again.pk != dead.pk
+    assert dead.status == DocumentStatus.FAILED
+    assert again.status == DocumentStatus.QUEUED
+    assert again.lease_until > dead.lease_until
+    assert Document.objects.count() == 2
+
+
+def test_document_page_shows_a_dead_workers_document_as_failed_and_stops_polling(
+    world, facilitator_client
+):
+    dead = _dead_worker_document(world, "running", 40)
+
+    response = facilitator_client.get(reverse("labo:document-status", args=[dead.pk]))
+
+    page = response.content.decode()
+    assert "hx-trigger" not in page
+    assert "Demandez-le à nouveau" in page
+    dead.refresh_from_db()
+    assert dead.status == "running"  # a GET never writes
+
+
+def test_document_lease_is_renewed_at_each_step(world, settings):
+    from labo import documents
+    from labo.models import DocumentStatus
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    document = _dead_worker_document(world, "queued", 0)
+    document.lease_until = None
+    document.save()
+
+    documents._step(document, 10, "Étape", status=DocumentStatus.RUNNING)
+
+    document.refresh_from_db()
+    assert document.lease_until is not None
+    assert not document.stalled
