@@ -17,8 +17,9 @@ from ateliers import forms as f
 from ateliers import services
 from ateliers.access import get_result_in
 from ateliers.models import GuestLink, GuestPurpose, Idea, Vote
+from labo.limits import GUEST_COOKIE
 
-COOKIE = "labo_guest"
+COOKIE = GUEST_COOKIE
 COOKIE_SALT = "labo.guest-cookie"
 
 
@@ -38,10 +39,22 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
     if link.purpose == GuestPurpose.RATE:
         form = f.RatingForm(request.POST or None, prefix="rating")
         if request.method == "POST" and form.is_valid():
-            services.add_result(
-                atelier=atelier, kind="rating", fields=form.cleaned_data, author=None
+            try:
+                _rating, created = services.rate(
+                    atelier=atelier,
+                    rater=services.rater_key(atelier=atelier, identity=f"g{guest_id}"),
+                    score=form.cleaned_data["score"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except services.ResultError as error:
+                messages.error(request, str(error))
+                return _back(token, guest_id, fresh)
+            messages.success(
+                request,
+                _("Thank you: your rating is recorded.")
+                if created
+                else _("Your rating is changed: it counts once."),
             )
-            messages.success(request, _("Thank you: your rating is recorded."))
             return _back(token, guest_id, fresh)
     elif link.purpose == GuestPurpose.OBSERVE:
         form = f.ObservationForm(request.POST or None, prefix="observation")

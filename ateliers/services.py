@@ -10,10 +10,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from ateliers import photos
@@ -29,6 +30,7 @@ from ateliers.models import (
     Logged,
     Photo,
     Position,
+    Rating,
     ReportStatus,
     Stand,
     StandVisit,
@@ -112,6 +114,27 @@ def add_result(
     obj = spec.model(**values)
     obj.save()
     return obj
+
+
+def rater_key(*, atelier: Atelier, identity: str) -> str:
+    """Who rated, unreadable: a keyed hash of the person (``p<user id>``) or the guest
+    (``g<cookie>``) and the workshop, equal for the same pair only."""
+    return salted_hmac("labo.rating", f"{atelier.pk}:{identity}", algorithm="sha256").hexdigest()
+
+
+def rate(*, atelier: Atelier, rater: str, score: int, comment: str) -> tuple[Rating, bool]:
+    """One rating per person or guest and workshop: rating again changes it. Returns the
+    rating and whether it is new."""
+    values = {"score": score, "comment": comment}
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return Rating.objects.update_or_create(
+                    atelier=atelier, rater=rater, defaults=values
+                )
+        except IntegrityError:  # the same rater's first rating saved meanwhile: update it
+            continue
+    raise ResultError(_("Your rating could not be saved: try again."))
 
 
 @transaction.atomic

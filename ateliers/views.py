@@ -204,6 +204,8 @@ def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     form = KINDS[kind].bind(atelier, request.POST)
     if not form.is_valid():
         return _answer(request, atelier, status=422, bound=form, bound_kind=kind)
+    if kind == "rating":
+        return _rate(request, atelier, form.cleaned_data)
     try:
         services.add_result(
             atelier=atelier, kind=kind, fields=form.cleaned_data, author=person_of(request.user)
@@ -213,6 +215,21 @@ def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
         form.add_error(None, _("This is already recorded: nothing was added."))
         return _answer(request, atelier, status=422, bound=form, bound_kind=kind)
     return _answer(request, atelier, notice=_("Saved."), saved=kind)
+
+
+def _rate(request: HtmxHttpRequest, atelier: Atelier, data: dict[str, Any]) -> HttpResponse:
+    """A logged-in person rates the methods once; rating again changes their rating."""
+    try:
+        _rating, created = services.rate(
+            atelier=atelier,
+            rater=services.rater_key(atelier=atelier, identity=f"p{request.user.pk}"),
+            score=data["score"],
+            comment=data["comment"],
+        )
+    except services.ResultError as error:
+        return _answer(request, atelier, status=422, error=str(error))
+    notice = _("Saved.") if created else _("Your rating is changed: it counts once.")
+    return _answer(request, atelier, notice=notice, saved="rating")
 
 
 def _errors_line(form: forms.BaseForm) -> str:

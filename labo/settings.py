@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "labo.access.AccessPolicyMiddleware",
+    "labo.limits.RateLimitMiddleware",  # after the policy: counts only who may reach the URL
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -240,6 +241,11 @@ LABO_MIN_GROUP_SIZE = env_int("LABO_MIN_GROUP_SIZE", 5)
 LABO_SYNTHESIS_MAX_PHOTOS = env_int("LABO_SYNTHESIS_MAX_PHOTOS", 60)
 # The planner keeps its HTML drawn (sessions/planner_cache.py); off only to measure without it.
 LABO_PLANNER_CACHE = env_bool("LABO_PLANNER_CACHE", True)
+# Endpoints reached without an account (labo/limits.py RATE_LIMITS): requests a minute per
+# visitor's address (a whole room may share one) and posts a minute per guest.
+LABO_GUEST_REQUESTS_PER_MINUTE = env_int("LABO_GUEST_REQUESTS_PER_MINUTE", 300)
+LABO_GUEST_POSTS_PER_MINUTE = env_int("LABO_GUEST_POSTS_PER_MINUTE", 12)
+LABO_FEED_REQUESTS_PER_MINUTE = env_int("LABO_FEED_REQUESTS_PER_MINUTE", 60)
 # A waiting or running document not heard from for this long is taken as failed (its worker
 # died) and can be asked again (labo/documents.py).
 LABO_DOCUMENT_LEASE_SECONDS = env_int("LABO_DOCUMENT_LEASE_SECONDS", 600)

@@ -314,3 +314,90 @@ def test_document_lease_is_renewed_at_each_step(world, settings):
     document.refresh_from_db()
     assert document.lease_until is not None
     assert not document.stalled
+
+
+# Guests: one rating each, rate limits ---------------------------------------------------------
+
+
+def _guest_url(world, purpose: str) -> str:
+    from ateliers.access import guest_token
+    from ateliers.models import GuestLink
+
+    link = GuestLink.objects.create(atelier=world.atelier, purpose=purpose)
+    return reverse("ateliers:guest", args=[guest_token(link)])
+
+
+def test_a_guest_rating_forty_times_through_one_link_counts_once(world, settings):
+    from ateliers.models import Rating
+
+    settings.LABO_GUEST_POSTS_PER_MINUTE = 100  # the rate limit is not what is tested here
+    url = _guest_url(world, "rate")
+    guest = Client()
+
+    for score in [1, 2, 3, 4, 5] * 8:
+        guest.post(url, {"rating-score": str(score), "rating-comment": ""})
+
+    assert list(Rating.objects.values_list("score", flat=True)) == [5]
+
+
+def test_two_guests_rate_once_each_and_a_second_link_does_not_give_another(world):
+    from ateliers.models import Rating
+
+    first, second = Client(), Client()
+    first.post(_guest_url(world, "rate"), {"rating-score": "2", "rating-comment": ""})
+    second.post(_guest_url(world, "rate"), {"rating-score": "4", "rating-comment": ""})
+    again = first.post(_guest_url(world, "rate"), {"rating-score": "5", "rating-comment": "Mieux"})
+
+    assert again.status_code == 302
+    assert sorted(Rating.objects.values_list("score", flat=True)) == [4, 5]
+
+
+def test_a_person_rates_a_workshop_once_and_rating_again_changes_it(world, member_client):
+    from ateliers.models import Rating
+
+    url = reverse("ateliers:result-add", args=[world.atelier.pk, "rating"])
+    member_client.post(url, {"rating-score": "2", "rating-comment": ""})
+    member_client.post(url, {"rating-score": "3", "rating-comment": "Bien"})
+
+    assert list(Rating.objects.values_list("score", "comment")) == [(3, "Bien")]
+    assert "bob" not in Rating.objects.get().rater  # a keyed hash, not a name
+
+
+def test_the_database_refuses_a_second_rating_from_the_same_rater(world):
+    from django.db import IntegrityError, transaction
+
+    from ateliers.models import Rating
+
+    Rating.objects.create(atelier=world.atelier, score=3, rater="r1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Rating.objects.create(atelier=world.atelier, score=4, rater="r1")
+
+
+def test_guest_posts_are_rate_limited_per_guest(world, settings):
+    settings.LABO_GUEST_POSTS_PER_MINUTE = 3
+    url = _guest_url(world, "observe")
+    guest = Client()
+    guest.get(url)  # the cookie that tells this guest apart
+
+    codes = [guest.post(url, {"observation-text": f"Vu {n}"}).status_code for n in range(5)]
+    other = Client().post(url, {"observation-text": "Un autre invité"})
+
+    assert codes[3:] == [429, 429]
+    assert other.status_code != 429
+
+
+def test_guest_endpoints_are_rate_limited_per_address(world, settings):
+    from sessions.calendar import feed_token
+
+    settings.LABO_GUEST_REQUESTS_PER_MINUTE = 4
+    settings.LABO_FEED_REQUESTS_PER_MINUTE = 2
+    guest_url = _guest_url(world, "vote")
+    feed_url = reverse("sessions:personal-feed", args=[feed_token(world.member.person)])
+
+    guest_codes = [Client().get(guest_url).status_code for _ in range(6)]
+    feed_codes = [Client().get(feed_url).status_code for _ in range(3)]
+    elsewhere = Client(REMOTE_ADDR="198.51.100.4").get(guest_url)
+
+    assert guest_codes == [200] * 4 + [429] * 2
+    assert feed_codes == [200, 200, 429]
+    assert elsewhere.status_code == 200
