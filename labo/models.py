@@ -94,6 +94,11 @@ class Person(models.Model):
     )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Signed into the personal calendar feed's address; changing it revokes the old address.
+    # Empty until the person first asks for a new address (addresses given before still work).
+    calendar_key = models.CharField(
+        _("calendar key"), max_length=32, blank=True, default="", editable=False
+    )
     welcome_day_on = models.DateField(_("welcome day"), null=True, blank=True)
     mentor = models.ForeignKey(
         "self",

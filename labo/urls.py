@@ -20,6 +20,7 @@ core_patterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", people_views.my_profile, name="my-profile"),
+    path("me/calendar/renew/", people_views.calendar_renew, name="calendar-renew"),
     path("people/", people_views.person_list, name="person-list"),
     path("people/import/", people_views.person_import, name="person-import"),
     path("people/<int:pk>/", people_views.person_detail, name="person-detail"),

@@ -401,3 +401,48 @@ def test_guest_endpoints_are_rate_limited_per_address(world, settings):
     assert guest_codes == [200] * 4 + [429] * 2
     assert feed_codes == [200, 200, 429]
     assert elsewhere.status_code == 200
+
+
+# The personal calendar address can be renewed by its owner -------------------------------------
+
+
+def test_owner_renews_the_calendar_address_and_the_old_one_is_404(world, member_client):
+    from sessions.calendar import feed_token
+
+    person = world.member.person
+    old = reverse("sessions:personal-feed", args=[feed_token(person)])
+    assert Client().get(old).status_code == 200
+
+    response = member_client.post(reverse("labo:calendar-renew"))
+    person.refresh_from_db()
+    new = reverse("sessions:personal-feed", args=[feed_token(person)])
+
+    assert response.status_code == 302
+    assert Client().get(old).status_code == 404
+    assert Client().get(new).status_code == 200
+    assert new in member_client.get(reverse("labo:my-profile")).content.decode()
+
+
+def test_renewing_twice_revokes_the_second_address_too(world, member_client):
+    from sessions.calendar import feed_token
+
+    person = world.member.person
+    member_client.post(reverse("labo:calendar-renew"))
+    person.refresh_from_db()
+    second = reverse("sessions:personal-feed", args=[feed_token(person)])
+    member_client.post(reverse("labo:calendar-renew"))
+
+    assert Client().get(second).status_code == 404
+
+
+def test_renewing_the_calendar_address_is_a_post_of_the_owner_only(world, member_client):
+    person = world.member.person
+    before = person.calendar_key
+
+    get = member_client.get(reverse("labo:calendar-renew"))
+    anonymous = Client().post(reverse("labo:calendar-renew"))
+    person.refresh_from_db()
+
+    assert get.status_code == 405
+    assert anonymous.status_code == 302  # to the login page
+    assert person.calendar_key == before
