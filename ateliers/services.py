@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
@@ -38,6 +41,7 @@ from ateliers.models import (
     Theme,
     Vote,
 )
+from labo.history import audit
 from labo.models import Person
 from sessions.models import Session
 
@@ -145,9 +149,48 @@ def update_result(*, obj: models.Model, fields: Mapping[str, Any]) -> models.Mod
     return obj
 
 
-@transaction.atomic
-def delete_result(*, obj: models.Model) -> None:
-    obj.delete()
+def delete_result(*, obj: models.Model) -> LogEntry | None:
+    """Delete a result; returns the audit entry that can bring it back (None for a kind the
+    audit does not keep). A photo's files stay for the undo window (purge_deleted_photos)."""
+    with transaction.atomic():
+        model, pk = type(obj), obj.pk
+        obj.delete()
+        entry = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_pk=str(pk),
+                action=LogEntry.Action.DELETE,
+            )
+            .order_by("-pk")
+            .first()
+        )
+    if model is Photo:
+        purge_deleted_photos()  # files of older deletions, cheaply, in case no cron runs
+    return entry if entry is not None and audit.restorable(entry) else None
+
+
+def purge_deleted_photos(*, now: datetime.datetime | None = None) -> int:
+    """Remove the files of photos deleted longer ago than the undo window
+    (LABO_PHOTO_UNDO_HOURS) and not brought back; returns how many files went."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.LABO_PHOTO_UNDO_HOURS)
+    deletions = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Photo),
+        action=LogEntry.Action.DELETE,
+        timestamp__lt=cutoff,
+    ).only("object_pk", "serialized_data")
+    removed = 0
+    storage = Photo._meta.get_field("image").storage  # type: ignore[attr-defined]
+    for entry in deletions.iterator():
+        fields = (entry.serialized_data or {}).get("fields", {})
+        names = [fields.get("image"), fields.get("thumbnail")]
+        if Photo.objects.filter(pk=entry.object_pk).exists():
+            continue  # brought back
+        for name in filter(None, names):
+            in_use = Photo.objects.filter(models.Q(image=name) | models.Q(thumbnail=name))
+            if storage.exists(name) and not in_use.exists():
+                storage.delete(name)
+                removed += 1
+    return removed
 
 
 def tap(*, question: DebateQuestion, position: str, delta: int) -> DebateQuestion:

@@ -246,6 +246,9 @@ LABO_PLANNER_CACHE = env_bool("LABO_PLANNER_CACHE", True)
 LABO_GUEST_REQUESTS_PER_MINUTE = env_int("LABO_GUEST_REQUESTS_PER_MINUTE", 300)
 LABO_GUEST_POSTS_PER_MINUTE = env_int("LABO_GUEST_POSTS_PER_MINUTE", 12)
 LABO_FEED_REQUESTS_PER_MINUTE = env_int("LABO_FEED_REQUESTS_PER_MINUTE", 60)
+# A deleted photo can be brought back for this long; then its files are removed
+# (ateliers.services.purge_deleted_photos, `manage.py purge_deleted_photos` from cron).
+LABO_PHOTO_UNDO_HOURS = env_int("LABO_PHOTO_UNDO_HOURS", 24)
 # A waiting or running document not heard from for this long is taken as failed (its worker
 # died) and can be asked again (labo/documents.py).
 LABO_DOCUMENT_LEASE_SECONDS = env_int("LABO_DOCUMENT_LEASE_SECONDS", 600)

@@ -446,3 +446,139 @@ def test_renewing_the_calendar_address_is_a_post_of_the_owner_only(world, member
     assert get.status_code == 405
     assert anonymous.status_code == 302  # to the login page
     assert person.calendar_key == before
+
+
+# Facilitators delete any result, photos included; files purged after the undo window ----------
+
+
+def _photo(world, facilitator_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ateliers.models import Photo
+    from tests.ateliers.test_photos import image_bytes
+
+    upload = SimpleUploadedFile("tableau.png", image_bytes("PNG", size=(300, 200)))
+    facilitator_client.post(
+        reverse("ateliers:photo-add", args=[world.atelier.pk]),
+        {"photo-image": upload, "photo-caption": "Le mur"},
+    )
+    return Photo.objects.get()
+
+
+def test_facilitator_deletes_a_photo_and_can_undo_it(world, facilitator_client):
+    from ateliers.models import Photo
+
+    photo = _photo(world, facilitator_client)
+    page = facilitator_client.get(reverse("ateliers:atelier-detail", args=[world.atelier.pk]))
+    delete = reverse("ateliers:result-delete", args=[world.atelier.pk, "photo", photo.pk])
+    assert delete in page.content.decode()
+
+    deleted = facilitator_client.post(delete, follow=True)
+    undo = deleted.context["undo"]
+    back = facilitator_client.post(
+        reverse("labo:history-restore", args=[undo.pk]),
+        {"next": reverse("ateliers:atelier-detail", args=[world.atelier.pk])},
+    )
+
+    assert "Annuler" in deleted.content.decode()
+    assert back.status_code == 302
+    assert back["Location"] == reverse("ateliers:atelier-detail", args=[world.atelier.pk])
+    restored = Photo.objects.get(pk=photo.pk)
+    assert (
+        facilitator_client.get(
+            reverse("ateliers:photo-file", args=[restored.pk, "full"])
+        ).status_code
+        == 200
+    )
+
+
+def test_deleted_photo_files_are_purged_after_the_undo_window_then_it_cannot_come_back(
+    world, facilitator_client, settings
+):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from ateliers import services
+    from ateliers.models import Photo
+    from labo.history import audit
+
+    photo = _photo(world, facilitator_client)
+    names = [photo.image.name, photo.thumbnail.name]
+    storage = photo.image.storage
+    entry = services.delete_result(obj=photo)
+
+    within = services.purge_deleted_photos()
+    kept = [storage.exists(n) for n in names]
+    later = timezone.now() + dt.timedelta(hours=settings.LABO_PHOTO_UNDO_HOURS, minutes=1)
+    purged = services.purge_deleted_photos(now=later)
+
+    assert (within, kept) == (0, [True, True])
+    assert purged == 2
+    assert [storage.exists(n) for n in names] == [False, False]
+    with pytest.raises(audit.RestoreRefused):
+        audit.restore(entry)
+    assert not Photo.objects.exists()
+    call_command("purge_deleted_photos")  # the command runs (nothing left to remove)
+
+
+def test_a_restored_photo_keeps_its_files_after_the_window(world, facilitator_client, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ateliers import services
+    from labo.history import audit
+
+    photo = _photo(world, facilitator_client)
+    entry = services.delete_result(obj=photo)
+    audit.restore(entry)
+
+    later = timezone.now() + dt.timedelta(hours=settings.LABO_PHOTO_UNDO_HOURS + 1)
+
+    assert services.purge_deleted_photos(now=later) == 0
+    assert photo.image.storage.exists(photo.image.name)
+
+
+def _result(kind: str, atelier):
+    from ateliers import models as m
+
+    makers = {
+        "idea": lambda: m.Idea.objects.create(atelier=atelier, text="Post-it"),
+        "retro": lambda: m.RetroEntry.objects.create(atelier=atelier, kind="worked", text="Oui"),
+        "action": lambda: m.Action.objects.create(atelier=atelier, what="Relancer"),
+        "rating": lambda: m.Rating.objects.create(atelier=atelier, score=1, comment="Bof"),
+    }
+    return makers[kind]()
+
+
+@pytest.mark.parametrize("kind", ["idea", "retro", "action", "rating"])
+def test_facilitator_deletes_any_result_from_the_workshop_page(world, facilitator_client, kind):
+    from ateliers.services import reveal_ideas
+
+    world.atelier.format = "retrospective"
+    world.atelier.save()
+    obj = _result(kind, world.atelier)
+    reveal_ideas(atelier=world.atelier)
+    delete = reverse("ateliers:result-delete", args=[world.atelier.pk, kind, obj.pk])
+    page = facilitator_client.get(reverse("ateliers:atelier-detail", args=[world.atelier.pk]))
+
+    response = facilitator_client.post(delete)
+
+    assert delete in page.content.decode()
+    assert response.status_code == 302
+    assert not type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_an_ambassador_cannot_delete_a_photo(world, facilitator_client, member_client):
+    from ateliers.models import Photo
+
+    photo = _photo(world, facilitator_client)
+
+    response = member_client.post(
+        reverse("ateliers:result-delete", args=[world.atelier.pk, "photo", photo.pk])
+    )
+
+    assert response.status_code == 403
+    assert Photo.objects.filter(pk=photo.pk).exists()
