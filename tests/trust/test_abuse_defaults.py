@@ -46,21 +46,27 @@ def test_migrate_works_on_a_fresh_clone_without_var(tmp_path):
     assert (var / "labo.sqlite3").exists()
 
 
-def test_manage_check_works_when_var_was_removed(tmp_path):
-    var = tmp_path / "var"
-    var.mkdir()
-    shutil.rmtree(var)
+def test_migrate_works_in_a_copy_of_the_repository_without_var(tmp_path):
+    clone = tmp_path / "labo"
+    shutil.copytree(
+        ROOT,
+        clone,
+        ignore=shutil.ignore_patterns(".git", ".venv", "var", "__pycache__", "node_modules"),
+    )
+    env = _env()
+    env.pop("LABO_VAR_DIR", None)
 
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=_env(LABO_VAR_DIR=str(var)),
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=clone,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+    assert (clone / "var" / "labo.sqlite3").exists()
 
 
 # Production refuses a weak SECRET_KEY -----------------------------------------------------
