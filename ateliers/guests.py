@@ -32,7 +32,12 @@ def _guest_id(request: HttpRequest) -> tuple[str, bool]:
 
 def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
     guest_id, fresh = _guest_id(request)
-    voter = f"g{link.pk}:{guest_id}"
+    # A person with an account who opens a guest link is still themself: their dots and
+    # their rating are the ones of the workshop's page, never a second set.
+    if request.user.is_authenticated:
+        voter = rater = f"p{request.user.pk}"
+    else:
+        voter, rater = f"g{link.pk}:{guest_id}", f"g{guest_id}"
     atelier = link.atelier
     form: forms.ModelForm | None = None
     status = 200
@@ -42,7 +47,7 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
             try:
                 _rating, created = services.rate(
                     atelier=atelier,
-                    rater=services.rater_key(atelier=atelier, identity=f"g{guest_id}"),
+                    rater=services.rater_key(atelier=atelier, identity=rater),
                     score=form.cleaned_data["score"],
                     comment=form.cleaned_data["comment"],
                 )

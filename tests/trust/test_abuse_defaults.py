@@ -588,3 +588,15 @@ def test_an_ambassador_cannot_delete_a_photo(world, facilitator_client, member_c
 
     assert response.status_code == 403
     assert Photo.objects.filter(pk=photo.pk).exists()
+
+
+def test_a_person_who_also_opens_the_guest_link_still_rates_once(world, member_client):
+    from ateliers.models import Rating
+
+    member_client.post(
+        reverse("ateliers:result-add", args=[world.atelier.pk, "rating"]),
+        {"rating-score": "2", "rating-comment": ""},
+    )
+    member_client.post(_guest_url(world, "rate"), {"rating-score": "5", "rating-comment": ""})
+
+    assert list(Rating.objects.values_list("score", flat=True)) == [5]
