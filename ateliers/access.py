@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ateliers.kinds import KINDS
+from ateliers.kinds import DELETABLE, KINDS
 from ateliers.models import Atelier, DebateQuestion, GuestLink, Photo, SuggestedOffer
 from labo.lib.http import HtmxHttpRequest
 
@@ -50,6 +50,14 @@ def get_result_in(atelier: Atelier, kind: str, pk: int | str) -> Any:
     if spec is None or not str(pk).isdigit():
         raise Http404
     return get_object_or_404(spec.of(atelier), pk=pk)
+
+
+def get_deletable_in(atelier: Atelier, kind: str, pk: int | str) -> Any:
+    """A result of any kind, or a photo, that belongs to the workshop (404 otherwise)."""
+    of = DELETABLE.get(kind)
+    if of is None or not str(pk).isdigit():
+        raise Http404
+    return get_object_or_404(of(atelier), pk=pk)
 
 
 def get_question_for(request: HtmxHttpRequest, pk: int, *, write: bool = False) -> DebateQuestion:

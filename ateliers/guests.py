@@ -18,8 +18,9 @@ from ateliers import forms as f
 from ateliers import services
 from ateliers.access import get_result_in
 from ateliers.models import GuestLink, GuestPurpose, Idea, Vote
+from labo.limits import GUEST_COOKIE
 
-COOKIE = "labo_guest"
+COOKIE = GUEST_COOKIE
 COOKIE_SALT = "labo.guest-cookie"
 
 
@@ -32,7 +33,12 @@ def _guest_id(request: HttpRequest) -> tuple[str, bool]:
 
 def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
     guest_id, fresh = _guest_id(request)
-    voter = f"g{link.pk}:{guest_id}"
+    # A person with an account who opens a guest link is still themself: their dots and
+    # their rating are the ones of the workshop's page, never a second set.
+    if request.user.is_authenticated:
+        voter = rater = f"p{request.user.pk}"
+    else:
+        voter, rater = f"g{link.pk}:{guest_id}", f"g{guest_id}"
     atelier = link.atelier
     form: forms.ModelForm | None = None
     closed = ""  # why the link takes nothing any more
@@ -40,10 +46,22 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
     if link.purpose == GuestPurpose.RATE:
         form = f.RatingForm(request.POST or None, prefix="rating")
         if request.method == "POST" and form.is_valid():
-            services.add_result(
-                atelier=atelier, kind="rating", fields=form.cleaned_data, author=None
+            try:
+                _rating, created = services.rate(
+                    atelier=atelier,
+                    rater=services.rater_key(atelier=atelier, identity=rater),
+                    score=form.cleaned_data["score"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except services.ResultError as error:
+                messages.error(request, str(error))
+                return _back(token, guest_id, fresh)
+            messages.success(
+                request,
+                _("Thank you: your rating is recorded.")
+                if created
+                else _("Your rating is changed: it counts once."),
             )
-            messages.success(request, _("Thank you: your rating is recorded."))
             return _back(token, guest_id, fresh)
     elif link.purpose == GuestPurpose.OBSERVE:
         if not rules.test_rule("ateliers.report_open", None, atelier):

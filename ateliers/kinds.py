@@ -3,7 +3,7 @@ model, what they hang on, and the part of a format they belong to."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,6 +21,7 @@ from ateliers.models import (
     Idea,
     InterviewQuestion,
     Observation,
+    Photo,
     Rating,
     RetroEntry,
     Stand,
@@ -96,6 +97,14 @@ KINDS: dict[str, Kind] = {
         Kind("action", f.ActionForm, Action, None, editable=True),
         Kind("rating", f.RatingForm, Rating, None),
     )
+}
+
+
+# What a facilitator may delete from a workshop's page: every kind of result, and photos.
+# Each is logged by the audit with its data, so it can be brought back (labo.history).
+DELETABLE: dict[str, Callable[[Atelier], models.QuerySet[Any]]] = {
+    **{name: kind.of for name, kind in KINDS.items()},
+    "photo": lambda atelier: Photo.objects.filter(atelier=atelier),
 }
 
 

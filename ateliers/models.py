@@ -594,6 +594,10 @@ class Rating(models.Model):
     score = models.PositiveSmallIntegerField(_("rating (1–5)"), validators=RATING)
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+    # Who rated, as a keyed hash of the person or guest and the workshop (ateliers.services.
+    # rater_key): one rating each, and nobody can read back whose it is. Empty on ratings made
+    # before it existed.
+    rater = models.CharField(_("rater"), max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["atelier", "pk"]
@@ -602,7 +606,12 @@ class Rating(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(score__gte=1, score__lte=5), name="rating_1_to_5"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["atelier", "rater"],
+                condition=~models.Q(rater=""),
+                name="rating_once_per_rater",
+            ),
         ]
 
     def __str__(self) -> str:

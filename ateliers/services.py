@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from ateliers import photos, reports
@@ -29,6 +34,7 @@ from ateliers.models import (
     Observation,
     Photo,
     Position,
+    Rating,
     ReportStatus,
     Stand,
     StandVisit,
@@ -36,6 +42,7 @@ from ateliers.models import (
     Theme,
     Vote,
 )
+from labo.history import audit
 from labo.models import Person
 from sessions.models import Session
 
@@ -121,6 +128,27 @@ def add_result(
     return obj
 
 
+def rater_key(*, atelier: Atelier, identity: str) -> str:
+    """Who rated, unreadable: a keyed hash of the person (``p<user id>``) or the guest
+    (``g<cookie>``) and the workshop, equal for the same pair only."""
+    return salted_hmac("labo.rating", f"{atelier.pk}:{identity}", algorithm="sha256").hexdigest()
+
+
+def rate(*, atelier: Atelier, rater: str, score: int, comment: str) -> tuple[Rating, bool]:
+    """One rating per person or guest and workshop: rating again changes it. Returns the
+    rating and whether it is new."""
+    values = {"score": score, "comment": comment}
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return Rating.objects.update_or_create(
+                    atelier=atelier, rater=rater, defaults=values
+                )
+        except IntegrityError:  # the same rater's first rating saved meanwhile: update it
+            continue
+    raise ResultError(_("Your rating could not be saved: try again."))
+
+
 @transaction.atomic
 def update_result(*, obj: models.Model, fields: Mapping[str, Any]) -> models.Model:
     _before_child_change(obj)
@@ -130,10 +158,49 @@ def update_result(*, obj: models.Model, fields: Mapping[str, Any]) -> models.Mod
     return obj
 
 
-@transaction.atomic
-def delete_result(*, obj: models.Model) -> None:
-    _before_child_change(obj)
-    obj.delete()
+def delete_result(*, obj: models.Model) -> LogEntry | None:
+    """Delete a result; returns the audit entry that can bring it back (None for a kind the
+    audit does not keep). A photo's files stay for the undo window (purge_deleted_photos)."""
+    with transaction.atomic():
+        _before_child_change(obj)
+        model, pk = type(obj), obj.pk
+        obj.delete()
+        entry = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_pk=str(pk),
+                action=LogEntry.Action.DELETE,
+            )
+            .order_by("-pk")
+            .first()
+        )
+    if model is Photo:
+        purge_deleted_photos()  # files of older deletions, cheaply, in case no cron runs
+    return entry if entry is not None and audit.restorable(entry) else None
+
+
+def purge_deleted_photos(*, now: datetime.datetime | None = None) -> int:
+    """Remove the files of photos deleted longer ago than the undo window
+    (LABO_PHOTO_UNDO_HOURS) and not brought back; returns how many files went."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.LABO_PHOTO_UNDO_HOURS)
+    deletions = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Photo),
+        action=LogEntry.Action.DELETE,
+        timestamp__lt=cutoff,
+    ).only("object_pk", "serialized_data")
+    removed = 0
+    storage = Photo._meta.get_field("image").storage  # type: ignore[attr-defined]
+    for entry in deletions.iterator():
+        fields = (entry.serialized_data or {}).get("fields", {})
+        names = [fields.get("image"), fields.get("thumbnail")]
+        if Photo.objects.filter(pk=entry.object_pk).exists():
+            continue  # brought back
+        for name in filter(None, names):
+            in_use = Photo.objects.filter(models.Q(image=name) | models.Q(thumbnail=name))
+            if storage.exists(name) and not in_use.exists():
+                storage.delete(name)
+                removed += 1
+    return removed
 
 
 def tap(*, question: DebateQuestion, position: str, delta: int) -> DebateQuestion:

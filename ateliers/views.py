@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import rules
+from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
@@ -24,6 +25,7 @@ from ateliers import forms as f
 from ateliers import guests, photos, reports, services
 from ateliers.access import (
     get_atelier_for,
+    get_deletable_in,
     get_guest_link_by_token,
     get_guest_link_for,
     get_photo_for,
@@ -35,6 +37,7 @@ from ateliers.formats import SECTIONS, Part
 from ateliers.kinds import KINDS, kinds_for
 from ateliers.models import Atelier, DemarreurReport
 from ateliers.queries import Results, grid_of, results_of
+from labo.history import audit
 from labo.lib.http import HtmxHttpRequest
 from labo.lib.pdf import pdf_response, render_pdf
 from labo.queries import person_of
@@ -154,7 +157,22 @@ def _answer(
 @require_GET
 def atelier_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk)
-    return render(request, PAGE, results_context(request, atelier))
+    return render(request, PAGE, results_context(request, atelier, undo=_undo(request, atelier)))
+
+
+def _undo(request: HtmxHttpRequest, atelier: Atelier) -> LogEntry | None:
+    """The deletion just made on this workshop (``?undo=``), for who may bring it back."""
+    pk = request.GET.get("undo", "")
+    if not pk.isdigit() or not rules.test_rule(
+        "sessions.change_session", request.user, atelier.session
+    ):
+        return None
+    entry = (
+        LogEntry.objects.select_related("content_type")
+        .filter(pk=pk, action=LogEntry.Action.DELETE, additional_data__atelier=atelier.pk)
+        .first()
+    )
+    return entry if entry is not None and audit.restorable(entry) else None
 
 
 def _atelier_fields(form: f.AtelierForm) -> dict[str, Any]:
@@ -214,6 +232,8 @@ def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     form = KINDS[kind].bind(atelier, request.POST)
     if not form.is_valid():
         return _answer(request, atelier, status=422, bound=form, bound_kind=kind)
+    if kind == "rating":
+        return _rate(request, atelier, form.cleaned_data)
     try:
         services.add_result(
             atelier=atelier, kind=kind, fields=form.cleaned_data, author=person_of(request.user)
@@ -225,6 +245,21 @@ def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     except services.ReportSent as error:
         return _answer(request, atelier, status=409, error=str(error))
     return _answer(request, atelier, notice=_("Saved."), saved=kind)
+
+
+def _rate(request: HtmxHttpRequest, atelier: Atelier, data: dict[str, Any]) -> HttpResponse:
+    """A logged-in person rates the methods once; rating again changes their rating."""
+    try:
+        _rating, created = services.rate(
+            atelier=atelier,
+            rater=services.rater_key(atelier=atelier, identity=f"p{request.user.pk}"),
+            score=data["score"],
+            comment=data["comment"],
+        )
+    except services.ResultError as error:
+        return _answer(request, atelier, status=422, error=str(error))
+    notice = _("Saved.") if created else _("Your rating is changed: it counts once.")
+    return _answer(request, atelier, notice=notice, saved="rating")
 
 
 def _errors_line(form: forms.BaseForm) -> str:
@@ -255,12 +290,23 @@ def result_update(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> 
 
 @require_POST
 def result_delete(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
+    """Any result of the workshop, photos included; the answer offers to bring it back."""
     atelier = get_atelier_for(request, pk, run=True)
     try:
-        services.delete_result(obj=get_result_in(atelier, kind, obj_pk))
+        entry = services.delete_result(obj=get_deletable_in(atelier, kind, obj_pk))
     except services.ReportSent as error:
         return _answer(request, atelier, status=409, error=str(error))
-    return _answer(request, atelier, notice=_("Deleted."))
+    # The undo is the history's restore, offered to who may use it there.
+    if entry is None or not rules.test_rule(
+        "sessions.change_session", request.user, atelier.session
+    ):
+        return _answer(request, atelier, notice=_("Deleted."))
+    if not request.htmx:
+        messages.success(request, _("Deleted."))
+        return redirect(
+            reverse("ateliers:atelier-detail", args=[atelier.pk]) + f"?undo={entry.pk}#results"
+        )
+    return _answer(request, atelier, undo=entry)
 
 
 @require_POST

@@ -53,6 +53,7 @@ POLICY: dict[str, Access] = {
     "labo:healthz": PUBLIC,
     "labo:home": ANY_USER,
     "labo:my-profile": ANY_USER,
+    "labo:calendar-renew": Access(any_user=True, scope="the visitor's own person; else 404"),
     "labo:person-list": roles(FACILITATOR),
     "labo:person-detail": roles(FACILITATOR),
     "labo:person-import": roles(FACILITATOR),

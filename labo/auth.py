@@ -11,15 +11,23 @@ minute bounds anything that would go round the signals (a bulk update).
 
 from __future__ import annotations
 
+import hashlib
+import math
+import time
+
+from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, user_logged_in, user_login_failed
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils.translation import ngettext
 
 from labo.models import Person
 from labo.roles import ALL_ROLES, remember_roles
@@ -144,3 +152,85 @@ def connect() -> None:
     pre_save.connect(_person_moving, sender=Person, dispatch_uid="labo-forget-person-moving")
     post_save.connect(_person_changed, sender=Person, dispatch_uid="labo-forget-person-saved")
     post_delete.connect(_person_changed, sender=Person, dispatch_uid="labo-forget-person-gone")
+    user_login_failed.connect(_login_failed, dispatch_uid="labo-login-failed")
+    user_logged_in.connect(_logged_in, dispatch_uid="labo-logged-in")
+
+
+# Login throttling ----------------------------------------------------------------------
+#
+# Two brakes, neither of which locks the account's owner out because someone else failed:
+# - per address (django-axes, settings.AXES_*): an address that keeps failing, whatever the
+#   usernames, cools off; the address is the visitor's own (labo.lib.http.client_address),
+#   so behind a reverse proxy one attacker does not lock every user out;
+# - per account, delays that grow: past LOGIN_FREE_FAILURES wrong passwords for a username,
+#   each attempt must wait 1, 2, 4... seconds (at most LOGIN_MAX_DELAY) after the last
+#   failure. A guesser from many addresses is slowed down; the owner waits seconds, not
+#   minutes, and a right password after the wait gets in.
+LOGIN_FREE_FAILURES = 5
+LOGIN_MAX_DELAY = 60  # seconds
+LOGIN_FAILURES_KEPT = 15 * 60  # a quiet quarter of an hour forgets an account's failures
+
+
+def _failures_key(username: str) -> str:
+    digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
+    return f"labo:login-failures:{digest}"
+
+
+def login_delay(username: str) -> int:
+    """Seconds this username must still wait before a password is checked (0: none)."""
+    if not username:
+        return 0
+    record = _cache().get(_failures_key(username))
+    if not record:
+        return 0
+    count, last = record
+    if count <= LOGIN_FREE_FAILURES:
+        return 0
+    delay = min(2 ** (count - LOGIN_FREE_FAILURES - 1), LOGIN_MAX_DELAY)
+    return max(0, math.ceil(last + delay - time.time()))
+
+
+def _login_failed(sender, credentials, request=None, **kwargs) -> None:
+    username = str(credentials.get("username") or "")
+    if not username or getattr(request, "labo_login_delayed", False):
+        return  # a refused early attempt checked no password: it is not one more failure
+    key = _failures_key(username)
+    count = (_cache().get(key) or (0, 0.0))[0]
+    _cache().set(key, (count + 1, time.time()), LOGIN_FAILURES_KEPT)
+
+
+def _logged_in(sender, request, user, **kwargs) -> None:
+    _cache().delete(_failures_key(user.get_username()))
+
+
+class LoginDelayBackend:
+    """First backend: refuses, without checking the password, a login for an account that
+    must still wait (every login path goes through it, the admin's too). No ``get_user``:
+    it never holds a session (Django picks the first backend that has one)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username and login_delay(str(username)):
+            if request is not None:
+                request.labo_login_delayed = True
+            raise PermissionDenied
+        return None
+
+
+class LoginForm(AuthenticationForm):
+    """The login form, saying how long to wait when the account must."""
+
+    def clean(self):
+        wait = login_delay(self.data.get("username", ""))
+        if wait:
+            raise forms.ValidationError(
+                ngettext(
+                    "Several wrong passwords were typed for this account: wait %(count)d second "
+                    "and try again.",
+                    "Several wrong passwords were typed for this account: wait %(count)d "
+                    "seconds and try again.",
+                    wait,
+                )
+                % {"count": wait},
+                code="delayed",
+            )
+        return super().clean()

@@ -7,6 +7,7 @@ whole generation, run by the task ``build_document``. This engine knows no featu
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from labo.lib.pdf import html_to_pdf, stylesheet_digest
-from labo.models import Document, DocumentKind, DocumentStatus
+from labo.models import STALLED_ERROR, Document, DocumentKind, DocumentStatus
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +48,24 @@ def register(
 PENDING = (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
 
 
+def _lease() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(seconds=settings.LABO_DOCUMENT_LEASE_SECONDS)
+
+
+def expire_stalled(**subject: Any) -> int:
+    """Mark failed the waiting or running documents whose lease passed (a worker that died
+    never says so); returns how many."""
+    now = timezone.now()
+    return Document.objects.filter(status__in=PENDING, lease_until__lt=now, **subject).update(
+        status=DocumentStatus.FAILED, step="", error=str(STALLED_ERROR), finished_at=now
+    )
+
+
 def request_document(*, kind, programme, title, options, user, session=None) -> Document:
-    """Queue a document, or return the same request already waiting (a double click)."""
+    """Queue a document, or return the same request already waiting (a double click); one
+    whose worker died (lease passed) no longer counts as waiting."""
     with transaction.atomic():
+        expire_stalled(kind=kind, programme=programme, session=session)
         same = Document.objects.select_for_update().filter(
             kind=kind, programme=programme, session=session, status__in=PENDING
         )
@@ -62,6 +79,7 @@ def request_document(*, kind, programme, title, options, user, session=None) -> 
             title=title,
             options=options,
             requested_by=user,
+            lease_until=_lease(),
         )
         transaction.on_commit(lambda: _enqueue(document.pk))
     document.refresh_from_db()
@@ -97,7 +115,8 @@ def _enqueue(document_id: int) -> None:
 
 
 def _step(document: Document, progress: int, step: str, **fields) -> None:
-    fields.update(progress=progress, step=step)
+    """Say how far the work is, which also renews the document's lease (the heartbeat)."""
+    fields.update(progress=progress, step=step, lease_until=_lease())
     Document.objects.filter(pk=document.pk).update(**fields)
     for name, value in fields.items():
         setattr(document, name, value)

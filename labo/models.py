@@ -94,6 +94,11 @@ class Person(models.Model):
     )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Signed into the personal calendar feed's address; changing it revokes the old address.
+    # Empty until the person first asks for a new address (addresses given before still work).
+    calendar_key = models.CharField(
+        _("calendar key"), max_length=32, blank=True, default="", editable=False
+    )
     welcome_day_on = models.DateField(_("welcome day"), null=True, blank=True)
     mentor = models.ForeignKey(
         "self",
@@ -183,6 +188,12 @@ class DocumentStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+STALLED_ERROR = _(
+    "The document was not finished in time (its generation stopped). Ask for it again; if it "
+    "fails again, tell the lab's administrator."
+)
+
+
 class Document(models.Model):
     """A PDF restitution asked for by someone, generated off the request path.
 
@@ -223,6 +234,9 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # A waiting or running document is alive until then; each step of the worker moves it on.
+    # Past it the worker is taken for dead: the document counts as failed and can be asked again.
+    lease_until = models.DateTimeField(_("alive until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -242,8 +256,26 @@ class Document(models.Model):
         return self.title
 
     @property
+    def stalled(self) -> bool:
+        """Waiting or running past its lease: its worker died (see labo.documents)."""
+        return (
+            self.status in (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
+            and self.lease_until is not None
+            and self.lease_until < timezone.now()
+        )
+
+    @property
+    def failed(self) -> bool:
+        return self.status == DocumentStatus.FAILED or self.stalled
+
+    @property
     def done(self) -> bool:
-        return self.status in (DocumentStatus.READY, DocumentStatus.FAILED)
+        return self.status == DocumentStatus.READY or self.failed
+
+    @property
+    def failure(self) -> str:
+        """What the page says of a failed document."""
+        return self.error or str(STALLED_ERROR)
 
     @property
     def filename(self) -> str:

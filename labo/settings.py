@@ -40,6 +40,12 @@ _DEV_SECRET = "dev-only-insecure-secret-key-change-me-in-production-0123456789ab
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
+# Fail closed: signed guest links, calendar feeds and sessions are only as strong as the key.
+if not DEBUG and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
+    raise RuntimeError(
+        "SECRET_KEY is too weak for production: give at least 50 random characters, not the "
+        "development key (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -68,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "labo.lib.http.ResponseHeadersMiddleware",  # sees every response, errors included
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -81,6 +88,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "labo.access.AccessPolicyMiddleware",
+    "labo.limits.RateLimitMiddleware",  # after the policy: counts only who may reach the URL
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -106,6 +114,10 @@ TEMPLATES = [
 # Widgets render with the project's template engine, so templates/django/forms/ can override.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+if not os.environ.get("DATABASE_URL"):
+    # The default SQLite file lives in var/, absent from a fresh clone: `manage.py migrate`
+    # must work there without `make`.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'labo.sqlite3'}"),
@@ -150,6 +162,7 @@ SESSION_CACHE_ALIAS = SHARED_CACHE
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the others
+    "labo.auth.LoginDelayBackend",  # then an account that must still wait (labo/auth.py)
     "rules.permissions.ObjectPermissionBackend",
     "labo.auth.UserBackend",  # ModelBackend reading the user with their roles, kept a minute
 ]
@@ -201,13 +214,17 @@ TASKS = {
     }
 }
 
-# Brute force on the login: after AXES_FAILURE_LIMIT failures for one username from one
-# address, that pair waits AXES_COOLOFF_MINUTES (never a permanent lock).
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Brute force on the login (labo/auth.py): an address that failed AXES_FAILURE_LIMIT times,
+# whatever the usernames, waits AXES_COOLOFF_MINUTES; each account's own failures only bring
+# short, growing delays, so nobody else's mistakes lock its owner out. The address is the
+# visitor's (LABO_TRUSTED_PROXIES), never a reverse proxy's shared one.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_LOCKOUT_CALLABLE = "labo.views.locked_out"
-AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "labo.lib.http.client_address"
+# A success from the address must not wipe its failures (an attacker with an account would).
+AXES_RESET_ON_SUCCESS = False
 
 # Uploads: the HR list and, later, photos. Larger bodies are refused before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
@@ -224,6 +241,17 @@ LABO_MIN_GROUP_SIZE = env_int("LABO_MIN_GROUP_SIZE", 5)
 LABO_SYNTHESIS_MAX_PHOTOS = env_int("LABO_SYNTHESIS_MAX_PHOTOS", 60)
 # The planner keeps its HTML drawn (sessions/planner_cache.py); off only to measure without it.
 LABO_PLANNER_CACHE = env_bool("LABO_PLANNER_CACHE", True)
+# Endpoints reached without an account (labo/limits.py RATE_LIMITS): requests a minute per
+# visitor's address (a whole room may share one) and posts a minute per guest.
+LABO_GUEST_REQUESTS_PER_MINUTE = env_int("LABO_GUEST_REQUESTS_PER_MINUTE", 300)
+LABO_GUEST_POSTS_PER_MINUTE = env_int("LABO_GUEST_POSTS_PER_MINUTE", 12)
+LABO_FEED_REQUESTS_PER_MINUTE = env_int("LABO_FEED_REQUESTS_PER_MINUTE", 60)
+# A deleted photo can be brought back for this long; then its files are removed
+# (ateliers.services.purge_deleted_photos, `manage.py purge_deleted_photos` from cron).
+LABO_PHOTO_UNDO_HOURS = env_int("LABO_PHOTO_UNDO_HOURS", 24)
+# A waiting or running document not heard from for this long is taken as failed (its worker
+# died) and can be asked again (labo/documents.py).
+LABO_DOCUMENT_LEASE_SECONDS = env_int("LABO_DOCUMENT_LEASE_SECONDS", 600)
 # A team member already in this many active commandes is flagged when a team is built.
 LABO_MAX_ACTIVE_COMMANDES = env_int("LABO_MAX_ACTIVE_COMMANDES", 2)
 
@@ -251,6 +279,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Browser features no page uses are turned off for every response (labo.lib.http).
+LABO_PERMISSIONS_POLICY = env_str(
+    "LABO_PERMISSIONS_POLICY",
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()",
+)
+# How many reverse proxies stand in front of Labo (0: none). Only then is X-Forwarded-For
+# read, from the right, to find the visitor's address (login cool-off, guest rate limits).
+LABO_TRUSTED_PROXIES = env_int("LABO_TRUSTED_PROXIES", 0)
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"

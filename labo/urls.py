@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from labo import views
+from labo.auth import LoginForm
 from labo.people import views as people_views
 from labo.restitutions import views as restitution_views
 from sessions import views as session_views
@@ -12,12 +13,15 @@ core_patterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", people_views.my_profile, name="my-profile"),
     path("me/data.json", people_views.my_data, name="my-data"),
+    path("me/calendar/renew/", people_views.calendar_renew, name="calendar-renew"),
     path("people/", people_views.person_list, name="person-list"),
     path("people/import/", people_views.person_import, name="person-import"),
     path("people/<int:pk>/", people_views.person_detail, name="person-detail"),

@@ -19,15 +19,31 @@ FEED_SALT = "labo.calendar-feed"
 
 
 def feed_token(person: Person) -> str:
-    return signing.dumps(person.pk, salt=FEED_SALT)
+    """The signed part of the person's feed address: their id and their current calendar
+    key (the id alone while they never asked for a new address)."""
+    payload = [person.pk, person.calendar_key] if person.calendar_key else person.pk
+    return signing.dumps(payload, salt=FEED_SALT)
 
 
 def person_from_token(token: str) -> Person | None:
+    """The active person whose current address this is; None for a forged or revoked one."""
     try:
-        pk = signing.loads(token, salt=FEED_SALT)
+        payload = signing.loads(token, salt=FEED_SALT)
     except signing.BadSignature:
         return None
-    return Person.objects.filter(pk=pk, is_active=True).first()
+    if isinstance(payload, int):
+        pk, key = payload, ""
+    elif (
+        isinstance(payload, list)
+        and len(payload) == 2
+        and isinstance(payload[0], int)
+        and isinstance(payload[1], str)
+        and payload[1]
+    ):
+        pk, key = payload
+    else:
+        return None
+    return Person.objects.filter(pk=pk, calendar_key=key, is_active=True).first()
 
 
 def build_calendar(agenda: Iterable[DayAgenda], *, name: str) -> bytes:

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -224,6 +225,9 @@ def history_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
     entry, session = get_restorable_entry_for(request, pk)
     back = reverse("sessions:session-history", args=[session.pk])
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        back = wanted  # the undo offered on a workshop's page goes back there
     try:
         audit.restore(entry)
     except audit.RestoreRefused as refused:

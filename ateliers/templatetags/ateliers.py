@@ -25,13 +25,14 @@ def qr_data_uri(url: str) -> str:
 
 
 @register.simple_tag
-def postits(ideas, can_log: bool, dots_left: int) -> SafeString:
+def postits(ideas, can_log: bool, dots_left: int, can_run: bool = False) -> SafeString:
     """The post-it list's items. A workshop can hold hundreds of ideas and the list is drawn
     again after every idea and dot: Python writes it in one pass instead of a dozen
     template steps per idea. The markup is the template's own: see its test."""
     # Our own catalogue's words, written as they are (as {% translate %} writes them).
     anonymous, put, take_back = _("anonymous"), _("Put a dot"), _("Take a dot back")
     on_idea, dot, dots = _("on idea"), _("dot"), _("dots")
+    delete = _("Delete")
     disabled = "" if dots_left else " disabled"
     items = []
     for number, idea in enumerate(ideas, 1):
@@ -53,6 +54,13 @@ def postits(ideas, can_log: bool, dots_left: int) -> SafeString:
                     f'<button type="submit" name="remove" value="{idea.pk}" class="button '
                     f'small secondary">{take_back}<span class="visually-hidden"> {on_idea} '
                     f"{number}</span></button>"
+                )
+            if can_run:  # inside the vote form: the button posts to the delete URL
+                url = reverse("ateliers:result-delete", args=[idea.atelier_id, "idea", idea.pk])
+                items.append(
+                    f'<button type="submit" formaction="{url}" hx-post="{url}" class="button '
+                    f'small danger">{delete}<span class="visually-hidden"> {on_idea} {number}'
+                    "</span></button>"
                 )
         items.append("</li>")
     return mark_safe("".join(items))  # every text above is escaped; the words are ours

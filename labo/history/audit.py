@@ -20,7 +20,7 @@ from auditlog.registry import auditlog
 from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import FileField, Model, QuerySet
 from django.utils.translation import gettext as _
 
 Scope = Callable[[Any], dict]
@@ -92,6 +92,11 @@ def restore(entry: LogEntry) -> Model:
     except (serializers.base.DeserializationError, ObjectDoesNotExist) as error:
         raise RestoreRefused(_("This result can no longer be read back.")) from error
     obj = restored.object
+    for field in model._meta.concrete_fields:
+        # A deleted photo's files are purged after the undo window: without them, no photo.
+        file = getattr(obj, field.attname) if isinstance(field, FileField) else None
+        if file and not field.storage.exists(file.name):  # type: ignore[attr-defined]
+            raise RestoreRefused(_("This result was deleted too long ago: it cannot come back."))
     gone = _("This result belonged to something that no longer exists: it cannot come back.")
     for field in model._meta.concrete_fields:
         value = getattr(obj, field.attname)

@@ -4,6 +4,7 @@ them. Every write of the people pages goes through here."""
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -22,6 +23,13 @@ from labo.people.forms import PersonRowForm
 from labo.roles import ALL_ROLES
 
 Named = TypeVar("Named", Direction, Skill)
+
+
+def renew_calendar_address(*, person: Person) -> Person:
+    """A new address for the person's calendar feed; the old one stops working at once."""
+    person.calendar_key = secrets.token_urlsafe(16)
+    Person.objects.filter(pk=person.pk).update(calendar_key=person.calendar_key)
+    return person
 
 
 @transaction.atomic

@@ -152,6 +152,18 @@ def my_profile(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "labo/my_profile.html", context, status=status)
 
 
+@require_POST
+def calendar_renew(request: HtmxHttpRequest) -> HttpResponse:
+    """A new calendar address for the visitor; the one they shared before stops working."""
+    person = own_person(request)
+    services.renew_calendar_address(person=person)
+    messages.success(
+        request,
+        _("Your calendar has a new address: the old one no longer works. Subscribe again."),
+    )
+    return redirect(reverse("labo:my-profile") + "#feed-title")
+
+
 @require_http_methods(["GET", "POST"])
 def person_import(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":

@@ -46,6 +46,7 @@ MATRIX = {
     "labo:healthz": ("get", [200, 200, 200, 200, 200]),
     "labo:home": ("get", [302, 200, 200, 200, 200]),
     "labo:my-profile": ("get", [302, 200, 200, 200, 200]),
+    "labo:calendar-renew": ("post", [302, 302, 302, 302, 302]),
     "labo:person-list": ("get", [302, 403, 403, 200, 403]),
     "labo:person-detail": ("get", [302, 403, 403, 200, 403]),
     "labo:person-import": ("get", [302, 403, 403, 200, 403]),
