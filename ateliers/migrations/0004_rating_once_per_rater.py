@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ateliers', '0002_results'),
+        ('ateliers', '0003_demarreur_report_reviewed_content'),
     ]
 
     operations = [
