@@ -176,7 +176,8 @@ class MoveToDayForm(forms.Form):
 
 
 class ReorderForm(forms.Form):
-    order = forms.CharField(widget=forms.HiddenInput)
+    # Room for the ids of a few hundred blocks.
+    order = forms.CharField(max_length=20_000, widget=forms.HiddenInput)
 
     def clean_order(self) -> list[int]:
         try:
