@@ -100,8 +100,9 @@ class TaskForm(forms.ModelForm):
 class DeliverableForm(forms.ModelForm):
     MAX_BYTES = 20 * 1024 * 1024
 
-    # Django 6's default for a link typed without its scheme.
-    url = forms.URLField(label=_("link"), required=False, assume_scheme="https")
+    # Django 6's default for a link typed without its scheme; the model's bound (a longer
+    # link was a database error on PostgreSQL).
+    url = forms.URLField(label=_("link"), required=False, max_length=200, assume_scheme="https")
 
     class Meta:
         model = Deliverable

@@ -229,8 +229,9 @@ class AttendanceForm(forms.ModelForm):
         fields = ["role", "present"]
 
 
+# edit_only: the sheet changes the day's attendances, a forged form count creates none.
 AttendanceFormSet = forms.modelformset_factory(
-    Attendance, form=AttendanceForm, extra=0, can_delete=True
+    Attendance, form=AttendanceForm, extra=0, can_delete=True, edit_only=True
 )
 
 

@@ -1,9 +1,6 @@
-import contextlib
 import functools
 
-from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django_htmx.middleware import HtmxDetails
 
@@ -51,7 +48,7 @@ class CleanInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.GET = _cleaned(request.GET)
         if request.method == "POST":
-            # An unreadable body is answered by Django's own 400 where a view reads it.
-            with contextlib.suppress(MultiPartParserError, SuspiciousOperation, BadRequest):
-                request.POST = _cleaned(request.POST)
+            # A body Django cannot read (too large, too many fields, malformed) raises here
+            # and is answered by its 400 page: nothing further reads it.
+            request.POST = _cleaned(request.POST)
         return self.get_response(request)
