@@ -4,8 +4,9 @@ those of each part of a format, then what every workshop has (ratings, actions).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import cast
 
-from django.db.models import Count
+from django.db.models import Count, Field
 from django.utils.translation import gettext as _
 
 from ateliers.formats import Part
@@ -75,7 +76,7 @@ def _report(session: Session, ateliers: Ateliers) -> Iterator[Row]:
         yield (*head, _("report"), r.get_status_display(), r.used_minutes, r.timebox_minutes)
         for name in REPORT_SECTIONS:
             if text := getattr(r, name):
-                label = str(DemarreurReport._meta.get_field(name).verbose_name)
+                label = str(cast(Field, DemarreurReport._meta.get_field(name)).verbose_name)
                 yield (*head, label, text, "", "")
     by_report = {r.pk: r.atelier_id for r in reports}
     for role in DemarreurRole.objects.filter(report__in=reports).select_related("person"):

@@ -130,9 +130,7 @@ def process(upload: UploadedFile) -> ProcessedPhoto:
                 scale = LONG_SIDE / max(image.size)
                 image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
             if _decoded_bytes(image) > MAX_DECODED_BYTES:
-                raise PhotoError(
-                    _("This image is too large in pixels to be a photo of a board.")
-                )
+                raise PhotoError(_("This image is too large in pixels to be a photo of a board."))
             image.load()
             upright = ImageOps.exif_transpose(image)
     except PhotoError:

@@ -1,4 +1,5 @@
 import functools
+from typing import TypeVar, cast
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
@@ -25,7 +26,10 @@ def object_url(name: str, pk: int) -> str:
     return _pattern(name).format(pk=pk)
 
 
-def _cleaned(data: QueryDict) -> QueryDict:
+_Q = TypeVar("_Q", bound=QueryDict)
+
+
+def _cleaned(data: _Q) -> _Q:
     if not any(
         has_controls(key) or any(has_controls(value) for value in values)
         for key, values in data.lists()
@@ -35,7 +39,7 @@ def _cleaned(data: QueryDict) -> QueryDict:
     for key, values in data.lists():
         cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
     cleaned._mutable = False
-    return cleaned
+    return cast(_Q, cleaned)
 
 
 class CleanInputMiddleware:

@@ -170,9 +170,10 @@ def test_every_declared_text_field_of_every_form_is_bounded():
         for name, cls in vars(module).items():
             if isinstance(cls, type) and issubclass(cls, forms.BaseForm):
                 for field_name, field in cls.base_fields.items():
-                    if isinstance(field, forms.CharField) and not field.max_length:
-                        if field_name != "payload":  # signed by the server, not typed
-                            unbounded.append(f"{module.__name__}.{name}.{field_name}")
+                    # The import's payload is signed by the server, never typed.
+                    typed = field_name != "payload"
+                    if isinstance(field, forms.CharField) and not field.max_length and typed:
+                        unbounded.append(f"{module.__name__}.{name}.{field_name}")
 
     assert unbounded == []
 
@@ -200,9 +201,7 @@ def test_a_vertical_tab_in_an_action_does_not_break_the_xlsx_export(world, facil
     assert "Relancerla direction" in [row[3] for row in sheet.iter_rows(values_only=True)]
 
 
-def test_control_characters_in_people_do_not_break_the_attendance_export(
-    world, facilitator_client
-):
+def test_control_characters_in_people_do_not_break_the_attendance_export(world, facilitator_client):
     person = world.member.person
     person.last_name = "Dupont\x01\x02"
     person.save()
@@ -212,13 +211,13 @@ def test_control_characters_in_people_do_not_break_the_attendance_export(
 
     assert xlsx.status_code == csv_.status_code == 200
     _workbook, sheet = sheet_of(xlsx)
-    assert list(sheet.iter_rows(min_row=2, values_only=True))[0][1] == "Dupont"
+    assert next(sheet.iter_rows(min_row=2, values_only=True))[1] == "Dupont"
     assert "Dupont;" in csv_.content.decode("utf-8-sig")
 
 
 def test_xlsx_keeps_real_text_real_dates_and_a_named_sheet(world, facilitator_client):
     Action.objects.create(
-        atelier=world.atelier, what="=HYPERLINK(\"x\")", due_on=datetime.date(2026, 3, 2)
+        atelier=world.atelier, what='=HYPERLINK("x")', due_on=datetime.date(2026, 3, 2)
     )
 
     results = export(facilitator_client, world.session)
@@ -232,9 +231,8 @@ def test_xlsx_keeps_real_text_real_dates_and_a_named_sheet(world, facilitator_cl
     assert row[4].is_date
     assert workbook.sheetnames == [f"session-{world.session.number}-results"]
     _workbook, sheet = sheet_of(attendance)
-    assert list(sheet.iter_rows(min_row=2, values_only=True))[0][0] == datetime.datetime.combine(
-        world.day.date, datetime.time()
-    )
+    first = next(sheet.iter_rows(min_row=2, values_only=True))
+    assert first[0] == datetime.datetime.combine(world.day.date, datetime.time())
 
 
 def test_csv_still_neutralises_a_formula(world, facilitator_client):
@@ -252,9 +250,7 @@ def test_the_results_export_covers_every_part_of_every_format():
     assert set(exports.ROWS) == set(Part)
 
 
-def test_the_results_export_holds_the_demarreur_the_grid_and_the_stands(
-    world, facilitator_client
-):
+def test_the_results_export_holds_the_demarreur_the_grid_and_the_stands(world, facilitator_client):
     session = world.session
     demarreur = factories.AtelierFactory(session=session, format=Format.DEMARREUR)
     report = DemarreurReport.objects.create(
