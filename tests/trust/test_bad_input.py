@@ -304,7 +304,7 @@ def test_a_line_break_in_a_session_title_does_not_break_its_ics_nor_the_feed(wor
 def test_control_characters_in_a_place_a_day_and_a_block_do_not_break_the_ics(world, client):
     world.session.place = "Salle\x0b2\r"
     world.session.save()
-    world.day.title = "Jour\x00 un"
+    world.day.title = "Jour\x01 un"
     world.day.save()
     world.item.title = "Bloc\x1b\nsuivant"
     world.item.save()
