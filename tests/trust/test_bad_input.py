@@ -628,3 +628,14 @@ def test_short_and_long_bounds_are_what_the_forms_say():
 
     assert IdeaForm.base_fields["text"].max_length == SHORT_TEXT
     assert SessionForm.base_fields["objectives"].max_length == LONG_TEXT
+
+
+def test_a_post_without_its_csrf_token_is_a_french_page(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.member)
+
+    response = client.post(reverse("ateliers:result-add", args=[world.atelier.pk, "idea"]))
+
+    assert response.status_code == 403
+    assert "Formulaire expiré" in response.content.decode()
+    assert Idea.objects.count() == 0
