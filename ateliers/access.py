@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from ateliers.formats import Part, parts_of
 from ateliers.kinds import DELETABLE, KINDS
 from ateliers.models import Atelier, DebateQuestion, GuestLink, Photo, SuggestedOffer
 from labo.lib.http import HtmxHttpRequest
@@ -41,6 +42,13 @@ def get_atelier_for(
     )
     check_atelier_access(request, atelier, write=write, run=run)
     return atelier
+
+
+def check_part(atelier: Atelier, part: Part) -> None:
+    """404 for a form of a part the workshop's format does not have (a report posted to a
+    tribunal): nothing is created for it."""
+    if part not in parts_of(atelier.format):
+        raise Http404
 
 
 def get_result_in(atelier: Atelier, kind: str, pk: int | str) -> Any:

@@ -4,19 +4,27 @@ those of each part of a format, then what every workshop has (ratings, actions).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import cast
 
-from django.db.models import Count
+from django.db.models import Count, Field
 from django.utils.translation import gettext as _
 
 from ateliers.formats import Part
 from ateliers.models import (
     Action,
     Atelier,
+    CriteriaGrid,
     DebateQuestion,
+    DemarreurReport,
+    DemarreurRole,
     Idea,
+    InterviewQuestion,
+    Observation,
     Rating,
     RetroEntry,
+    Stand,
     StandFeedback,
+    SuggestedOffer,
     TribunalCase,
 )
 from sessions.exports import Row
@@ -49,6 +57,76 @@ def _cases(session: Session, ateliers: Ateliers) -> Iterator[Row]:
             f"{c.before_for}/{c.before_against}/{c.before_undecided} → "
             f"{c.after_for}/{c.after_against}/{c.after_undecided}",
             c.verdict,
+        )
+
+
+REPORT_SECTIONS = (
+    "reformulated_request",
+    "phases_observed",
+    "hypotheses",
+    "options_retained",
+    "next_steps",
+)
+
+
+def _report(session: Session, ateliers: Ateliers) -> Iterator[Row]:
+    reports = DemarreurReport.objects.filter(atelier__session=session)
+    for r in reports:
+        head = _head(ateliers[r.atelier_id])
+        yield (*head, _("report"), r.get_status_display(), r.used_minutes, r.timebox_minutes)
+        for name in REPORT_SECTIONS:
+            if text := getattr(r, name):
+                label = str(cast(Field, DemarreurReport._meta.get_field(name)).verbose_name)
+                yield (*head, label, text, "", "")
+    by_report = {r.pk: r.atelier_id for r in reports}
+    for role in DemarreurRole.objects.filter(report__in=reports).select_related("person"):
+        yield (
+            *_head(ateliers[by_report[role.report_id]]),
+            _("role"),
+            role.person.full_name,
+            role.get_role_display(),
+            "",
+        )
+    for q in InterviewQuestion.objects.filter(report__in=reports):
+        yield (
+            *_head(ateliers[by_report[q.report_id]]),
+            _("interview question"),
+            q.text,
+            _("uncomfortable") if q.uncomfortable else "",
+            "",
+        )
+    for o in Observation.objects.filter(report__in=reports):
+        yield (
+            *_head(ateliers[by_report[o.report_id]]),
+            _("observation"),
+            o.note,
+            o.phase,
+            o.observer,
+        )
+
+
+def _stands(session: Session, ateliers: Ateliers) -> Iterator[Row]:
+    for s in Stand.objects.filter(atelier__session=session):
+        yield (*_head(ateliers[s.atelier_id]), _("stand"), s.name, "", s.offers)
+    yield from _feedback(session, ateliers)
+    for o in SuggestedOffer.objects.filter(stand__atelier__session=session).select_related("stand"):
+        yield (
+            *_head(ateliers[o.stand.atelier_id]),
+            _("suggested offer"),
+            o.text,
+            _("adopted") if o.adopted else "",
+            o.stand.name,
+        )
+
+
+def _grid(session: Session, ateliers: Ateliers) -> Iterator[Row]:
+    for g in CriteriaGrid.objects.filter(atelier__session=session):
+        yield (
+            *_head(ateliers[g.atelier_id]),
+            _("criteria grid"),
+            f"{g.x_low} → {g.x_high} / {g.y_low} → {g.y_high}",
+            "",
+            g.zones,
         )
 
 
@@ -95,21 +173,23 @@ def _actions(session: Session, ateliers: Ateliers) -> Iterator[Row]:
             *_head(ateliers[x.atelier_id]),
             _("action"),
             x.what,
-            x.due_on.isoformat() if x.due_on else "",
+            x.due_on,
             x.owner.full_name if x.owner else x.owner_name,
         )
 
 
 RowsOf = Callable[[Session, Ateliers], Iterator[Row]]
 
-# The rows of each part of a format, in the export's order (an interview report and a
-# criteria grid have none).
+# The rows of each part of a format, in the export's order (a test checks every part has
+# some).
 ROWS: dict[Part, RowsOf] = {
     Part.QUESTIONS: _statements,
     Part.CASES: _cases,
+    Part.REPORT: _report,
+    Part.STANDS: _stands,
+    Part.GRID: _grid,
     Part.IDEAS: _ideas,
     Part.RETRO: _retro,
-    Part.STANDS: _feedback,
 }
 COMMON_ROWS: tuple[RowsOf, ...] = (_ratings, _actions)
 

@@ -25,6 +25,7 @@ from ateliers.models import (
     Theme,
     TribunalCase,
 )
+from labo.lib.text import SHORT_TEXT
 from labo.models import Person
 from sessions.models import AgendaItem
 
@@ -180,7 +181,9 @@ class SuggestedOfferForm(forms.ModelForm):
 
 
 class RotationForm(forms.Form):
-    groups = forms.CharField(label=_("Groups, one per line"), widget=TEXTAREA)
+    groups = forms.CharField(
+        label=_("Groups, one per line"), max_length=SHORT_TEXT, widget=TEXTAREA
+    )
 
     def clean_groups(self) -> list[str]:
         names = [" ".join(line.split()) for line in self.cleaned_data["groups"].splitlines()]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ateliers.formats import Format, Part, parts_of
 from labo.lib.charts import BarChart, StackedChart, bar_chart, stacked_chart
+from labo.lib.text import LONG_TEXT, SHORT_TEXT
 from labo.models import Person
 from sessions.models import AgendaItem, Session
 
@@ -36,7 +37,7 @@ class Atelier(models.Model):
     )
     format = models.CharField(_("format"), max_length=20, choices=Format.choices)
     title = models.CharField(_("title"), max_length=200)
-    objectives = models.TextField(_("objectives"), blank=True)
+    objectives = models.TextField(_("objectives"), max_length=LONG_TEXT, blank=True)
     facilitators = models.ManyToManyField(
         Person, verbose_name=_("facilitators"), blank=True, related_name="facilitated_ateliers"
     )
@@ -44,7 +45,7 @@ class Atelier(models.Model):
         Person, verbose_name=_("participants"), blank=True, related_name="ateliers"
     )
     guest_count = models.PositiveIntegerField(_("guests without an account"), default=0)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), max_length=LONG_TEXT, blank=True)
     ideas_revealed = models.BooleanField(_("ideas revealed"), default=False)
     votes_per_person = models.PositiveSmallIntegerField(
         _("dots per person"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
@@ -123,7 +124,7 @@ class DebateQuestion(Result):
     yes = models.PositiveIntegerField(_("yes"), default=0)
     no = models.PositiveIntegerField(_("no"), default=0)
     mixed = models.PositiveIntegerField(_("mixed"), default=0)
-    arguments = models.TextField(_("key arguments"), blank=True)
+    arguments = models.TextField(_("key arguments"), max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["atelier", "position", "pk"]
@@ -158,17 +159,20 @@ class TribunalCase(Result):
         Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="tribunal_cases"
     )
     question = models.CharField(_("question"), max_length=300)
-    prosecution = models.TextField(_("prosecution's arguments"), blank=True)
-    defence = models.TextField(_("defence's arguments"), blank=True)
+    prosecution = models.TextField(_("prosecution's arguments"), max_length=LONG_TEXT, blank=True)
+    defence = models.TextField(_("defence's arguments"), max_length=LONG_TEXT, blank=True)
     before_for = models.PositiveIntegerField(_("convinced, before"), default=0)
     before_against = models.PositiveIntegerField(_("sceptical, before"), default=0)
     before_undecided = models.PositiveIntegerField(_("undecided, before"), default=0)
     after_for = models.PositiveIntegerField(_("convinced, after"), default=0)
     after_against = models.PositiveIntegerField(_("sceptical, after"), default=0)
     after_undecided = models.PositiveIntegerField(_("undecided, after"), default=0)
-    verdict = models.TextField(_("verdict"), blank=True)
+    verdict = models.TextField(_("verdict"), max_length=LONG_TEXT, blank=True)
     lessons = models.TextField(
-        _("lessons"), blank=True, help_text=_("For example on how the question was worded.")
+        _("lessons"),
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text=_("For example on how the question was worded."),
     )
 
     class Meta:
@@ -213,11 +217,13 @@ class DemarreurReport(models.Model):
     used_minutes = models.PositiveSmallIntegerField(
         _("time used (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
     )
-    phases_observed = models.TextField(_("phases observed"), blank=True)
-    reformulated_request = models.TextField(_("reformulated request"), blank=True)
-    hypotheses = models.TextField(_("hypotheses"), blank=True)
-    options_retained = models.TextField(_("options retained"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
+    phases_observed = models.TextField(_("phases observed"), max_length=LONG_TEXT, blank=True)
+    reformulated_request = models.TextField(
+        _("reformulated request"), max_length=LONG_TEXT, blank=True
+    )
+    hypotheses = models.TextField(_("hypotheses"), max_length=LONG_TEXT, blank=True)
+    options_retained = models.TextField(_("options retained"), max_length=LONG_TEXT, blank=True)
+    next_steps = models.TextField(_("next steps"), max_length=LONG_TEXT, blank=True)
     status = models.CharField(
         _("report status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
@@ -321,7 +327,7 @@ class Observation(models.Model):
     )
     observer = models.CharField(_("observer"), max_length=120)
     phase = models.CharField(_("phase"), max_length=120)
-    note = models.TextField(_("what was observed"))
+    note = models.TextField(_("what was observed"), max_length=SHORT_TEXT)
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
 
     class Meta:
@@ -342,7 +348,10 @@ class Stand(Result):
     )
     name = models.CharField(_("name"), max_length=120)
     offers = models.TextField(
-        _("offers and services"), blank=True, help_text=_("One offer per line.")
+        _("offers and services"),
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text=_("One offer per line."),
     )
 
     class Meta:
@@ -381,7 +390,7 @@ class StandFeedback(Logged):
     )
     understanding = models.PositiveSmallIntegerField(_("understanding (1–5)"), validators=RATING)
     interest = models.PositiveSmallIntegerField(_("interest (1–5)"), validators=RATING)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=SHORT_TEXT, blank=True)
 
     class Meta:
         ordering = ["stand", "pk"]
@@ -421,7 +430,7 @@ class CriteriaGrid(models.Model):
     x_high = models.CharField(_("right end"), max_length=80)
     y_low = models.CharField(_("bottom end"), max_length=80)
     y_high = models.CharField(_("top end"), max_length=80)
-    zones = models.TextField(_("zones that come out"), blank=True)
+    zones = models.TextField(_("zones that come out"), max_length=LONG_TEXT, blank=True)
 
     class Meta:
         verbose_name = _("criteria grid")
@@ -446,7 +455,7 @@ class RetroEntry(Result):
     )
     step = models.CharField(_("step"), max_length=120, blank=True)
     kind = models.CharField(_("kind"), max_length=8, choices=RetroKind.choices)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=SHORT_TEXT)
 
     class Meta:
         ordering = ["atelier", "step", "kind", "pk"]
@@ -482,7 +491,7 @@ class Idea(Result):
     atelier = models.ForeignKey(
         Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="ideas"
     )
-    text = models.TextField(_("idea"))
+    text = models.TextField(_("idea"), max_length=SHORT_TEXT)
     theme = models.ForeignKey(
         Theme,
         verbose_name=_("theme"),
@@ -592,7 +601,7 @@ class Rating(models.Model):
         Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="ratings"
     )
     score = models.PositiveSmallIntegerField(_("rating (1–5)"), validators=RATING)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=SHORT_TEXT, blank=True)
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
     # Who rated, as a keyed hash of the person or guest and the workshop (ateliers.services.
     # rater_key): one rating each, and nobody can read back whose it is. Empty on ratings made

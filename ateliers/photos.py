@@ -17,11 +17,18 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 50_000_000  # 8000 × 6250; a decompression bomb is far larger
+# What decoding may take in memory, read from the header before any pixel is decoded: a JPEG
+# is decoded already scaled down (draft), a PNG or WebP in full (a 4000 × 3000 RGB one is
+# 36 MB; a 7000 × 7000 RGBA one would be 196 MB, and several times that once converted).
+MAX_DECODED_BYTES = 64 * 1024 * 1024
 LONG_SIDE = 2000
 THUMB_SIDE = 400
 PRINT_SIDE = 1000  # 85 mm wide at 300 dpi: what a printed synthesis needs
 MAX_TRAILING_BYTES = 32  # some cameras pad after the end marker; a hidden file is far larger
 FORMATS = {"JPEG": (".jpg", ".jpeg", ".jfif"), "PNG": (".png",), "WEBP": (".webp",)}
+# A multi-picture JPEG (MPO: phones and cameras that store a depth map or a second view) is
+# a JPEG whose first picture is the photo.
+SAME_AS = {"MPO": "JPEG"}
 
 
 class PhotoError(ValueError):
@@ -55,7 +62,7 @@ def _open(data: bytes, filename: str) -> tuple[Image.Image, str]:
             Image.DecompressionBombWarning,
         ) as error:
             raise PhotoError(_("This file is not a JPEG, PNG or WebP photo.")) from error
-    fmt = image.format
+    fmt = SAME_AS.get(image.format or "", image.format)
     if fmt not in FORMATS:  # Pillow opened it as one of them: never, but said to the types
         raise PhotoError(_("This file is not a JPEG, PNG or WebP photo."))
     if image.width * image.height > MAX_PIXELS:
@@ -69,6 +76,12 @@ def _open(data: bytes, filename: str) -> tuple[Image.Image, str]:
             )
         )
     return image, fmt
+
+
+def _decoded_bytes(image: Image.Image) -> int:
+    """What the pixels will take once decoded, from the header (and the draft for a JPEG)."""
+    bytes_per_band = 2 if "16" in image.mode else 1
+    return image.width * image.height * len(image.getbands()) * bytes_per_band
 
 
 def _complete(data: bytes, fmt: str) -> bool:
@@ -116,8 +129,12 @@ def process(upload: UploadedFile) -> ProcessedPhoto:
                 # Let the decoder scale down by 2, 4 or 8 while decoding: far less work.
                 scale = LONG_SIDE / max(image.size)
                 image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
+            if _decoded_bytes(image) > MAX_DECODED_BYTES:
+                raise PhotoError(_("This image is too large in pixels to be a photo of a board."))
             image.load()
             upright = ImageOps.exif_transpose(image)
+    except PhotoError:
+        raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
         raise PhotoError(_("This photo is damaged or incomplete.")) from error
     upright.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)

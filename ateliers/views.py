@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ateliers import forms as f
 from ateliers import guests, photos, reports, services
 from ateliers.access import (
+    check_part,
     get_atelier_for,
     get_deletable_in,
     get_guest_link_by_token,
@@ -312,6 +313,7 @@ def result_delete(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> 
 @require_POST
 def report_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
+    check_part(atelier, Part.REPORT)
     report = services.report_of(atelier=atelier)
     form = f.DemarreurReportForm(request.POST, instance=report, prefix="report")
     if not form.is_valid():
@@ -326,6 +328,7 @@ def report_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_transition(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     atelier = get_atelier_for(request, pk, run=True)
+    check_part(atelier, Part.REPORT)
     report = services.report_of(atelier=atelier)
     try:
         if action == "review":
@@ -413,6 +416,7 @@ def idea_classify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def grid_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
+    check_part(atelier, Part.GRID)
     form = f.CriteriaGridForm(request.POST, instance=grid_of(atelier), prefix="grid")
     if not form.is_valid():
         return _answer(request, atelier, status=422, grid_form=form)
@@ -423,6 +427,7 @@ def grid_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def rotation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
+    check_part(atelier, Part.STANDS)
     form = f.RotationForm(request.POST, prefix="rotation")
     if not form.is_valid():
         return _answer(request, atelier, status=422, rotation_form=form)

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from commandes.models import Commande, Deliverable, GateReview, Status, Task, TeamMember
+from labo.lib.text import LONG_TEXT, SHORT_TEXT
 from labo.lib.widgets import LongSelect
 from labo.models import Direction, Person, Programme, Skill
 
@@ -32,9 +33,11 @@ class MoveForm(forms.Form):
     expected_status = forms.ChoiceField(
         choices=Status.choices, required=False, widget=forms.HiddenInput
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=TEXTAREA)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=SHORT_TEXT, widget=TEXTAREA
+    )
     reformulated_wording = forms.CharField(
-        label=_("Reformulated request"), required=False, widget=TEXTAREA
+        label=_("Reformulated request"), required=False, max_length=LONG_TEXT, widget=TEXTAREA
     )
     shelved_until = forms.DateField(
         label=_("Look at it again on"),
@@ -42,7 +45,7 @@ class MoveForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     abandon_reason = forms.CharField(
-        label=_("Reason for abandoning"), required=False, widget=TEXTAREA
+        label=_("Reason for abandoning"), required=False, max_length=SHORT_TEXT, widget=TEXTAREA
     )
 
     def clean_to_status(self) -> Status:
@@ -97,8 +100,9 @@ class TaskForm(forms.ModelForm):
 class DeliverableForm(forms.ModelForm):
     MAX_BYTES = 20 * 1024 * 1024
 
-    # Django 6's default for a link typed without its scheme.
-    url = forms.URLField(label=_("link"), required=False, assume_scheme="https")
+    # Django 6's default for a link typed without its scheme; the model's bound (a longer
+    # link was a database error on PostgreSQL).
+    url = forms.URLField(label=_("link"), required=False, max_length=200, assume_scheme="https")
 
     class Meta:
         model = Deliverable

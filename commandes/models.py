@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from labo.lib.text import LONG_TEXT, SHORT_TEXT
 from labo.models import Direction, Person, Programme
 from sessions.models import Session
 
@@ -52,14 +53,16 @@ class Commande(models.Model):
         blank=True,
         related_name="commandes",
     )
-    initial_wording = models.TextField(_("request as first worded"))
-    reformulated_wording = models.TextField(_("reformulated request"), blank=True)
-    context = models.TextField(_("context"), blank=True)
+    initial_wording = models.TextField(_("request as first worded"), max_length=LONG_TEXT)
+    reformulated_wording = models.TextField(
+        _("reformulated request"), max_length=LONG_TEXT, blank=True
+    )
+    context = models.TextField(_("context"), max_length=LONG_TEXT, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
     )
     shelved_until = models.DateField(_("look again on"), null=True, blank=True)
-    abandon_reason = models.TextField(_("reason for abandoning"), blank=True)
+    abandon_reason = models.TextField(_("reason for abandoning"), max_length=SHORT_TEXT, blank=True)
     sessions = models.ManyToManyField(
         Session, verbose_name=_("sessions"), blank=True, related_name="commandes"
     )
@@ -123,7 +126,7 @@ class StatusChange(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("changed at"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=SHORT_TEXT, blank=True)
 
     class Meta:
         ordering = ["commande", "changed_at", "pk"]
@@ -154,7 +157,7 @@ class GateReview(models.Model):
         _("fit with the lab's mission (1–5)"), validators=SCORE
     )
     urgency = models.PositiveSmallIntegerField(_("urgency (1–5)"), validators=SCORE)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=SHORT_TEXT, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now=True)
 
     class Meta:

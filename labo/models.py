@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from labo.lib.text import LONG_TEXT
+
 
 class Grade(models.TextChoices):
     A = "A", _("Category A")
@@ -152,7 +154,7 @@ class Programme(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     facilitators = models.ManyToManyField(
@@ -223,7 +225,7 @@ class Document(models.Model):
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
     reused = models.BooleanField(_("reused the last render"), default=False)
-    error = models.TextField(_("error"), blank=True)
+    error = models.TextField(_("error"), max_length=LONG_TEXT, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "labo.limits.RequestSizeLimitMiddleware",  # before anything reads the body
+    "labo.lib.http.CleanInputMiddleware",  # before any form or view reads the input
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "auditlog.middleware.AuditlogMiddleware",  # who made each change

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from labo.lib.text import clean_text, one_line
 from labo.models import Person
 from sessions.queries import DayAgenda
 
@@ -54,7 +55,9 @@ def build_calendar(agenda: Iterable[DayAgenda], *, name: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # Properties are one line each: a line end or a control character in a stored title
+    # must not break the file (nor the feeds that hold it).
+    calendar.add("x-wr-calname", one_line(name))
     stamp = timezone.now()
     for entry in agenda:
         day = entry.day
@@ -71,11 +74,11 @@ def build_calendar(agenda: Iterable[DayAgenda], *, name: str) -> bytes:
         }
         if day.title:
             summary = f"{summary} — {day.title}"
-        event.add("summary", summary)
+        event.add("summary", one_line(summary))
         if session.place:
-            event.add("location", session.place)
-        lines = [f"{s.start:%H:%M}–{s.end:%H:%M} {s.item.title}" for s in entry.slots]
-        event.add("description", "\n".join(lines))
+            event.add("location", one_line(session.place))
+        lines = [f"{s.start:%H:%M}–{s.end:%H:%M} {one_line(s.item.title)}" for s in entry.slots]
+        event.add("description", clean_text("\n".join(lines)))
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

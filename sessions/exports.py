@@ -37,7 +37,7 @@ def attendance_rows(session: Session) -> Iterator[Row]:
         .order_by("day__date", "person__last_name")
     ):
         yield (
-            a.day.date.isoformat(),
+            a.day.date,
             a.person.last_name,
             a.person.first_name,
             a.person.direction.name if a.person.direction else "",

@@ -176,7 +176,8 @@ class MoveToDayForm(forms.Form):
 
 
 class ReorderForm(forms.Form):
-    order = forms.CharField(widget=forms.HiddenInput)
+    # Room for the ids of a few hundred blocks.
+    order = forms.CharField(max_length=20_000, widget=forms.HiddenInput)
 
     def clean_order(self) -> list[int]:
         try:
@@ -228,8 +229,9 @@ class AttendanceForm(forms.ModelForm):
         fields = ["role", "present"]
 
 
+# edit_only: the sheet changes the day's attendances, a forged form count creates none.
 AttendanceFormSet = forms.modelformset_factory(
-    Attendance, form=AttendanceForm, extra=0, can_delete=True
+    Attendance, form=AttendanceForm, extra=0, can_delete=True, edit_only=True
 )
 
 

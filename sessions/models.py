@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from labo.lib.text import LONG_TEXT
 from labo.models import Person, Programme
 
 MAX_ITEM_MINUTES = 12 * 60
@@ -29,7 +30,7 @@ class Session(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    objectives = models.TextField(_("objectives"), blank=True)
+    objectives = models.TextField(_("objectives"), max_length=LONG_TEXT, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )
@@ -44,8 +45,8 @@ class Session(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    debrief = models.TextField(_("debrief"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
+    debrief = models.TextField(_("debrief"), max_length=LONG_TEXT, blank=True)
+    next_steps = models.TextField(_("next steps"), max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["-starts_on", "-number"]
@@ -151,13 +152,14 @@ class AgendaItem(models.Model):
         _("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.FREE
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
     facilitators = models.ManyToManyField(
         Person, verbose_name=_("run by"), blank=True, related_name="agenda_items"
     )
-    materials = models.TextField(_("materials"), blank=True)
+    materials = models.TextField(_("materials"), max_length=LONG_TEXT, blank=True)
     alternative_plan = models.TextField(
         _("alternative plan"),
+        max_length=LONG_TEXT,
         blank=True,
         help_text=_("What we do if far fewer (or more) people come."),
     )
@@ -242,9 +244,9 @@ class Method(models.Model):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_ITEM_MINUTES)],
     )
-    instructions = models.TextField(_("instructions"), blank=True)
-    materials = models.TextField(_("materials"), blank=True)
-    alternative_plan = models.TextField(_("alternative plan"), blank=True)
+    instructions = models.TextField(_("instructions"), max_length=LONG_TEXT, blank=True)
+    materials = models.TextField(_("materials"), max_length=LONG_TEXT, blank=True)
+    alternative_plan = models.TextField(_("alternative plan"), max_length=LONG_TEXT, blank=True)
     # With the count of methods, tells the planner's cache that the library changed.
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -274,7 +276,7 @@ class MethodStep(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_ITEM_MINUTES)],
     )
     fixed_start = models.TimeField(_("fixed start"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["method", "position", "pk"]
@@ -289,7 +291,7 @@ class SessionTemplate(models.Model):
     """A session saved for reuse: its days and their blocks, as plain data."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
     days = models.JSONField(_("days"), default=list)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -382,12 +382,16 @@ def day_attendance(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attendances = day.attendances.select_related("person__direction").order_by(
         "person__last_name", "person__first_name"
     )
-    formset = AttendanceFormSet(request.POST or None, queryset=attendances, prefix="att")
-    adding = AddAttendeesForm(request.POST or None, day=day, prefix="add")
+    # Bound on any POST, even an empty one: a missing management form is then said on the
+    # page instead of showing the sheet again as if nothing had been sent.
+    data = request.POST if request.method == "POST" else None
+    formset = AttendanceFormSet(data, queryset=attendances, prefix="att")
+    adding = AddAttendeesForm(data, day=day, prefix="add")
     if request.method == "POST" and formset.is_valid() and adding.is_valid():
         services.record_attendance(
             day=day,
-            changes=[form.instance for form in formset.forms if form.has_changed()],
+            # Only the day's rows: a forged form count adds forms that are no attendance.
+            changes=[form.instance for form in formset.initial_forms if form.has_changed()],
             removed=[form.instance for form in formset.deleted_forms],
             added=adding.cleaned_data["people"],
             role=adding.cleaned_data["role"],

@@ -10,6 +10,7 @@ from django.core import signing
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from labo.lib.text import SHORT_TEXT
 from labo.models import Direction, Grade, Person, Skill
 
 IMPORT_SALT = "labo.person-import"
@@ -156,8 +157,8 @@ class PersonRowForm(forms.Form):
     direction = forms.CharField(required=False, max_length=200, label=_("direction"))
     job_title = forms.CharField(required=False, max_length=200, label=_("job title"))
     domain_profile = forms.CharField(required=False, max_length=120, label=_("domain profile"))
-    skills = forms.CharField(required=False, label=_("skills"))
-    appetites = forms.CharField(required=False, label=_("appetites"))
+    skills = forms.CharField(required=False, max_length=SHORT_TEXT, label=_("skills"))
+    appetites = forms.CharField(required=False, max_length=SHORT_TEXT, label=_("appetites"))
     joined_on = forms.DateField(
         required=False,
         label=_("joined on"),

@@ -7,6 +7,7 @@ import datetime
 import io
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -28,6 +29,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "is_active": ("actif", "active", "is_active"),
 }
 REQUIRED = ("last_name", "first_name", "email")
+# The known columns and room for those an HR tool adds; past this the file is refused
+# rather than read (a sheet a thousand columns wide took minutes).
+MAX_COLUMNS = 50
 
 
 class ImportFileError(Exception):
@@ -61,6 +65,22 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _bounded(rows: Iterator[list[str]]) -> list[list[str]]:
+    """The rows, read no further than one past the most a file may hold (the header and
+    the people; blank rows count only when there are far too many)."""
+    most = settings.LABO_IMPORT_MAX_ROWS + 1
+    table, filled = [], 0
+    for row in rows:
+        table.append(row)
+        filled += any(row)
+        if filled > most or len(table) > 10 * most:
+            raise ImportFileError(
+                _("Too many rows: at most %(max)d people per file.")
+                % {"max": settings.LABO_IMPORT_MAX_ROWS}
+            )
+    return table
+
+
 def _table_from_csv(data: bytes) -> list[list[str]]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -79,7 +99,8 @@ def _table_from_csv(data: bytes) -> list[list[str]]:
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
         dialect = type("Fallback", (csv.excel,), {"delimiter": delimiter})
     try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+        rows = csv.reader(io.StringIO(text), dialect)
+        return _bounded([cell.strip() for cell in row[: MAX_COLUMNS + 1]] for row in rows)
     except csv.Error as error:
         raise ImportFileError(
             _("The CSV file is malformed: %(error)s") % {"error": error}
@@ -93,13 +114,10 @@ def _table_from_xlsx(data: bytes) -> list[list[str]]:
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from error
     try:
         sheet = workbook.worksheets[0]
-        limit = settings.LABO_IMPORT_MAX_ROWS + 1
-        table = []
-        for row in sheet.iter_rows(values_only=True):
-            table.append([_cell_text(value) for value in row])
-            if len(table) > limit:
-                break
-        return table
+        # The sheet's declared size is not to be trusted: the width is bounded here, the
+        # height by _bounded.
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
+        return _bounded([_cell_text(value) for value in row] for row in rows)
     finally:
         workbook.close()
 
@@ -118,11 +136,15 @@ def parse(filename: str, data: bytes) -> ParsedFile:
     if not numbered:
         raise ImportFileError(_("The file is empty."))
     header = numbered[0][1]
+    if any(cell for cell in header[MAX_COLUMNS:]):
+        raise ImportFileError(
+            _("Too many columns: at most %(max)d per file.") % {"max": MAX_COLUMNS}
+        )
     columns: list[str | None] = []
     ignored: list[str] = []
     for title in header:
         name = _LOOKUP.get(_fold(title))
-        if name in columns:
+        if name is not None and name in columns:
             raise ImportFileError(_("The column “%(column)s” appears twice.") % {"column": title})
         columns.append(name)
         if name is None and title:

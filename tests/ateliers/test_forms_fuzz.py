@@ -1,5 +1,6 @@
 """Whatever is typed into a result form: a saved result or a French message, never a 500,
-never half a result."""
+never half a result; texts up to 100 KB with control characters are refused when too long
+and saved without their control characters otherwise."""
 
 import pytest
 from django.urls import reverse
@@ -8,9 +9,10 @@ from hypothesis import strategies as st
 
 from ateliers.formats import FORMATS, Format, Part
 from ateliers.kinds import KINDS
+from tests.labo.test_fuzz import hostile_text, stored_control_characters
 
 HTMX = {"HX-Request": "true"}
-values = st.one_of(st.text(max_size=40), st.integers(-5, 10).map(str), st.just(""))
+values = st.one_of(st.text(max_size=40), st.integers(-5, 10).map(str), st.just(""), hostile_text)
 
 
 def format_for(kind: str) -> Format:
@@ -49,3 +51,4 @@ def test_result_forms_never_fail(world, member_client, kind):
             assert after == (1 if kind == "rating" else before + 1)
 
     attempt()
+    assert stored_control_characters() == []
