@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -36,6 +36,7 @@ from ateliers.models import (
     Theme,
     Vote,
 )
+from labo.lib.versions import StaleVersion, claim
 from labo.models import Person
 from sessions.models import Session
 
@@ -115,10 +116,15 @@ def add_result(
 
 
 @transaction.atomic
-def update_result(*, obj: models.Model, fields: Mapping[str, Any]) -> models.Model:
+def update_result(
+    *, obj: models.Model, fields: Mapping[str, Any], version: int | None
+) -> models.Model:
+    """Write the fields an edit form read at ``version`` edits, and only them (a tap, a toggle
+    or an adopted offer made meanwhile is kept); StaleVersion if the row was saved since."""
+    claim(obj, version)
     for name, value in fields.items():
         setattr(obj, name, value)
-    obj.save()
+    obj.save(update_fields=[*fields, "version"])
     return obj
 
 
@@ -137,6 +143,28 @@ def tap(*, question: DebateQuestion, position: str, delta: int) -> DebateQuestio
         query = query.filter(**{f"{position}__gt": 0})
     query.update(**{position: field})
     question.refresh_from_db(fields=list(POSITIONS))
+    return question
+
+
+def correct_count(
+    *, question: DebateQuestion, position: str, value: int, replacing: int
+) -> DebateQuestion:
+    """Set a count to ``value`` if it is still ``replacing`` (the count the facilitator saw):
+    a correction never wipes out taps made since it was read."""
+    if position not in POSITIONS or value < 0:
+        raise ResultError(_("Unknown position."))
+    done = DebateQuestion.objects.filter(pk=question.pk, **{position: replacing}).update(
+        **{position: value}
+    )
+    question.refresh_from_db(fields=list(POSITIONS))
+    if not done:
+        raise StaleVersion(
+            _(
+                "The count changed meanwhile (it is now %(count)d): check it and correct it "
+                "again if needed."
+            )
+            % {"count": getattr(question, position)}
+        )
     return question
 
 
@@ -212,7 +240,8 @@ def adopt_offer(*, suggestion: SuggestedOffer) -> Stand:
     suggestion = SuggestedOffer.objects.select_for_update().get(pk=suggestion.pk)
     if not suggestion.adopted:
         stand.offers = "\n".join(filter(None, [stand.offers.strip(), suggestion.text]))
-        stand.save(update_fields=["offers"])
+        stand.version += 1  # a stand's edit form read before this would drop the offer
+        stand.save(update_fields=["offers", "version"])
         suggestion.adopted = True
         suggestion.save(update_fields=["adopted"])
     return stand
@@ -220,13 +249,29 @@ def adopt_offer(*, suggestion: SuggestedOffer) -> Stand:
 
 def toggle_action(*, action: Action) -> None:
     """Done or reopened, in one statement: two people ticking it at once never cancel out."""
-    Action.objects.filter(pk=action.pk).update(done=~F("done"))
+    # Its edit form shows "done": a form read before the toggle must not undo it.
+    Action.objects.filter(pk=action.pk).update(done=~F("done"), version=F("version") + 1)
 
 
 @transaction.atomic
-def save_grid(*, atelier: Atelier, fields: Mapping[str, Any]) -> CriteriaGrid:
-    """The workshop's criteria grid, created the first time."""
-    return CriteriaGrid.objects.update_or_create(atelier=atelier, defaults=dict(fields))[0]
+def save_grid(
+    *, atelier: Atelier, fields: Mapping[str, Any], version: int | None = None
+) -> CriteriaGrid:
+    """The workshop's criteria grid, created the first time (``version`` None), else saved
+    from a form read at ``version`` (StaleVersion if it was saved since)."""
+    grid = CriteriaGrid.objects.filter(atelier=atelier).first()
+    if grid is None:
+        try:
+            with transaction.atomic():
+                # Saved through a form once: a form read before it existed is stale now.
+                return CriteriaGrid.objects.create(atelier=atelier, version=1, **fields)
+        except IntegrityError:  # created meanwhile by someone else: theirs is newer
+            raise StaleVersion from None
+    claim(grid, version)
+    for name, value in fields.items():
+        setattr(grid, name, value)
+    grid.save(update_fields=[*fields, "version"])
+    return grid
 
 
 def add_photo(
@@ -272,8 +317,14 @@ def outbox(report: DemarreurReport) -> EmailMessage:
 
 
 @transaction.atomic
-def update_report(*, report: DemarreurReport, fields: Mapping[str, Any]) -> DemarreurReport:
+def update_report(
+    *, report: DemarreurReport, fields: Mapping[str, Any], version: int
+) -> DemarreurReport:
     """Write the report, as long as it has not been sent."""
+    # Edited through a form read at ``version``: StaleVersion if it was saved since; the row
+    # is locked from here, and read again so that nothing read before is written back.
+    claim(report, version)
+    report.refresh_from_db()
     if report.is_sent:
         raise ResultError(_("The report has been sent: it can no longer change."))
     for name, value in fields.items():

@@ -37,6 +37,7 @@ from ateliers.models import Atelier, DemarreurReport
 from ateliers.queries import Results, grid_of, results_of
 from labo.lib.http import HtmxHttpRequest
 from labo.lib.pdf import pdf_response, render_pdf
+from labo.lib.versions import StaleVersion, edited, rebind
 from labo.queries import person_of
 from sessions.access import get_session_for
 
@@ -51,18 +52,30 @@ class Editable(NamedTuple):
     form: forms.ModelForm | None
 
 
-def _editable(atelier: Atelier, results: Results, *, can_log: bool) -> dict[str, list[Editable]]:
-    """Few per workshop (statements, cases, stands): each gets its edit form."""
+def _editable(
+    atelier: Atelier,
+    results: Results,
+    *,
+    can_log: bool,
+    refused: tuple[str, int, forms.ModelForm] | None = None,
+) -> dict[str, list[Editable]]:
+    """Few per workshop (statements, cases, stands): each gets its edit form, or the
+    one that was just refused (kind, id, form), with the user's input."""
     listed: dict[str, Sequence[models.Model]] = {
         "question": results.questions,
         "case": results.cases,
         "stand": results.stands,
     }
+
+    def form_for(kind: str, obj: models.Model) -> forms.ModelForm | None:
+        if not can_log:
+            return None
+        if refused is not None and refused[:2] == (kind, obj.pk):
+            return refused[2]
+        return KINDS[kind].bind(atelier, instance=obj)
+
     return {
-        kind: [
-            Editable(obj, KINDS[kind].bind(atelier, instance=obj) if can_log else None)
-            for obj in objects
-        ]
+        kind: [Editable(obj, form_for(kind, obj)) for obj in objects]
         for kind, objects in listed.items()
     }
 
@@ -111,7 +124,7 @@ def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) ->
         "blank": blank,
         "sections": SECTIONS,
         **extra,
-        "editable": _editable(atelier, results, can_log=can_log),
+        "editable": _editable(atelier, results, can_log=can_log, refused=extra.get("refused")),
     }
     if can_log:
         for part in atelier.parts:
@@ -234,7 +247,16 @@ def result_update(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> 
     form = KINDS[kind].bind(atelier, request.POST, instance=instance)
     if not form.is_valid():
         return _answer(request, atelier, status=422, error=_errors_line(form))
-    services.update_result(obj=instance, fields=form.cleaned_data)
+    try:
+        services.update_result(
+            obj=instance, fields=edited(form), version=form.cleaned_data["version"]
+        )
+    except StaleVersion as stale:
+        fresh = get_result_in(atelier, kind, obj_pk)
+        again = rebind(form, fresh)
+        return _answer(
+            request, atelier, status=409, error=str(stale), refused=(kind, obj_pk, again)
+        )
     return _answer(request, atelier, notice=_("Saved."))
 
 
@@ -253,7 +275,12 @@ def report_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _answer(request, atelier, status=422, report_form=form)
     try:
-        services.update_report(report=report, fields=form.cleaned_data)
+        services.update_report(
+            report=report, fields=edited(form), version=form.cleaned_data["version"]
+        )
+    except StaleVersion:
+        report.refresh_from_db()
+        return _answer(request, atelier, status=409, report_form=rebind(form, report))
     except services.ResultError as error:
         return _answer(request, atelier, status=422, error=str(error))
     return _answer(request, atelier, notice=_("Saved."))
@@ -284,13 +311,29 @@ def tap(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = f.TapForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Unknown position."), status=422)
-    services.tap(
-        question=question, position=form.cleaned_data["position"], delta=form.cleaned_data["delta"]
-    )
+    data, status, error = form.cleaned_data, 200, None
+    try:
+        if data["delta"] is not None:
+            services.tap(question=question, position=data["position"], delta=data["delta"])
+        else:
+            services.correct_count(
+                question=question,
+                position=data["position"],
+                value=data["set_to"],
+                replacing=data["replacing"],
+            )
+    except StaleVersion as stale:
+        status, error = 409, str(stale)
     if request.htmx:
-        return render(
-            request, QUESTION, {"question": question, "atelier": atelier, "can_log": True}
-        )
+        context = {
+            "question": question,
+            "atelier": atelier,
+            "can_log": True,
+            "question_error": error,
+        }
+        return render(request, QUESTION, context, status=status)
+    if error:
+        return _answer(request, atelier, status=status, error=error)
     return redirect(reverse("ateliers:atelier-detail", args=[atelier.pk]) + f"#question-{pk}")
 
 
@@ -352,7 +395,14 @@ def grid_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = f.CriteriaGridForm(request.POST, instance=grid_of(atelier), prefix="grid")
     if not form.is_valid():
         return _answer(request, atelier, status=422, grid_form=form)
-    services.save_grid(atelier=atelier, fields=form.cleaned_data)
+    try:
+        services.save_grid(
+            atelier=atelier, fields=edited(form), version=form.cleaned_data["version"]
+        )
+    except StaleVersion:
+        return _answer(
+            request, atelier, status=409, grid_form=rebind(form, grid_of(atelier) or form.instance)
+        )
     return _answer(request, atelier, notice=_("Saved."))
 
 

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from labo.lib.versions import version_field
+
 
 class Grade(models.TextChoices):
     A = "A", _("Category A")
@@ -69,6 +71,7 @@ class Person(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+    version = version_field()
     email = models.EmailField(_("e-mail"), blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from labo.lib.versions import version_field
 from labo.models import Person, Programme
 
 MAX_ITEM_MINUTES = 12 * 60
@@ -216,6 +217,7 @@ class Attendance(models.Model):
         _("role"), max_length=12, choices=AttendanceRole.choices, default=AttendanceRole.AMBASSADOR
     )
     present = models.BooleanField(_("present"), default=True)
+    version = version_field()
 
     class Meta:
         ordering = ["day", "person"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from labo.lib.versions import claim
 from labo.models import Person, Programme
 from sessions import signals
 from sessions.models import (
@@ -77,6 +78,24 @@ def _hold_days(days: QuerySet[Day]) -> list[int]:
 
 
 GONE = gettext_lazy("This block has moved or gone meanwhile: here is the day as it is now.")
+
+
+def _lock_current_day(item: AgendaItem) -> int:
+    """Lock the day the (live) block is in now, before the block; the day's id."""
+    held = 0
+    while True:
+        day_id = AgendaItem.objects.filter(pk=item.pk).values_list("day_id", flat=True).first()
+        # Gone, or moved meanwhile to a day that would come before the one held: locking it
+        # now would break the order of days (by id) that every move follows.
+        if day_id is None or day_id < held:
+            raise StaleAgenda(GONE)
+        if day_id != held:
+            _lock_day(day_id)
+            held = day_id
+        # A move commits only under both days' locks: once this one is held, the block
+        # stays in it if it is still there.
+        if AgendaItem.objects.filter(pk=item.pk, day_id=day_id).exists():
+            return day_id
 
 
 def _lock_item(item: AgendaItem, manager=None) -> tuple[Day, AgendaItem]:
@@ -368,7 +387,9 @@ def save_item(
 ) -> AgendaItem:
     """Save an edited block unless someone else saved it since it was loaded at ``version``;
     ``runners``: who runs it, None to leave them as they are (no query for them)."""
-    _lock_day(item.day_id)
+    # The day the block is in now (it may have been moved since it was read), before the
+    # block: the order every move takes, and the day whose planner shows the change.
+    item.day_id = _lock_current_day(item)
     if not AgendaItem.objects.filter(pk=item.pk, version=version).update(version=version + 1):
         raise StaleAgenda(
             _(
@@ -458,16 +479,23 @@ def move_item(*, item: AgendaItem, offset: int) -> tuple[AgendaItem, int]:
     return current, len(items)
 
 
+STALE_ORDER = gettext_lazy(
+    "The agenda changed since you loaded it: here it is as it is now. Try again."
+)
+
+
 @transaction.atomic
-def reorder_day(*, day: Day, order: Sequence[int]) -> None:
-    """Apply a new order given as the list of the day's block ids."""
+def reorder_day(*, day: Day, order: Sequence[int], revision: int | None = None) -> None:
+    """Apply a new order given as the list of the day's block ids, drawn from the day at
+    ``revision`` (refused if the day changed since: someone else's order would be lost)."""
     day = _lock(day)
+    # The lock moved the revision on by one: the day as the user saw it is one behind.
+    if revision is not None and day.revision != revision + 1:
+        raise StaleAgenda(STALE_ORDER)
     items = _top_items(day)
     by_pk = {item.pk: item for item in items}
     if sorted(order) != sorted(by_pk) or len(set(order)) != len(order):
-        raise StaleAgenda(
-            _("The agenda changed since you loaded it: here it is as it is now. Try again.")
-        )
+        raise StaleAgenda(STALE_ORDER)
     _renumber([by_pk[pk] for pk in order])
 
 
@@ -524,16 +552,23 @@ def record_attendance(
     removed: Iterable[Attendance],
     added: Iterable[Person],
     role: AttendanceRole | str,
+    versions: Mapping[int, int] | None = None,
 ) -> None:
     """Save the day's attendance sheet in one go: ``changes``, the day's attendances with
     their new role and presence; ``removed``, those to take off; ``added``, people to add
-    in ``role``."""
+    in ``role``. ``versions``: the version each changed or removed row was read at, by id
+    (the sheet is a form read earlier): StaleVersion, and nothing saved, if one was saved
+    since."""
     _hold_days(Day.objects.filter(pk=day.pk))
-    removed_pks = [a.pk for a in removed if a.pk]
+    removed = [a for a in removed if a.pk]
+    removed_pks = [a.pk for a in removed]
+    kept = [a for a in changes if a.pk not in removed_pks]
+    if versions is not None:
+        for attendance in sorted([*kept, *removed], key=lambda a: a.pk):  # rows by pk
+            claim(attendance, versions.get(attendance.pk))
     Attendance.objects.filter(day=day, pk__in=removed_pks).delete()
-    for attendance in sorted(changes, key=lambda a: a.pk):
-        if attendance.pk not in removed_pks:
-            attendance.save(update_fields=["role", "present"])
+    for attendance in sorted(kept, key=lambda a: a.pk):
+        attendance.save(update_fields=["role", "present", "version"])
     Attendance.objects.bulk_create(
         [Attendance(day=day, person=person, role=role) for person in added],
         ignore_conflicts=True,
