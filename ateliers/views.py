@@ -276,7 +276,7 @@ def report_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return _answer(request, atelier, status=422, report_form=form)
     try:
         services.update_report(
-            report=report, fields=edited(form), version=form.cleaned_data["version"]
+            report=report, fields=edited(form), version=form.cleaned_data.get("version")
         )
     except StaleVersion:
         report.refresh_from_db()
@@ -397,7 +397,7 @@ def grid_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return _answer(request, atelier, status=422, grid_form=form)
     try:
         services.save_grid(
-            atelier=atelier, fields=edited(form), version=form.cleaned_data["version"]
+            atelier=atelier, fields=edited(form), version=form.cleaned_data.get("version")
         )
     except StaleVersion:
         return _answer(

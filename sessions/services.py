@@ -82,20 +82,20 @@ GONE = gettext_lazy("This block has moved or gone meanwhile: here is the day as 
 
 def _lock_current_day(item: AgendaItem) -> int:
     """Lock the day the (live) block is in now, before the block; the day's id."""
-    held = 0
+    held = item.day_id
+    _lock_day(held)
     while True:
-        day_id = AgendaItem.objects.filter(pk=item.pk).values_list("day_id", flat=True).first()
+        # A move commits only under both days' locks: once a day is held, a block in it
+        # stays there until the end of the transaction.
+        now = AgendaItem.objects.filter(pk=item.pk).values_list("day_id", flat=True).first()
+        if now == held:
+            return held
         # Gone, or moved meanwhile to a day that would come before the one held: locking it
-        # now would break the order of days (by id) that every move follows.
-        if day_id is None or day_id < held:
+        # now would break the order of days (by id) that every writer follows.
+        if now is None or now < held:
             raise StaleAgenda(GONE)
-        if day_id != held:
-            _lock_day(day_id)
-            held = day_id
-        # A move commits only under both days' locks: once this one is held, the block
-        # stays in it if it is still there.
-        if AgendaItem.objects.filter(pk=item.pk, day_id=day_id).exists():
-            return day_id
+        _lock_day(now)
+        held = now
 
 
 def _lock_item(item: AgendaItem, manager=None) -> tuple[Day, AgendaItem]:

@@ -54,16 +54,25 @@ def bump(obj: models.Model) -> None:
 
 class VersionedForm(forms.ModelForm):
     """A model form that carries, hidden, the version of the row it was read at (required
-    when it edits an existing row): ``cleaned_data["version"]`` is for ``claim``,
+    when it edits an existing row, absent for a new one): ``cleaned_data.get("version")``
+    is for ``claim``,
     ``edited(form)`` for the write."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["version"].required = True
+        if self.instance.pk is None:
+            del self.fields["version"]  # a new row: nothing to be stale against
+        else:
             self.fields["version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        if self.has_error("version"):
+            # A hidden field's error would show nowhere: said once, for the whole form.
+            raise forms.ValidationError(STALE)
+        return data
 
 
 def edited(form: forms.BaseForm) -> dict[str, Any]:
