@@ -135,6 +135,11 @@ def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) ->
         context["guest_form"] = f.GuestLinkForm(prefix="guest")
         if results.report is not None and results.report.is_reviewed:
             context["outbox"] = services.outbox(results.report)
+    refused = extra.get("refused")
+    if refused is not None and refused[0] not in context["editable"]:
+        # A kind the page lists without edit forms (actions): the refused form is shown
+        # on its own, above the results, with the user's input.
+        context["refused_elsewhere"] = refused
     if extra.get("bound"):
         blank[extra["bound_kind"]] = extra["bound"]
     return context

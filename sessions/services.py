@@ -514,6 +514,9 @@ def move_to_day(*, item: AgendaItem, day: Day, position: int | None = None) -> A
     moving = AgendaItem.objects.filter(pk=item.pk, day=source).first()
     if moving is None:
         raise StaleAgenda(GONE)
+    if moving.parent_id is not None:
+        # A sub-group runs during its block: it is in its block's day, and moves with it.
+        raise AgendaError(_("A sub-group moves with its block: move the block."))
     items = _top_items(day)
     at = len(items) if position is None else max(0, min(position, len(items)))
     moving.day = day
