@@ -86,7 +86,7 @@ def test_a_statement_saved_from_a_form_read_before_32_taps_keeps_the_taps(
     for position in ["yes"] * 20 + ["no"] * 8 + ["mixed"] * 4:
         facilitator_client.post(tap, {"position": position, "delta": 1}, headers=HTMX)
 
-    read_before["question%d-text" % debate.pk] = "Le télétravail, deux jours ?"
+    read_before[f"question{debate.pk}-text"] = "Le télétravail, deux jours ?"
     response = facilitator_client.post(
         reverse("ateliers:result-update", args=[world.atelier.pk, "question", debate.pk]),
         read_before,
@@ -597,7 +597,8 @@ def _postgres_only():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_edits_moves_and_reorders_at_once_keep_every_day_whole_and_never_deadlock(world):
-    days = [world.day, factories.DayFactory(session=world.session)]
+    later = world.session.starts_on + datetime.timedelta(days=1)
+    days = [world.day, factories.DayFactory(session=world.session, date=later)]
     for day in days:
         for number in range(5):
             block = services.add_item(day=day, title=f"Bloc {number}", duration_minutes=10)
