@@ -35,7 +35,7 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 SCORE = forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)])
 
 
-class AtelierForm(forms.ModelForm):
+class AtelierForm(VersionedForm):
     class Meta:
         model = Atelier
         fields = [

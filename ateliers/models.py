@@ -19,6 +19,7 @@ class Atelier(models.Model):
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="ateliers"
     )
+    version = version_field()
     agenda_item = models.OneToOneField(
         AgendaItem,
         verbose_name=_("agenda item"),

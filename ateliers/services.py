@@ -71,11 +71,16 @@ def update_atelier(
     atelier: Atelier,
     facilitators: Iterable[Person],
     participants: Iterable[Person],
+    version: int | None = None,
     **fields: Any,
 ) -> Atelier:
+    """Save the workshop's fields its form edits (the ideas revealed meanwhile stay so), from
+    a form read at ``version`` (StaleVersion if it was saved since; None for a tool)."""
+    if version is not None:
+        claim(atelier, version)
     for name, value in fields.items():
         setattr(atelier, name, value)
-    atelier.save()
+    atelier.save(update_fields=[*fields, "version"])
     atelier.facilitators.set(facilitators)
     atelier.participants.set(participants)
     return atelier
@@ -318,7 +323,7 @@ def outbox(report: DemarreurReport) -> EmailMessage:
 
 @transaction.atomic
 def update_report(
-    *, report: DemarreurReport, fields: Mapping[str, Any], version: int
+    *, report: DemarreurReport, fields: Mapping[str, Any], version: int | None
 ) -> DemarreurReport:
     """Write the report, as long as it has not been sent."""
     # Edited through a form read at ``version``: StaleVersion if it was saved since; the row

@@ -197,15 +197,20 @@ def atelier_create(request: HtmxHttpRequest, session_pk: int) -> HttpResponse:
 def atelier_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, run=True)
     form = f.AtelierForm(request.POST or None, instance=atelier, session=atelier.session)
-    if request.method == "POST" and form.is_valid():
-        services.update_atelier(
-            atelier=atelier,
-            facilitators=form.cleaned_data["facilitators"],
-            participants=form.cleaned_data["participants"],
-            **_atelier_fields(form),
-        )
-        return redirect("ateliers:atelier-detail", atelier.pk)
     status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_atelier(
+                atelier=atelier,
+                facilitators=form.cleaned_data["facilitators"],
+                participants=form.cleaned_data["participants"],
+                **_atelier_fields(form),
+            )
+        except StaleVersion:
+            atelier.refresh_from_db()
+            form, status = rebind(form, atelier, session=atelier.session), 409
+        else:
+            return redirect("ateliers:atelier-detail", atelier.pk)
     return render(
         request,
         "ateliers/atelier_form.html",

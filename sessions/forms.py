@@ -25,7 +25,7 @@ from sessions.synthesis import choices_of
 MAX_SESSION_DAYS = 14
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(VersionedForm):
     template = forms.ModelChoiceField(
         label=_("Start from a template"),
         queryset=SessionTemplate.objects.all(),
@@ -80,7 +80,7 @@ class SessionForm(forms.ModelForm):
         return data
 
 
-class DayForm(forms.ModelForm):
+class DayForm(VersionedForm):
     class Meta:
         model = Day
         fields = ["title", "starts_at", "ends_at", "capacity"]

@@ -31,6 +31,7 @@ class Session(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     objectives = models.TextField(_("objectives"), blank=True)
+    version = version_field()
     status = models.CharField(
         _("status"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )
@@ -80,6 +81,7 @@ class Day(models.Model):
     # Bumped by every change to the day or its agenda (sessions.signals, services._lock): the
     # planner's rendered day is cached under it.
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    version = version_field()  # of its settings, as edited through DayForm
 
     class Meta:
         ordering = ["date"]

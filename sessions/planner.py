@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from labo.lib.http import HtmxHttpRequest
-from labo.lib.versions import STALE, StaleVersion
+from labo.lib.versions import STALE, StaleVersion, rebind
 from labo.models import Person
 from labo.queries import grade_mix
 from sessions import planner_cache, services
@@ -140,6 +140,16 @@ def session_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_session(session=session, **form.cleaned_data)
+        except StaleVersion:
+            session.refresh_from_db()
+            programmes = programmes_of(request.user)
+            form = rebind(form, session, programmes=programmes)
+            return render(
+                request,
+                "sessions/session_form.html",
+                {"form": form, "session": session},
+                status=409,
+            )
         except services.AgendaError as error:
             form.add_error("ends_on", str(error))
         else:
@@ -163,7 +173,18 @@ def day_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = DayForm(request.POST, instance=day, prefix=f"settings{day.pk}")
     if not form.is_valid():
         return _invalid(request, day, DayForms(day=day.pk, day_form=form))
-    services.update_day(day=day, **form.cleaned_data)
+    try:
+        services.update_day(day=day, **form.cleaned_data)
+    except StaleVersion:
+        day.refresh_from_db()
+        again = rebind(form, day)
+        if request.htmx:
+            return planner_cache.draw_day(
+                request, day, status=409, forms=DayForms(day=day.pk, day_form=again)
+            )
+        return planner_cache.draw_page_with(
+            request, day.session, status=409, forms=DayForms(day=day.pk, day_form=again)
+        )
     return _answer(request, day, announce=_("The day is saved."))
 
 

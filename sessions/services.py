@@ -211,6 +211,19 @@ def _create_from_spec(day, spec, position, parent=None) -> AgendaItem:
     )
 
 
+SESSION_FIELDS = (
+    "programme",
+    "number",
+    "title",
+    "place",
+    "starts_on",
+    "ends_on",
+    "objectives",
+    "status",
+    "preparation_half_days",
+)
+
+
 @transaction.atomic
 def update_session(
     *,
@@ -225,8 +238,13 @@ def update_session(
     facilitators: Iterable[Person],
     status: SessionStatus | str,
     preparation_half_days: decimal.Decimal | None,
+    version: int | None = None,
 ) -> Session:
-    """Save the session; its days follow its dates (update_session_dates, which may refuse)."""
+    """Save the session; its days follow its dates (update_session_dates, which may refuse).
+    ``version``: the one its form was read at (StaleVersion if it was saved since); None for
+    a tool's write."""
+    if version is not None:
+        claim(session, version)  # the session before its days
     update_session_dates(session=session, starts_on=starts_on, ends_on=ends_on)
     session.programme = programme
     session.number = number
@@ -237,7 +255,8 @@ def update_session(
     session.objectives = objectives
     session.status = status
     session.preparation_half_days = preparation_half_days
-    session.save()
+    # What the form edits: the debrief, written elsewhere meanwhile, is kept.
+    session.save(update_fields=[*SESSION_FIELDS, "version"])
     session.facilitators.set(facilitators)
     return session
 
@@ -537,13 +556,17 @@ def update_day(
     starts_at: datetime.time,
     ends_at: datetime.time,
     capacity: int | None,
+    version: int | None = None,
 ) -> Day:
-    """Save a day's settings (its revision moves on: sessions.signals)."""
+    """Save a day's settings (its revision moves on: sessions.signals), from a form read at
+    ``version`` (StaleVersion if they were saved since; None for a tool's write)."""
+    if version is not None:
+        claim(day, version)
     day.title = title
     day.starts_at = starts_at
     day.ends_at = ends_at
     day.capacity = capacity
-    day.save()
+    day.save(update_fields=["title", "starts_at", "ends_at", "capacity", "version"])
     return day
 
 

@@ -439,7 +439,55 @@ def _profile(world):
     )
 
 
+def _session(world):
+    from sessions.forms import SessionForm, programmes_of
+    from sessions.models import Session
+
+    def form():
+        fresh = Session.objects.get(pk=world.session.pk)
+        return SessionForm(instance=fresh, programmes=programmes_of(world.facilitator))
+
+    return (
+        form,
+        "title",
+        reverse("sessions:session-edit", args=[world.session.pk]),
+        lambda: Session.objects.get(pk=world.session.pk).title,
+    )
+
+
+def _day(world):
+    from sessions.forms import DayForm
+
+    def form():
+        return DayForm(instance=Day.objects.get(pk=world.day.pk), prefix=f"settings{world.day.pk}")
+
+    return (
+        form,
+        "title",
+        reverse("sessions:day-update", args=[world.day.pk]),
+        lambda: Day.objects.get(pk=world.day.pk).title,
+    )
+
+
+def _atelier(world):
+    from ateliers.models import Atelier
+
+    def form():
+        fresh = Atelier.objects.get(pk=world.atelier.pk)
+        return f.AtelierForm(instance=fresh, session=world.session)
+
+    return (
+        form,
+        "title",
+        reverse("ateliers:atelier-edit", args=[world.atelier.pk]),
+        lambda: Atelier.objects.get(pk=world.atelier.pk).title,
+    )
+
+
 FORMS_READ_EARLIER = {
+    "session": _session,
+    "day": _day,
+    "atelier": _atelier,
     "question": _result("question"),
     "case": _result("case"),
     "stand": _result("stand"),
