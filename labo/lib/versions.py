@@ -71,7 +71,7 @@ class VersionedForm(forms.ModelForm):
         data = super().clean()
         if self.has_error("version"):
             # A hidden field's error would show nowhere: said once, for the whole form.
-            raise forms.ValidationError(STALE)
+            self.add_error(None, str(STALE))
         return data
 
 

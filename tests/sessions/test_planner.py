@@ -378,6 +378,7 @@ def test_edit_session_refuses_to_drop_a_day_with_blocks(world, facilitator_clien
             "starts_on": later.isoformat(),
             "ends_on": later.isoformat(),
             "status": "planned",
+            "version": world.session.version,
         },
     )
 
