@@ -58,7 +58,9 @@ class BoardColumn(NamedTuple):
     more: int  # cards of the column not shown
 
 
-def board(commandes: QuerySet[Commande], *, user: User | AnonymousUser) -> list[BoardColumn]:
+def board(
+    commandes: QuerySet[Commande], *, user: User | AnonymousUser
+) -> list[BoardColumn]:
     """Columns of the kanban, in pipeline order.
 
     One query reads the cards shown only: each commande is numbered within its column,
