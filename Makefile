@@ -43,12 +43,14 @@ lint-structure: install
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/labo} $(BIN)/python -m pytest
 
-# The concurrency tests (agenda reorders, live counters, commande moves) 20 runs in a row on
-# PostgreSQL: a race that shows once in a while shows here.
-CONCURRENCY := tests/sessions/test_concurrency.py tests/ateliers/test_concurrency.py tests/commandes/test_concurrency.py
+# The concurrency tests (agenda reorders, live counters, commande moves; edits against moves
+# and reorders, stale forms of every kind) 20 runs in a row on PostgreSQL: a race that shows
+# once in a while shows here. The edit/move/reorder race lasts LABO_RACE_SECONDS (60 in
+# make test-postgres, 5 here, twenty times).
+CONCURRENCY := tests/sessions/test_concurrency.py tests/ateliers/test_concurrency.py tests/commandes/test_concurrency.py tests/trust/test_lost_updates.py
 concurrency: install
 	for run in $$(seq 1 20); do \
-	  DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/labo} $(BIN)/python -m pytest -q $(CONCURRENCY) || { echo "run $$run failed"; exit 1; }; \
+	  LABO_RACE_SECONDS=$${LABO_RACE_SECONDS:-5} DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/labo} $(BIN)/python -m pytest -q $(CONCURRENCY) || { echo "run $$run failed"; exit 1; }; \
 	done; echo "20 runs in a row passed"
 
 # Five years of a lab on a scratch database, then every page and edit (make bench-postgres:

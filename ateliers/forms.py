@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -26,6 +28,7 @@ from ateliers.models import (
     TribunalCase,
 )
 from labo.lib.text import SHORT_TEXT
+from labo.lib.versions import VersionedForm
 from labo.models import Person
 from sessions.models import AgendaItem
 
@@ -33,7 +36,7 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 SCORE = forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)])
 
 
-class AtelierForm(forms.ModelForm):
+class AtelierForm(VersionedForm):
     class Meta:
         model = Atelier
         fields = [
@@ -69,14 +72,15 @@ class AtelierForm(forms.ModelForm):
         self.fields["commande"].queryset = session.programme.commandes.all()
 
 
-class DebateQuestionForm(forms.ModelForm):
+class DebateQuestionForm(VersionedForm):
+    # The counts are never in a form read earlier: taps and corrections write them (TapForm).
     class Meta:
         model = DebateQuestion
-        fields = ["text", "yes", "no", "mixed", "arguments"]
+        fields = ["text", "arguments"]
         widgets = {"arguments": TEXTAREA}
 
 
-class TribunalCaseForm(forms.ModelForm):
+class TribunalCaseForm(VersionedForm):
     class Meta:
         model = TribunalCase
         fields = [
@@ -100,7 +104,7 @@ class TribunalCaseForm(forms.ModelForm):
         }
 
 
-class DemarreurReportForm(forms.ModelForm):
+class DemarreurReportForm(VersionedForm):
     class Meta:
         model = DemarreurReport
         fields = [
@@ -160,7 +164,7 @@ class ObservationForm(forms.ModelForm):
         widgets = {"note": TEXTAREA}
 
 
-class StandForm(forms.ModelForm):
+class StandForm(VersionedForm):
     class Meta:
         model = Stand
         fields = ["name", "offers"]
@@ -193,7 +197,7 @@ class RotationForm(forms.Form):
         return names
 
 
-class CriteriaGridForm(forms.ModelForm):
+class CriteriaGridForm(VersionedForm):
     class Meta:
         model = CriteriaGrid
         fields = ["x_low", "x_high", "y_low", "y_high", "zones"]
@@ -238,7 +242,7 @@ class ThemeForm(WithinParentForm):
         fields = ["name"]
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(VersionedForm):
     class Meta:
         model = Action
         fields = ["what", "owner", "owner_name", "due_on", "done"]
@@ -269,5 +273,21 @@ class GuestLinkForm(forms.ModelForm):
 
 
 class TapForm(forms.Form):
+    """One more (or less) in a position, or a correction: "set to" with the count it
+    replaces, refused if the count is no longer that (taps were made meanwhile)."""
+
     position = forms.ChoiceField(choices=Position.choices)
-    delta = forms.TypedChoiceField(choices=[("1", "+1"), ("-1", "−1")], coerce=int)
+    delta = forms.TypedChoiceField(
+        choices=[("1", "+1"), ("-1", "−1")], coerce=int, required=False, empty_value=None
+    )
+    set_to = forms.IntegerField(label=_("Set to"), min_value=0, max_value=100_000, required=False)
+    replacing = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("delta") is None and (
+            data.get("set_to") is None or data.get("replacing") is None
+        ):
+            raise forms.ValidationError(_("Tap +1 or −1, or give the corrected count."))
+        return data

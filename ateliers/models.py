@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ateliers.formats import Format, Part, parts_of
 from labo.lib.charts import BarChart, StackedChart, bar_chart, stacked_chart
 from labo.lib.text import LONG_TEXT, SHORT_TEXT
+from labo.lib.versions import version_field
 from labo.models import Person
 from sessions.models import AgendaItem, Session
 
@@ -19,6 +20,7 @@ class Atelier(models.Model):
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="ateliers"
     )
+    version = version_field()
     agenda_item = models.OneToOneField(
         AgendaItem,
         verbose_name=_("agenda item"),
@@ -125,6 +127,7 @@ class DebateQuestion(Result):
     no = models.PositiveIntegerField(_("no"), default=0)
     mixed = models.PositiveIntegerField(_("mixed"), default=0)
     arguments = models.TextField(_("key arguments"), max_length=LONG_TEXT, blank=True)
+    version = version_field()
 
     class Meta:
         ordering = ["atelier", "position", "pk"]
@@ -158,6 +161,7 @@ class TribunalCase(Result):
     atelier = models.ForeignKey(
         Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="tribunal_cases"
     )
+    version = version_field()
     question = models.CharField(_("question"), max_length=300)
     prosecution = models.TextField(_("prosecution's arguments"), max_length=LONG_TEXT, blank=True)
     defence = models.TextField(_("defence's arguments"), max_length=LONG_TEXT, blank=True)
@@ -209,6 +213,7 @@ class DemarreurReport(models.Model):
     atelier = models.OneToOneField(
         Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="demarreur"
     )
+    version = version_field()
     timebox_minutes = models.PositiveSmallIntegerField(
         _("timebox (minutes)"),
         default=90,
@@ -346,6 +351,7 @@ class Stand(Result):
     atelier = models.ForeignKey(
         Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="stands"
     )
+    version = version_field()
     name = models.CharField(_("name"), max_length=120)
     offers = models.TextField(
         _("offers and services"),
@@ -426,6 +432,7 @@ class CriteriaGrid(models.Model):
     atelier = models.OneToOneField(
         Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="grid"
     )
+    version = version_field()
     x_low = models.CharField(_("left end"), max_length=80)
     x_high = models.CharField(_("right end"), max_length=80)
     y_low = models.CharField(_("bottom end"), max_length=80)
@@ -572,6 +579,7 @@ class Action(Result):
     atelier = models.ForeignKey(
         Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="actions"
     )
+    version = version_field()
     what = models.CharField(_("what"), max_length=300)
     owner = models.ForeignKey(
         Person,

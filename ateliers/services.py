@@ -43,6 +43,7 @@ from ateliers.models import (
     Vote,
 )
 from labo.history import audit
+from labo.lib.versions import StaleVersion, claim
 from labo.models import Person
 from sessions.models import Session
 
@@ -81,11 +82,16 @@ def update_atelier(
     atelier: Atelier,
     facilitators: Iterable[Person],
     participants: Iterable[Person],
+    version: int | None = None,
     **fields: Any,
 ) -> Atelier:
+    """Save the workshop's fields its form edits (the ideas revealed meanwhile stay so), from
+    a form read at ``version`` (StaleVersion if it was saved since; None for a tool)."""
+    if version is not None:
+        claim(atelier, version)
     for name, value in fields.items():
         setattr(atelier, name, value)
-    atelier.save()
+    atelier.save(update_fields=[*fields, "version"])
     atelier.facilitators.set(facilitators)
     atelier.participants.set(participants)
     return atelier
@@ -150,11 +156,18 @@ def rate(*, atelier: Atelier, rater: str, score: int, comment: str) -> tuple[Rat
 
 
 @transaction.atomic
-def update_result(*, obj: models.Model, fields: Mapping[str, Any]) -> models.Model:
+def update_result(
+    *, obj: models.Model, fields: Mapping[str, Any], version: int | None
+) -> models.Model:
+    """Write the fields an edit form read at ``version`` edits, and only them (a tap, a toggle
+    or an adopted offer made meanwhile is kept); StaleVersion if the row was saved since.
+    A child of a démarreur report sends a reviewed report back to draft, and a sent one
+    refuses (ReportSent)."""
     _before_child_change(obj)
+    claim(obj, version)
     for name, value in fields.items():
         setattr(obj, name, value)
-    obj.save()
+    obj.save(update_fields=[*fields, "version"])
     return obj
 
 
@@ -213,6 +226,28 @@ def tap(*, question: DebateQuestion, position: str, delta: int) -> DebateQuestio
         query = query.filter(**{f"{position}__gt": 0})
     query.update(**{position: field})
     question.refresh_from_db(fields=list(POSITIONS))
+    return question
+
+
+def correct_count(
+    *, question: DebateQuestion, position: str, value: int, replacing: int
+) -> DebateQuestion:
+    """Set a count to ``value`` if it is still ``replacing`` (the count the facilitator saw):
+    a correction never wipes out taps made since it was read."""
+    if position not in POSITIONS or value < 0:
+        raise ResultError(_("Unknown position."))
+    done = DebateQuestion.objects.filter(pk=question.pk, **{position: replacing}).update(
+        **{position: value}
+    )
+    question.refresh_from_db(fields=list(POSITIONS))
+    if not done:
+        raise StaleVersion(
+            _(
+                "The count changed meanwhile (it is now %(count)d): check it and correct it "
+                "again if needed."
+            )
+            % {"count": getattr(question, position)}
+        )
     return question
 
 
@@ -288,7 +323,8 @@ def adopt_offer(*, suggestion: SuggestedOffer) -> Stand:
     suggestion = SuggestedOffer.objects.select_for_update().get(pk=suggestion.pk)
     if not suggestion.adopted:
         stand.offers = "\n".join(filter(None, [stand.offers.strip(), suggestion.text]))
-        stand.save(update_fields=["offers"])
+        stand.version += 1  # a stand's edit form read before this would drop the offer
+        stand.save(update_fields=["offers", "version"])
         suggestion.adopted = True
         suggestion.save(update_fields=["adopted"])
     return stand
@@ -296,13 +332,29 @@ def adopt_offer(*, suggestion: SuggestedOffer) -> Stand:
 
 def toggle_action(*, action: Action) -> None:
     """Done or reopened, in one statement: two people ticking it at once never cancel out."""
-    Action.objects.filter(pk=action.pk).update(done=~F("done"))
+    # Its edit form shows "done": a form read before the toggle must not undo it.
+    Action.objects.filter(pk=action.pk).update(done=~F("done"), version=F("version") + 1)
 
 
 @transaction.atomic
-def save_grid(*, atelier: Atelier, fields: Mapping[str, Any]) -> CriteriaGrid:
-    """The workshop's criteria grid, created the first time."""
-    return CriteriaGrid.objects.update_or_create(atelier=atelier, defaults=dict(fields))[0]
+def save_grid(
+    *, atelier: Atelier, fields: Mapping[str, Any], version: int | None = None
+) -> CriteriaGrid:
+    """The workshop's criteria grid, created the first time (``version`` None), else saved
+    from a form read at ``version`` (StaleVersion if it was saved since)."""
+    grid = CriteriaGrid.objects.filter(atelier=atelier).first()
+    if grid is None:
+        try:
+            with transaction.atomic():
+                # Saved through a form once: a form read before it existed is stale now.
+                return CriteriaGrid.objects.create(atelier=atelier, version=1, **fields)
+        except IntegrityError:  # created meanwhile by someone else: theirs is newer
+            raise StaleVersion from None
+    claim(grid, version)
+    for name, value in fields.items():
+        setattr(grid, name, value)
+    grid.save(update_fields=[*fields, "version"])
+    return grid
 
 
 def add_photo(
@@ -363,13 +415,17 @@ def before_report_child_restored(obj: models.Model) -> None:
 
 
 @transaction.atomic
-def update_report(*, report: DemarreurReport, fields: Mapping[str, Any]) -> DemarreurReport:
+def update_report(
+    *, report: DemarreurReport, fields: Mapping[str, Any], version: int | None
+) -> DemarreurReport:
     """Write the report, as long as it has not been sent (a reviewed one goes back to
-    draft); the first write creates it."""
+    draft); the first write creates it. Edited through a form read at ``version``:
+    StaleVersion if it was saved since (the row is locked from here)."""
     locked = _report_for_change(atelier_id=report.atelier_id)
+    claim(locked, version)
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.save(update_fields=[*fields, "status"])
+    locked.save(update_fields=[*fields, "status", "version"])
     return locked
 
 

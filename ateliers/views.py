@@ -41,6 +41,7 @@ from ateliers.queries import Results, grid_of, results_of
 from labo.history import audit
 from labo.lib.http import HtmxHttpRequest
 from labo.lib.pdf import pdf_response, render_pdf
+from labo.lib.versions import StaleVersion, edited, rebind
 from labo.queries import person_of
 from sessions.access import get_session_for
 
@@ -55,18 +56,30 @@ class Editable(NamedTuple):
     form: forms.ModelForm | None
 
 
-def _editable(atelier: Atelier, results: Results, *, can_log: bool) -> dict[str, list[Editable]]:
-    """Few per workshop (statements, cases, stands): each gets its edit form."""
+def _editable(
+    atelier: Atelier,
+    results: Results,
+    *,
+    can_log: bool,
+    refused: tuple[str, int, forms.ModelForm] | None = None,
+) -> dict[str, list[Editable]]:
+    """Few per workshop (statements, cases, stands): each gets its edit form, or the
+    one that was just refused (kind, id, form), with the user's input."""
     listed: dict[str, Sequence[models.Model]] = {
         "question": results.questions,
         "case": results.cases,
         "stand": results.stands,
     }
+
+    def form_for(kind: str, obj: models.Model) -> forms.ModelForm | None:
+        if not can_log:
+            return None
+        if refused is not None and refused[:2] == (kind, obj.pk):
+            return refused[2]
+        return KINDS[kind].bind(atelier, instance=obj)
+
     return {
-        kind: [
-            Editable(obj, KINDS[kind].bind(atelier, instance=obj) if can_log else None)
-            for obj in objects
-        ]
+        kind: [Editable(obj, form_for(kind, obj)) for obj in objects]
         for kind, objects in listed.items()
     }
 
@@ -121,7 +134,7 @@ def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) ->
         "blank": blank,
         "sections": SECTIONS,
         **extra,
-        "editable": _editable(atelier, results, can_log=can_log),
+        "editable": _editable(atelier, results, can_log=can_log, refused=extra.get("refused")),
     }
     if can_log:
         for part in atelier.parts:
@@ -136,6 +149,11 @@ def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) ->
         if report is not None and (report.is_reviewed or report.changed_after_review):
             # Also what changed outside the report (an address, the title): "send" will refuse.
             context["report_changes"] = reports.changes(report)
+    refused = extra.get("refused")
+    if refused is not None and refused[0] not in context["editable"]:
+        # A kind the page lists without edit forms (actions): the refused form is shown
+        # on its own, above the results, with the user's input.
+        context["refused_elsewhere"] = refused
     if extra.get("bound"):
         blank[extra["bound_kind"]] = extra["bound"]
     return context
@@ -208,15 +226,20 @@ def atelier_create(request: HtmxHttpRequest, session_pk: int) -> HttpResponse:
 def atelier_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, run=True)
     form = f.AtelierForm(request.POST or None, instance=atelier, session=atelier.session)
-    if request.method == "POST" and form.is_valid():
-        services.update_atelier(
-            atelier=atelier,
-            facilitators=form.cleaned_data["facilitators"],
-            participants=form.cleaned_data["participants"],
-            **_atelier_fields(form),
-        )
-        return redirect("ateliers:atelier-detail", atelier.pk)
     status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_atelier(
+                atelier=atelier,
+                facilitators=form.cleaned_data["facilitators"],
+                participants=form.cleaned_data["participants"],
+                **_atelier_fields(form),
+            )
+        except StaleVersion:
+            atelier.refresh_from_db()
+            form, status = rebind(form, atelier, session=atelier.session), 409
+        else:
+            return redirect("ateliers:atelier-detail", atelier.pk)
     return render(
         request,
         "ateliers/atelier_form.html",
@@ -283,9 +306,17 @@ def result_update(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> 
     if not form.is_valid():
         return _answer(request, atelier, status=422, error=_errors_line(form))
     try:
-        services.update_result(obj=instance, fields=form.cleaned_data)
+        services.update_result(
+            obj=instance, fields=edited(form), version=form.cleaned_data["version"]
+        )
     except services.ReportSent as error:
         return _answer(request, atelier, status=409, error=str(error))
+    except StaleVersion as stale:
+        fresh = get_result_in(atelier, kind, obj_pk)
+        again = rebind(form, fresh)
+        return _answer(
+            request, atelier, status=409, error=str(stale), refused=(kind, obj_pk, again)
+        )
     return _answer(request, atelier, notice=_("Saved."))
 
 
@@ -319,9 +350,14 @@ def report_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _answer(request, atelier, status=422, report_form=form)
     try:
-        services.update_report(report=report, fields=form.cleaned_data)
+        services.update_report(
+            report=report, fields=edited(form), version=form.cleaned_data.get("version")
+        )
     except services.ReportSent as error:
         return _answer(request, atelier, status=409, error=str(error))
+    except StaleVersion:
+        report = DemarreurReport.objects.get(atelier=atelier)
+        return _answer(request, atelier, status=409, report_form=rebind(form, report))
     return _answer(request, atelier, notice=_("Saved."))
 
 
@@ -351,13 +387,29 @@ def tap(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = f.TapForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Unknown position."), status=422)
-    services.tap(
-        question=question, position=form.cleaned_data["position"], delta=form.cleaned_data["delta"]
-    )
+    data, status, error = form.cleaned_data, 200, None
+    try:
+        if data["delta"] is not None:
+            services.tap(question=question, position=data["position"], delta=data["delta"])
+        else:
+            services.correct_count(
+                question=question,
+                position=data["position"],
+                value=data["set_to"],
+                replacing=data["replacing"],
+            )
+    except StaleVersion as stale:
+        status, error = 409, str(stale)
     if request.htmx:
-        return render(
-            request, QUESTION, {"question": question, "atelier": atelier, "can_log": True}
-        )
+        context = {
+            "question": question,
+            "atelier": atelier,
+            "can_log": True,
+            "question_error": error,
+        }
+        return render(request, QUESTION, context, status=status)
+    if error:
+        return _answer(request, atelier, status=status, error=error)
     return redirect(reverse("ateliers:atelier-detail", args=[atelier.pk]) + f"#question-{pk}")
 
 
@@ -420,7 +472,14 @@ def grid_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = f.CriteriaGridForm(request.POST, instance=grid_of(atelier), prefix="grid")
     if not form.is_valid():
         return _answer(request, atelier, status=422, grid_form=form)
-    services.save_grid(atelier=atelier, fields=form.cleaned_data)
+    try:
+        services.save_grid(
+            atelier=atelier, fields=edited(form), version=form.cleaned_data.get("version")
+        )
+    except StaleVersion:
+        return _answer(
+            request, atelier, status=409, grid_form=rebind(form, grid_of(atelier) or form.instance)
+        )
     return _answer(request, atelier, notice=_("Saved."))
 
 

@@ -30,8 +30,15 @@ class CommandeForm(forms.ModelForm):
 
 class MoveForm(forms.Form):
     to_status = forms.ChoiceField(label=_("Move to"), choices=Status.choices)
+    # The status the user saw: a move chosen on a view older than the last move is refused.
     expected_status = forms.ChoiceField(
-        choices=Status.choices, required=False, widget=forms.HiddenInput
+        choices=Status.choices,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _(
+                "This move comes from a page that says no status: reload it and try again."
+            )
+        },
     )
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=SHORT_TEXT, widget=TEXTAREA
@@ -51,9 +58,8 @@ class MoveForm(forms.Form):
     def clean_to_status(self) -> Status:
         return Status(self.cleaned_data["to_status"])
 
-    def clean_expected_status(self) -> Status | None:
-        value = self.cleaned_data["expected_status"]
-        return Status(value) if value else None
+    def clean_expected_status(self) -> Status:
+        return Status(self.cleaned_data["expected_status"])
 
 
 class GateReviewForm(forms.ModelForm):

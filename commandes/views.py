@@ -146,6 +146,8 @@ def _to_detail(commande_pk: int, section: str) -> HttpResponse:
 def _move(request: HtmxHttpRequest, commande: Commande, form: f.MoveForm) -> str | None:
     """Apply the move the form asks for; the reason it was refused, if it was."""
     if not form.is_valid():
+        if "expected_status" in form.errors and "to_status" not in form.errors:
+            return str(form.errors["expected_status"][0])
         return _("The move is not readable: choose a status.")
     data = form.cleaned_data
     try:

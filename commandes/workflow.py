@@ -44,7 +44,9 @@ class MoveRefused(Exception):
 class Move:
     to_status: S
     comment: str = ""
-    expected_status: S | None = None  # the status the user saw when they chose the move
+    # The status the user saw when they chose the move: every move posted carries it
+    # (commandes.forms.MoveForm); None only for tools (the demo lab).
+    expected_status: S | None = None
     reformulated_wording: str = ""
     shelved_until: datetime.date | None = None
     abandon_reason: str = ""
@@ -79,6 +81,14 @@ def _check(commande: Commande, move: Move, user: AnyUser) -> None:
         move.reformulated_wording.strip() or commande.reformulated_wording.strip()
     ):
         raise MoveRefused(_("Write the reformulated request before moving to “reformulated”."))
+    if (
+        move.to_status != S.REFORMULATED
+        and move.reformulated_wording.strip()
+        and _lines(move.reformulated_wording) != _lines(commande.reformulated_wording)
+    ):
+        # Written by the move to "reformulated" only, where the history records it: at the
+        # gate, management decides on the wording it was given.
+        raise MoveRefused(_("The reformulated request changes only with a move to “reformulated”."))
     if move.to_status == S.SHELVED:
         if move.shelved_until is None:
             raise MoveRefused(_("Give the date to look at it again."))
@@ -88,6 +98,11 @@ def _check(commande: Commande, move: Move, user: AnyUser) -> None:
         raise MoveRefused(_("Say why the commande is abandoned."))
     if move.to_status == S.IN_PROGRESS and commande.team.count() < MIN_TEAM:
         raise MoveRefused(_("Build the team before starting the work."))
+
+
+def _lines(text: str) -> list[str]:
+    """A text as its lines, stripped: a browser sends a textarea's lines ending in CRLF."""
+    return [line.rstrip() for line in text.strip().splitlines()]
 
 
 @transaction.atomic
@@ -105,7 +120,7 @@ def move(*, commande: Commande, move: Move, user: User) -> StatusChange:
     )
     commande.status = move.to_status
     fields = ["status", "updated_at"]
-    if move.reformulated_wording.strip():
+    if move.to_status == S.REFORMULATED and move.reformulated_wording.strip():
         commande.reformulated_wording = move.reformulated_wording.strip()
         fields.append("reformulated_wording")
     if move.to_status == S.SHELVED:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from labo.lib.text import LONG_TEXT
+from labo.lib.versions import version_field
 
 
 class Grade(models.TextChoices):
@@ -71,6 +72,7 @@ class Person(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+    version = version_field()
     email = models.EmailField(_("e-mail"), blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)

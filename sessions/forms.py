@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from labo.lib.versions import VersionedForm
 from labo.models import Person, Programme
 from labo.roles import FACILITATOR
 from sessions.models import (
@@ -24,7 +25,7 @@ from sessions.synthesis import choices_of
 MAX_SESSION_DAYS = 14
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(VersionedForm):
     template = forms.ModelChoiceField(
         label=_("Start from a template"),
         queryset=SessionTemplate.objects.all(),
@@ -79,7 +80,7 @@ class SessionForm(forms.ModelForm):
         return data
 
 
-class DayForm(forms.ModelForm):
+class DayForm(VersionedForm):
     class Meta:
         model = Day
         fields = ["title", "starts_at", "ends_at", "capacity"]
@@ -175,9 +176,22 @@ class MoveToDayForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["day"]).queryset = session.days.all()
 
 
+STALE = _("The agenda changed since you loaded it: here it is as it is now. Try again.")
+
+
 class ReorderForm(forms.Form):
     # Room for the ids of a few hundred blocks.
     order = forms.CharField(max_length=20_000, widget=forms.HiddenInput)
+    # The revision of the day the order was drawn from: an order drawn from a day that
+    # changed since would undo what changed (sessions.services.reorder_day).
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": STALE,
+            "invalid": STALE,
+        },
+    )
 
     def clean_order(self) -> list[int]:
         try:
@@ -223,7 +237,7 @@ class TemplateForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class AttendanceForm(forms.ModelForm):
+class AttendanceForm(VersionedForm):
     class Meta:
         model = Attendance
         fields = ["role", "present"]

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from labo.lib.text import LONG_TEXT
+from labo.lib.versions import version_field
 from labo.models import Person, Programme
 
 MAX_ITEM_MINUTES = 12 * 60
@@ -31,6 +32,7 @@ class Session(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     objectives = models.TextField(_("objectives"), max_length=LONG_TEXT, blank=True)
+    version = version_field()
     status = models.CharField(
         _("status"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )
@@ -80,6 +82,7 @@ class Day(models.Model):
     # Bumped by every change to the day or its agenda (sessions.signals, services._lock): the
     # planner's rendered day is cached under it.
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    version = version_field()  # of its settings, as edited through DayForm
 
     class Meta:
         ordering = ["date"]
@@ -218,6 +221,7 @@ class Attendance(models.Model):
         _("role"), max_length=12, choices=AttendanceRole.choices, default=AttendanceRole.AMBASSADOR
     )
     present = models.BooleanField(_("present"), default=True)
+    version = version_field()
 
     class Meta:
         ordering = ["day", "person"]

@@ -8,16 +8,18 @@ pages and fragments are drawn, and kept, by sessions.planner_cache.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.forms import BaseModelFormSet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from labo.lib.http import HtmxHttpRequest
+from labo.lib.versions import STALE, StaleVersion, rebind
 from labo.models import Person
 from labo.queries import grade_mix
 from sessions import planner_cache, services
@@ -37,7 +39,7 @@ from sessions.forms import (
     TemplateForm,
     programmes_of,
 )
-from sessions.models import AgendaItem, Day
+from sessions.models import AgendaItem, Attendance, Day
 from sessions.planner_cache import PAGE, DayForms
 from sessions.queries import deleted_item_in_session, item_in_session, runners
 
@@ -138,6 +140,16 @@ def session_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_session(session=session, **form.cleaned_data)
+        except StaleVersion:
+            session.refresh_from_db()
+            programmes = programmes_of(request.user)
+            form = rebind(form, session, programmes=programmes)
+            return render(
+                request,
+                "sessions/session_form.html",
+                {"form": form, "session": session},
+                status=409,
+            )
         except services.AgendaError as error:
             form.add_error("ends_on", str(error))
         else:
@@ -161,7 +173,18 @@ def day_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = DayForm(request.POST, instance=day, prefix=f"settings{day.pk}")
     if not form.is_valid():
         return _invalid(request, day, DayForms(day=day.pk, day_form=form))
-    services.update_day(day=day, **form.cleaned_data)
+    try:
+        services.update_day(day=day, **form.cleaned_data)
+    except StaleVersion:
+        day.refresh_from_db()
+        again = rebind(form, day)
+        if request.htmx:
+            return planner_cache.draw_day(
+                request, day, status=409, forms=DayForms(day=day.pk, day_form=again)
+            )
+        return planner_cache.draw_page_with(
+            request, day.session, status=409, forms=DayForms(day=day.pk, day_form=again)
+        )
     return _answer(request, day, announce=_("The day is saved."))
 
 
@@ -228,14 +251,24 @@ def item_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _edit_conflict(
     request: HtmxHttpRequest, item: AgendaItem, form: ItemForm, message: str
 ) -> HttpResponse:
-    """Show the user's text again, against the latest version, with the conflict explained."""
-    current = AgendaItem.objects.get(pk=item.pk)
+    """Show the user's text again, against the latest version, with the conflict explained;
+    a block deleted meanwhile (or with its day): the planner as it is now, with the reason."""
+    current = AgendaItem.objects.select_related("day__session").filter(pk=item.pk).first()
+    if current is None:
+        return _gone(request, item.day.session_id, message)
     data = request.POST.copy()
     data[form.add_prefix("version")] = str(current.version)
     form = ItemForm(data, instance=current, people=runners(), prefix=form.prefix)
     form.is_valid()
     form.add_error(None, message)
     return _item_form(request, current, form, status=409)
+
+
+def _gone(request: HtmxHttpRequest, session_id: int, message: str) -> HttpResponse:
+    """Back to the planner, the message shown there: what the request was about is gone."""
+    messages.error(request, message)
+    url = reverse("sessions:agenda", args=[session_id])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_POST
@@ -355,8 +388,10 @@ def day_reorder(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = ReorderForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.StaleAgenda(form.errors["order"][0])
-        services.reorder_day(day=day, order=form.cleaned_data["order"])
+            raise services.StaleAgenda(next(iter(form.errors.values()))[0])
+        services.reorder_day(
+            day=day, order=form.cleaned_data["order"], revision=form.cleaned_data["revision"]
+        )
     except services.AgendaError as error:
         return _answer(request, day, status=409, error=str(error))
     return _answer(request, day, announce=_("New order saved."))
@@ -387,17 +422,24 @@ def day_attendance(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     formset = AttendanceFormSet(data, queryset=attendances, prefix="att")
     adding = AddAttendeesForm(data, day=day, prefix="add")
+    status = 422 if request.method == "POST" else 200
     if request.method == "POST" and formset.is_valid() and adding.is_valid():
-        services.record_attendance(
-            day=day,
-            # Only the day's rows: a forged form count adds forms that are no attendance.
-            changes=[form.instance for form in formset.initial_forms if form.has_changed()],
-            removed=[form.instance for form in formset.deleted_forms],
-            added=adding.cleaned_data["people"],
-            role=adding.cleaned_data["role"],
-        )
-        messages.success(request, _("Attendance saved."))
-        return redirect("sessions:day-attendance", day.pk)
+        # Only the day's rows: a forged form count adds forms that are no attendance.
+        rows = formset.initial_forms
+        try:
+            services.record_attendance(
+                day=day,
+                changes=[form.instance for form in rows if form.has_changed()],
+                removed=[form.instance for form in formset.deleted_forms],
+                added=adding.cleaned_data["people"],
+                role=adding.cleaned_data["role"],
+                versions={form.instance.pk: form.cleaned_data["version"] for form in rows},
+            )
+        except StaleVersion:
+            formset, status = _attendance_again(request, day, attendances), 409
+        else:
+            messages.success(request, _("Attendance saved."))
+            return redirect("sessions:day-attendance", day.pk)
     present = Person.objects.filter(attendances__day=day, attendances__present=True)
     context = {
         "day": day,
@@ -408,5 +450,21 @@ def day_attendance(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "roles": day.attendances.values("role").annotate(n=Count("pk")).order_by("role"),
         "present_count": present.count(),
     }
-    status = 422 if request.method == "POST" else 200
     return render(request, "sessions/attendance.html", context, status=status)
+
+
+def _attendance_again(
+    request: HtmxHttpRequest, day: Day, attendances: QuerySet[Attendance]
+) -> BaseModelFormSet:
+    """The sheet as the user filled it, over the rows as they are now (their versions), with
+    the conflict explained: saving it again keeps the user's choices on purpose."""
+    data = request.POST.copy()
+    current = dict(day.attendances.values_list("pk", "version"))
+    for index in range(int(data.get("att-TOTAL_FORMS") or 0)):
+        pk = data.get(f"att-{index}-id", "")
+        if pk.isdigit() and int(pk) in current:
+            data[f"att-{index}-version"] = str(current[int(pk)])
+    formset = AttendanceFormSet(data, queryset=attendances, prefix="att")
+    formset.is_valid()
+    formset.non_form_errors().append(str(STALE))
+    return formset

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from labo.lib.versions import claim
 from labo.models import Person, Programme
 from sessions import signals
 from sessions.models import (
@@ -77,6 +78,24 @@ def _hold_days(days: QuerySet[Day]) -> list[int]:
 
 
 GONE = gettext_lazy("This block has moved or gone meanwhile: here is the day as it is now.")
+
+
+def _lock_current_day(item: AgendaItem) -> int:
+    """Lock the day the (live) block is in now, before the block; the day's id."""
+    held = item.day_id
+    _lock_day(held)
+    while True:
+        # A move commits only under both days' locks: once a day is held, a block in it
+        # stays there until the end of the transaction.
+        now = AgendaItem.objects.filter(pk=item.pk).values_list("day_id", flat=True).first()
+        if now == held:
+            return held
+        # Gone, or moved meanwhile to a day that would come before the one held: locking it
+        # now would break the order of days (by id) that every writer follows.
+        if now is None or now < held:
+            raise StaleAgenda(GONE)
+        _lock_day(now)
+        held = now
 
 
 def _lock_item(item: AgendaItem, manager=None) -> tuple[Day, AgendaItem]:
@@ -192,6 +211,19 @@ def _create_from_spec(day, spec, position, parent=None) -> AgendaItem:
     )
 
 
+SESSION_FIELDS = (
+    "programme",
+    "number",
+    "title",
+    "place",
+    "starts_on",
+    "ends_on",
+    "objectives",
+    "status",
+    "preparation_half_days",
+)
+
+
 @transaction.atomic
 def update_session(
     *,
@@ -206,8 +238,13 @@ def update_session(
     facilitators: Iterable[Person],
     status: SessionStatus | str,
     preparation_half_days: decimal.Decimal | None,
+    version: int | None = None,
 ) -> Session:
-    """Save the session; its days follow its dates (update_session_dates, which may refuse)."""
+    """Save the session; its days follow its dates (update_session_dates, which may refuse).
+    ``version``: the one its form was read at (StaleVersion if it was saved since); None for
+    a tool's write."""
+    if version is not None:
+        claim(session, version)  # the session before its days
     update_session_dates(session=session, starts_on=starts_on, ends_on=ends_on)
     session.programme = programme
     session.number = number
@@ -218,7 +255,8 @@ def update_session(
     session.objectives = objectives
     session.status = status
     session.preparation_half_days = preparation_half_days
-    session.save()
+    # What the form edits: the debrief, written elsewhere meanwhile, is kept.
+    session.save(update_fields=[*SESSION_FIELDS, "version"])
     session.facilitators.set(facilitators)
     return session
 
@@ -368,7 +406,9 @@ def save_item(
 ) -> AgendaItem:
     """Save an edited block unless someone else saved it since it was loaded at ``version``;
     ``runners``: who runs it, None to leave them as they are (no query for them)."""
-    _lock_day(item.day_id)
+    # The day the block is in now (it may have been moved since it was read), before the
+    # block: the order every move takes, and the day whose planner shows the change.
+    item.day_id = _lock_current_day(item)
     if not AgendaItem.objects.filter(pk=item.pk, version=version).update(version=version + 1):
         raise StaleAgenda(
             _(
@@ -458,16 +498,23 @@ def move_item(*, item: AgendaItem, offset: int) -> tuple[AgendaItem, int]:
     return current, len(items)
 
 
+STALE_ORDER = gettext_lazy(
+    "The agenda changed since you loaded it: here it is as it is now. Try again."
+)
+
+
 @transaction.atomic
-def reorder_day(*, day: Day, order: Sequence[int]) -> None:
-    """Apply a new order given as the list of the day's block ids."""
+def reorder_day(*, day: Day, order: Sequence[int], revision: int | None = None) -> None:
+    """Apply a new order given as the list of the day's block ids, drawn from the day at
+    ``revision`` (refused if the day changed since: someone else's order would be lost)."""
     day = _lock(day)
+    # The lock moved the revision on by one: the day as the user saw it is one behind.
+    if revision is not None and day.revision != revision + 1:
+        raise StaleAgenda(STALE_ORDER)
     items = _top_items(day)
     by_pk = {item.pk: item for item in items}
     if sorted(order) != sorted(by_pk) or len(set(order)) != len(order):
-        raise StaleAgenda(
-            _("The agenda changed since you loaded it: here it is as it is now. Try again.")
-        )
+        raise StaleAgenda(STALE_ORDER)
     _renumber([by_pk[pk] for pk in order])
 
 
@@ -486,6 +533,9 @@ def move_to_day(*, item: AgendaItem, day: Day, position: int | None = None) -> A
     moving = AgendaItem.objects.filter(pk=item.pk, day=source).first()
     if moving is None:
         raise StaleAgenda(GONE)
+    if moving.parent_id is not None:
+        # A sub-group runs during its block: it is in its block's day, and moves with it.
+        raise AgendaError(_("A sub-group moves with its block: move the block."))
     items = _top_items(day)
     at = len(items) if position is None else max(0, min(position, len(items)))
     moving.day = day
@@ -506,13 +556,17 @@ def update_day(
     starts_at: datetime.time,
     ends_at: datetime.time,
     capacity: int | None,
+    version: int | None = None,
 ) -> Day:
-    """Save a day's settings (its revision moves on: sessions.signals)."""
+    """Save a day's settings (its revision moves on: sessions.signals), from a form read at
+    ``version`` (StaleVersion if they were saved since; None for a tool's write)."""
+    if version is not None:
+        claim(day, version)
     day.title = title
     day.starts_at = starts_at
     day.ends_at = ends_at
     day.capacity = capacity
-    day.save()
+    day.save(update_fields=["title", "starts_at", "ends_at", "capacity", "version"])
     return day
 
 
@@ -524,16 +578,23 @@ def record_attendance(
     removed: Iterable[Attendance],
     added: Iterable[Person],
     role: AttendanceRole | str,
+    versions: Mapping[int, int] | None = None,
 ) -> None:
     """Save the day's attendance sheet in one go: ``changes``, the day's attendances with
     their new role and presence; ``removed``, those to take off; ``added``, people to add
-    in ``role``."""
+    in ``role``. ``versions``: the version each changed or removed row was read at, by id
+    (the sheet is a form read earlier): StaleVersion, and nothing saved, if one was saved
+    since."""
     _hold_days(Day.objects.filter(pk=day.pk))
-    removed_pks = [a.pk for a in removed if a.pk]
+    removed = [a for a in removed if a.pk]
+    removed_pks = [a.pk for a in removed]
+    kept = [a for a in changes if a.pk not in removed_pks]
+    if versions is not None:
+        for attendance in sorted([*kept, *removed], key=lambda a: a.pk):  # rows by pk
+            claim(attendance, versions.get(attendance.pk))
     Attendance.objects.filter(day=day, pk__in=removed_pks).delete()
-    for attendance in sorted(changes, key=lambda a: a.pk):
-        if attendance.pk not in removed_pks:
-            attendance.save(update_fields=["role", "present"])
+    for attendance in sorted(kept, key=lambda a: a.pk):
+        attendance.save(update_fields=["role", "present", "version"])
     Attendance.objects.bulk_create(
         [Attendance(day=day, person=person, role=role) for person in added],
         ignore_conflicts=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -25,11 +26,22 @@ def muted():
 
 
 def bump(days) -> None:
-    """Move on the revision of a day (its id) or of days (a query of their ids), in one
-    statement."""
+    """Move on the revision of a day (its id) or of days (a query of their ids)."""
 
-    if days is not None and not _muted.get():
-        ids = [days] if isinstance(days, int) else days
+    if days is None or _muted.get():
+        return
+    if isinstance(days, int):
+        Day.objects.filter(pk=days).update(revision=F("revision") + 1)
+        return
+    with transaction.atomic():
+        # Several days (a runner renamed): locked by id, the lower first, as every writer of
+        # days does; one UPDATE over them would lock them in whatever order it meets them.
+        ids = list(
+            Day.objects.filter(pk__in=days)
+            .order_by("pk")
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
         Day.objects.filter(pk__in=ids).update(revision=F("revision") + 1)
 
 

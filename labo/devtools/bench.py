@@ -38,7 +38,7 @@ from labo.devtools.volume import PROGRAMME, seed_volume
 from labo.documents import render_html
 from labo.lib.pdf import html_to_pdf
 from labo.models import Document, DocumentKind, Programme
-from sessions.models import AgendaItem, Session
+from sessions.models import AgendaItem, Day, Session
 
 
 @dataclass
@@ -569,7 +569,8 @@ class BenchCommand(BaseCommand):
                     "edit: reorder a day (htmx)",
                     lambda: client.post(
                         reverse("sessions:day-reorder", args=[day.pk]),
-                        {"order": order},
+                        # As the planner does: the order drawn from the day as it is now.
+                        {"order": order, "revision": Day.objects.get(pk=day.pk).revision},
                         headers=HTMX,
                     ),
                     runs=runs,

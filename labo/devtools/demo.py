@@ -1197,6 +1197,7 @@ def _results(lab: DemoLab) -> None:
     if not m.DemarreurReport.objects.filter(atelier=occiborne).exists():
         update_report(
             report=report_of(atelier=occiborne),
+            version=0,
             fields={
                 "timebox_minutes": 90,
                 "used_minutes": 60,

@@ -43,7 +43,8 @@ def track(
     AppConfig.ready(), for the models it owns."""
     for model in models:
         model.get_additional_data = lambda self, scope=scope: scope(self)  # type: ignore[attr-defined]
-        auditlog.register(model, serialize_data=True)
+        # A version (labo.lib.versions) only says a form saved the row: not a change to show.
+        auditlog.register(model, serialize_data=True, exclude_fields=["version"])
         if restorable:
             RESTORABLE.add(model._meta.model_name or "")
         if before_restore is not None:

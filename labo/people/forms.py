@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from labo.lib.text import SHORT_TEXT
+from labo.lib.versions import VersionedForm
 from labo.models import Direction, Grade, Person, Skill
 
 IMPORT_SALT = "labo.person-import"
@@ -86,7 +87,7 @@ class PersonFilterForm(forms.Form):
         return people
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(VersionedForm):
     class Meta:
         model = Person
         fields = ["job_title", "domain_profile", "skills", "appetites"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ateliers import services as ateliers_services
 from labo import documents
+from labo.lib.versions import claim
 from labo.models import Direction, Person, Skill
 from labo.people import privacy
 from labo.people.forms import PersonRowForm
@@ -40,11 +41,15 @@ def update_profile(
     domain_profile: str,
     skills: Iterable[Skill],
     appetites: Iterable[Skill],
+    version: int | None,
 ) -> Person:
-    """What a person says of themself: their job, their field, their skills and appetites."""
+    """What a person says of themself: their job, their field, their skills and appetites,
+    from a form read at ``version`` (StaleVersion if the profile was saved since)."""
+    claim(person, version)
     person.job_title = job_title
     person.domain_profile = domain_profile
-    person.save()
+    # Only what the form edits: the HR import or an anonymisation may have changed the rest.
+    person.save(update_fields=["job_title", "domain_profile", "version"])
     person.skills.set(skills)
     person.appetites.set(appetites)
     return person

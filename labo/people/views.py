@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commandes.models import Commande, Task
 from commandes.queries import waiting_at_gate
 from labo.lib.http import HtmxHttpRequest
+from labo.lib.versions import StaleVersion, rebind
 from labo.models import Person
 from labo.people import importing, privacy, services
 from labo.people.access import get_person_for, own_person
@@ -124,18 +125,24 @@ def my_profile(request: HtmxHttpRequest) -> HttpResponse:
     person = own_person(request)
     form = ProfileForm(request.POST or None, instance=person)
     if request.method == "POST":
+        status = 422
         if form.is_valid():
             data = form.cleaned_data
-            services.update_profile(
-                person=person,
-                job_title=data["job_title"],
-                domain_profile=data["domain_profile"],
-                skills=data["skills"],
-                appetites=data["appetites"],
-            )
-            messages.success(request, _("Your profile is saved."))
-            return redirect("labo:my-profile")
-        status = 422
+            try:
+                services.update_profile(
+                    person=person,
+                    job_title=data["job_title"],
+                    domain_profile=data["domain_profile"],
+                    skills=data["skills"],
+                    appetites=data["appetites"],
+                    version=data["version"],
+                )
+            except StaleVersion:
+                person.refresh_from_db()
+                form, status = rebind(form, person), 409
+            else:
+                messages.success(request, _("Your profile is saved."))
+                return redirect("labo:my-profile")
     else:
         status = 200
 

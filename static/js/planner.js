@@ -31,7 +31,11 @@
         var to = event.to;
         if (from === to) {
           if (event.oldIndex === event.newIndex) { return; }
-          post(from.dataset.reorderUrl, from, from.dataset.day, { order: ids(from).join(",") });
+          // The revision the list was drawn at: a reorder of a day changed since is refused.
+          post(from.dataset.reorderUrl, from, from.dataset.day, {
+            order: ids(from).join(","),
+            revision: from.dataset.revision,
+          });
         } else {
           post(event.item.dataset.moveUrl, from, from.dataset.day, {
             day: to.dataset.day,

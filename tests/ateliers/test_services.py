@@ -267,10 +267,10 @@ def test_add_result_of_a_rating_or_an_observation_from_a_guest(atelier):
 def test_update_result_writes_the_fields(atelier):
     question = DebateQuestion.objects.create(atelier=atelier, text="?", yes=2)
 
-    services.update_result(obj=question, fields={"text": "Budget ?", "no": 1})
+    services.update_result(obj=question, fields={"text": "Budget ?"}, version=question.version)
 
     question.refresh_from_db()
-    assert (question.text, question.yes, question.no) == ("Budget ?", 2, 1)
+    assert (question.text, question.yes, question.version) == ("Budget ?", 2, 1)
 
 
 def test_delete_result_removes_it(atelier):
@@ -308,7 +308,7 @@ def test_save_grid_creates_then_updates_the_grid(atelier):
     axes = {"x_low": "Facile", "x_high": "Difficile", "y_low": "Faible", "y_high": "Fort"}
 
     services.save_grid(atelier=atelier, fields={**axes, "zones": ""})
-    services.save_grid(atelier=atelier, fields={**axes, "zones": "En haut à gauche"})
+    services.save_grid(atelier=atelier, fields={**axes, "zones": "En haut à gauche"}, version=1)
 
     assert CriteriaGrid.objects.get(atelier=atelier).zones == "En haut à gauche"
 
@@ -316,12 +316,12 @@ def test_save_grid_creates_then_updates_the_grid(atelier):
 def test_update_report_writes_a_draft_but_never_a_sent_report(atelier):
     report = DemarreurReport.objects.create(atelier=atelier)
 
-    report = services.update_report(report=report, fields={"hypotheses": "Un guichet"})
+    report = services.update_report(report=report, fields={"hypotheses": "Un guichet"}, version=0)
     report.status = ReportStatus.SENT
     report.save()
 
     with pytest.raises(services.ResultError):
-        services.update_report(report=report, fields={"hypotheses": "Autre chose"})
+        services.update_report(report=report, fields={"hypotheses": "Autre chose"}, version=1)
     assert DemarreurReport.objects.get(pk=report.pk).hypotheses == "Un guichet"
 
 

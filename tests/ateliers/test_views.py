@@ -276,17 +276,15 @@ def test_a_statement_is_edited_in_place(world, member_client):
         reverse("ateliers:result-update", args=[world.atelier.pk, "question", question.pk]),
         {
             f"{prefix}-text": "Budget propre ?",
-            f"{prefix}-yes": 3,
-            f"{prefix}-no": 1,
-            f"{prefix}-mixed": 2,
+            f"{prefix}-version": question.version,
             f"{prefix}-arguments": "Libère les initiatives",
         },
     )
 
     question.refresh_from_db()
-    assert (question.text, question.no, question.arguments) == (
+    assert (question.text, question.yes, question.arguments) == (
         "Budget propre ?",
-        1,
+        3,
         "Libère les initiatives",
     )
     assert f'name="{prefix}-arguments"' in page(member_client, world.atelier)

@@ -145,9 +145,9 @@ def test_saving_a_block_writes_its_runners_only_when_they_changed(day, django_as
 
     services.save_item(**edited(facilitators=[runner.pk]))
     unchanged = edited(facilitators=[runner.pk])
-    # The day's lock (its revision), the version, the audit log's old row, the block, the
-    # savepoint's two: not the runners, which are as they were...
-    with django_assert_num_queries(6):
+    # The day's lock (its revision), the block still in it, the version, the audit log's old
+    # row, the block, the savepoint's two: not the runners, which are as they were...
+    with django_assert_num_queries(7):
         services.save_item(**unchanged)
     saved = services.save_item(**edited(facilitators=[]))  # ... and are written when not
 

@@ -152,6 +152,7 @@ def test_update_profile_sets_the_job_the_field_skills_and_appetites(db):
         domain_profile="Mobilité",
         skills=[skill],
         appetites=[appetite],
+        version=person.version,
     )
 
     person = Person.objects.get(pk=person.pk)

@@ -164,6 +164,7 @@ def test_my_profile_saves_skills_and_appetites(world, member_client):
             "domain_profile": "Mobilité",
             "skills": [skill.pk],
             "appetites": [appetite.pk],
+            "version": Person.objects.get(user=world.member).version,
         },
     )
 
