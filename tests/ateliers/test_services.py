@@ -195,7 +195,7 @@ def test_report_of_never_creates_the_report(atelier):
     assert unsaved.pk is None
     assert DemarreurReport.objects.count() == 0
 
-    services.update_report(report=unsaved, fields={"hypotheses": "Un guichet"})
+    services.update_report(report=unsaved, fields={"hypotheses": "Un guichet"}, version=None)
 
     assert services.report_of(atelier=atelier).hypotheses == "Un guichet"
     assert DemarreurReport.objects.count() == 1

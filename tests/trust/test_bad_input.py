@@ -80,6 +80,7 @@ def session_data(session, **changes) -> dict:
         "ends_on": session.ends_on.isoformat(),
         "objectives": session.objectives,
         "status": session.status,
+        "version": session.version,
     }
     if session.preparation_half_days is not None:
         data["preparation_half_days"] = session.preparation_half_days

@@ -60,7 +60,11 @@ def report_with_ten_recipients(atelier):
 
 
 def post_report(client, atelier, **fields):
+    """The report form as the page gives it: read at the report's current version."""
+    report = DemarreurReport.objects.filter(atelier=atelier).first()
     data = {"timebox_minutes": 90, "used_minutes": "", **fields}
+    if report is not None:
+        data.setdefault("version", report.version)
     return client.post(
         reverse("ateliers:report-update", args=[atelier.pk]),
         {f"report-{name}": value for name, value in data.items()},
@@ -258,7 +262,7 @@ def test_a_changed_report_page_asks_the_same_queries_whatever_its_size(
         InterviewQuestion.objects.create(report=report, text=f"Question {index}")
         Observation.objects.create(report=report, observer="Léa", phase=f"{index}", note="x")
     transition(facilitator_client, demarreur, "review")
-    services.update_report(report=report, fields={"hypotheses": "Changé"})
+    services.update_report(report=report, fields={"hypotheses": "Changé"}, version=0)
     url = reverse("ateliers:atelier-detail", args=[demarreur.pk])
 
     with django_assert_num_queries(22):
@@ -368,9 +372,9 @@ def test_a_sent_report_refuses_a_change_through_the_services(sent):
     question = sent.questions.get()
 
     with pytest.raises(services.ReportSent):
-        services.update_result(obj=question, fields={"text": "Réécrite"})
+        services.update_result(obj=question, fields={"text": "Réécrite"}, version=0)
     with pytest.raises(services.ReportSent):
-        services.update_report(report=sent, fields={"hypotheses": "Autre"})
+        services.update_report(report=sent, fields={"hypotheses": "Autre"}, version=0)
 
     assert InterviewQuestion.objects.get(pk=question.pk).text == "Pourquoi ?"
 
