@@ -440,6 +440,9 @@ def review_report(*, report: DemarreurReport, reviewer: Person | None) -> Demarr
     if not locked.reformulated_request.strip():
         raise ResultError(_("Write the reformulated request before the review."))
     locked.reviewed_content = reports.content(locked)
+    if not reports.email(locked.reviewed_content).to:
+        # Reviewed, it would offer "send", which would then be refused.
+        raise ResultError(_("Nobody in the report's roles has an e-mail address."))
     locked.status = ReportStatus.REVIEWED
     locked.reviewed_by = reviewer
     locked.save(update_fields=["status", "reviewed_by", "reviewed_content"])

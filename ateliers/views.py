@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ateliers import forms as f
@@ -372,7 +373,11 @@ def report_transition(request: HtmxHttpRequest, pk: int, action: str) -> HttpRes
             notice = _("The report is reviewed: check the outbox, then send it.")
         elif action == "send":
             count = services.send_report(report=report)
-            notice = _("The report was sent to %(count)d people.") % {"count": count}
+            notice = ngettext(
+                "The report was sent to %(count)d person.",
+                "The report was sent to %(count)d people.",
+                count,
+            ) % {"count": count}
         else:
             raise Http404
     except services.ResultError as error:

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "labo.views.MethodNotAllowedPageMiddleware",  # after htmx: an htmx 405 stays bare
     "labo.access.AccessPolicyMiddleware",
     "labo.limits.RateLimitMiddleware",  # after the policy: counts only who may reach the URL
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks

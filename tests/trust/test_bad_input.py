@@ -7,6 +7,7 @@ posted to a workshop of another format, empty posts, GETs that write, error page
 
 import csv
 import datetime
+import html
 import io
 import struct
 import time
@@ -60,6 +61,36 @@ def test_an_idea_of_1_8_mb_is_refused_and_nothing_is_saved(world, member_client)
     assert response.status_code == 422
     assert "au plus 2000 caractères" in response.content.decode()
     assert Idea.objects.count() == 0
+
+
+def test_a_pasted_text_over_the_limit_is_refused_whole_not_cut_by_the_browser(world, member_client):
+    """A maxlength attribute makes the browser cut a paste without a word (seen on a phone:
+    3,000 characters pasted, 2,000 saved): the limit is the server's, with the text kept."""
+    page = member_client.get(reverse("ateliers:atelier-detail", args=[world.atelier.pk]))
+    text = "Une idée longue, vraiment très longue. " * 80
+
+    response = member_client.post(
+        reverse("ateliers:result-add", args=[world.atelier.pk, "idea"]),
+        {"idea-text": text},
+        headers={"HX-Request": "true"},
+    )
+
+    assert " maxlength=" not in page.content.decode()
+    assert 'data-maxlength="2000"' in page.content.decode()
+    assert response.status_code == 422
+    assert "au plus 2000 caractères" in response.content.decode()
+    assert text.strip() in html.unescape(response.content.decode())
+    assert Idea.objects.count() == 0
+
+
+def test_an_action_address_opened_directly_is_a_french_405(world, facilitator_client):
+    url = reverse("labo:person-export", args=[world.member.person.pk])
+
+    response = facilitator_client.get(url)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "Cette adresse est une action" in response.content.decode()
 
 
 def test_a_post_larger_than_django_reads_is_a_french_400(world, member_client):

@@ -595,3 +595,43 @@ def test_a_forgotten_person_leaves_the_reviewed_content(world, demarreur, facili
     assert email not in frozen
     assert transition(facilitator_client, demarreur, "send").status_code == 422
     assert mail.outbox == []
+
+
+# Found trying it in a browser: "send" offered then refused, "1 personnes", an ambassador
+# left without a word on why the report is a draft again.
+
+
+def test_a_report_nobody_can_receive_is_not_reviewed_so_send_is_never_offered(
+    demarreur, facilitator_client
+):
+    report = DemarreurReport.objects.create(atelier=demarreur, reformulated_request="Un guichet")
+
+    response = transition(facilitator_client, demarreur, "review")
+
+    assert response.status_code == 422
+    assert "Personne parmi les rôles du compte rendu" in response.content.decode()
+    assert status_of(report) == ReportStatus.DRAFT
+    assert "Envoyer le compte rendu" not in page(facilitator_client, demarreur)
+
+
+def test_a_report_sent_to_one_person_says_one_person(demarreur, facilitator_client):
+    report = DemarreurReport.objects.create(atelier=demarreur, reformulated_request="Un guichet")
+    person = around(demarreur, factories.PersonFactory(email="seule@region.example"))
+    DemarreurRole.objects.create(report=report, role="commanditaire", person=person)
+    transition(facilitator_client, demarreur, "review")
+
+    response = transition(facilitator_client, demarreur, "send")
+
+    assert "envoyé à 1 personne." in response.content.decode()
+
+
+def test_an_ambassador_whose_change_undid_the_review_is_told_why(
+    demarreur, facilitator_client, member_client
+):
+    report_with_ten_recipients(demarreur)
+    transition(facilitator_client, demarreur, "review")
+
+    response = post_report(member_client, demarreur, reformulated_request="Une borne")
+
+    assert response.status_code == 200
+    assert "Un animateur le relit de nouveau avant son envoi." in response.content.decode()
