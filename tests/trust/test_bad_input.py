@@ -38,7 +38,10 @@ from ateliers.models import (
     SuggestedOffer,
 )
 from labo.lib.text import LONG_TEXT, SHORT_TEXT, clean_text, one_line
+from labo.models import Person
+from sessions.forms import ItemForm
 from sessions.models import Attendance
+from sessions.queries import runners
 from tests import factories
 from tests.conftest import PERSONAS, client_for
 from tests.labo.test_access import MATRIX, url_kwargs
@@ -662,3 +665,32 @@ def test_a_post_without_its_csrf_token_is_a_french_page(world):
     assert response.status_code == 403
     assert "Formulaire expiré" in response.content.decode()
     assert Idea.objects.count() == 0
+
+
+# Ids no column can hold ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("forged", [str(2**63), str(-(2**63) - 1), str(2**70)])
+def test_a_multiple_choice_of_an_id_no_column_holds_is_refused_not_a_500(
+    world, facilitator_client, forged
+):
+    """Found by the fuzz test: a block's runners posted with the id 2**63 overflowed SQLite."""
+    form = ItemForm(instance=world.item, people=runners(), prefix=f"item{world.item.pk}")
+    data = {f.html_name: "" if f.value() is None else f.value() for f in form}
+    data[form.add_prefix("facilitators")] = [forged]
+    data[form.add_prefix("title")] = "Renommé"
+
+    response = facilitator_client.post(
+        reverse("sessions:item-update", args=[world.item.pk]), data, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 422
+    world.item.refresh_from_db()
+    assert world.item.title != "Renommé"
+
+
+def test_an_id_lookup_leaves_out_values_no_column_holds(world):
+    assert list(Person.objects.filter(pk__in=[2**63, -(2**63) - 1])) == []
+    assert list(Person.objects.filter(pk__in=[world.member.person.pk, 2**70])) == [
+        world.member.person
+    ]
