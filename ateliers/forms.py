@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ateliers import reports
 from ateliers.models import (
     Action,
     Atelier,
@@ -107,15 +108,7 @@ class TribunalCaseForm(VersionedForm):
 class DemarreurReportForm(VersionedForm):
     class Meta:
         model = DemarreurReport
-        fields = [
-            "timebox_minutes",
-            "used_minutes",
-            "phases_observed",
-            "reformulated_request",
-            "hypotheses",
-            "options_retained",
-            "next_steps",
-        ]
+        fields = list(reports.FIELDS)  # what a review freezes is what this form edits
         widgets = {
             name: TEXTAREA
             for name in [
