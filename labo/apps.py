@@ -10,8 +10,8 @@ class LaboConfig(AppConfig):
         # Wiring at start-up: the lab-wide features sit above the apps, so they are
         # imported here, once every app is loaded, not by the base's modules.
         from labo import auth, documents  # noqa: PLC0415 -- wiring once every app is loaded
-        from labo.lib import lookups  # noqa: PLC0415 -- wiring once every app is loaded
         from labo.history import audit  # noqa: PLC0415 -- wiring once every app is loaded
+        from labo.lib import lookups  # noqa: PLC0415 -- wiring once every app is loaded
         from labo.models import DocumentKind, Person  # noqa: PLC0415 -- wiring once every app is loaded
         from labo.restitutions import review  # noqa: PLC0415 -- wiring once every app is loaded
 

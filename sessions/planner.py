@@ -62,9 +62,30 @@ def _answer(
         return redirect(
             reverse("sessions:agenda", args=[day.session_id]) + query + f"#day-{day.pk}"
         )
-    return planner_cache.draw_day(
-        request, day, status=status, undo=undo, focus=focus, announce=announce, error=error
-    )
+    shown = _targeted_day(request, day)
+    if shown is None:
+        return planner_cache.draw_day(
+            request, day, status=status, undo=undo, focus=focus, announce=announce, error=error
+        )
+    # The block was moved to another day meanwhile: the day the user acted from is drawn
+    # where it stands (drawing this one there would show one day twice and lose the other),
+    # and the block's day where it stands, with the focus and the message.
+    response = planner_cache.draw_day(request, shown, status=status)
+    response.content += planner_cache.draw_day(
+        request, day, oob=True, undo=undo, focus=focus, announce=announce, error=error
+    ).content
+    return response
+
+
+def _targeted_day(request: HtmxHttpRequest, day: Day) -> Day | None:
+    """The other day of the same session whose fragment the htmx request targets, if any."""
+    target = request.htmx.target or ""
+    if not target.startswith("day-") or target == f"day-{day.pk}":
+        return None
+    pk = target.removeprefix("day-")
+    if not pk.isdigit():
+        return None
+    return Day.objects.filter(pk=int(pk), session=day.session_id).first()
 
 
 def _invalid(request: HtmxHttpRequest, day: Day, forms: DayForms) -> HttpResponse:
@@ -240,12 +261,13 @@ def item_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         services.save_item(item=item, **form.values())
     except services.StaleAgenda as error:
         return _edit_conflict(request, item, form, str(error))
-    return _answer(
-        request,
-        item.day,
-        focus=f"item-{item.pk}",
-        announce=_("Block “%(title)s” saved.") % {"title": item.title},
-    )
+    announce = _("Block “%(title)s” saved.") % {"title": item.title}
+    if _targeted_day(request, item.day) is not None:
+        announce = _("Block “%(title)s” saved: it was moved meanwhile to %(day)s.") % {
+            "title": item.title,
+            "day": date_format(item.day.date, "l j F"),
+        }
+    return _answer(request, item.day, focus=f"item-{item.pk}", announce=announce)
 
 
 def _edit_conflict(

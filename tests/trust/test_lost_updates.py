@@ -150,6 +150,32 @@ def second_day(world):
     )
 
 
+def test_a_block_moved_to_another_day_while_edited_leaves_both_days_drawn_in_place(
+    world, facilitator_client
+):
+    """Found in a browser: the answer drew the block's new day where its old day stood, so
+    the page showed one day twice and lost the other."""
+    other = Day.objects.create(session=world.session, date=world.day.date + datetime.timedelta(1))
+    form = ItemForm(instance=world.item, people=runners(), prefix=f"item{world.item.pk}")
+    data = as_posted(form)
+    data[form.add_prefix("title")] = "Retitré"
+    services.move_to_day(item=AgendaItem.objects.get(pk=world.item.pk), day=other)
+
+    response = facilitator_client.post(
+        reverse("sessions:item-update", args=[world.item.pk]),
+        data,
+        headers={**HTMX, "HX-Target": f"day-{world.day.pk}"},
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith(f'<article class="day planner-day" id="day-{world.day.pk}"')
+    assert f'id="day-{other.pk}"' in content
+    assert 'hx-swap-oob="true"' in content
+    assert "déplacé entre-temps" in content
+    assert AgendaItem.objects.get(pk=world.item.pk).title == "Retitré"
+
+
 def test_a_block_deleted_while_its_edit_is_saved_answers_the_planner_not_a_500(
     world, facilitator_client, monkeypatch
 ):
