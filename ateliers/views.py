@@ -312,12 +312,11 @@ def result_update(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> 
         )
     except services.ReportSent as error:
         return _answer(request, atelier, status=409, error=str(error))
-    except StaleVersion as stale:
+    except StaleVersion:
         fresh = get_result_in(atelier, kind, obj_pk)
         again = rebind(form, fresh)
-        return _answer(
-            request, atelier, status=409, error=str(stale), refused=(kind, obj_pk, again)
-        )
+        # The refused form says it (once), where the user typed.
+        return _answer(request, atelier, status=409, refused=(kind, obj_pk, again))
     return _answer(request, atelier, notice=_("Saved."))
 
 

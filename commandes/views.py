@@ -79,9 +79,12 @@ def _detail_context(request: HtmxHttpRequest, commande: Commande, **extra: Any) 
     wanted = f.WantedSkillsForm(request.GET or None)
     skills = wanted.cleaned_data["skills"] if wanted.is_valid() else []
     reviews = list(commande.reviews.select_related("reviewer"))
+    moves = workflow.allowed_moves(commande, request.user)
     context = {
         "commande": commande,
-        "moves": workflow.allowed_moves(commande, request.user),
+        "moves": moves,
+        # Only what the moves offered use: management at the gate gets no wording to rewrite.
+        "move_fields": {"comment", *workflow.asked_by(moves)},
         "move_form": extra.pop("move_form", None)
         or f.MoveForm(
             initial={

@@ -56,6 +56,19 @@ def role_for(to_status: S) -> str:
     return MANAGEMENT if to_status in GATE else FACILITATOR
 
 
+# What a move to a status asks for besides a comment (the move form offers only these).
+ASKS = {
+    S.REFORMULATED: "reformulated_wording",
+    S.SHELVED: "shelved_until",
+    S.ABANDONED: "abandon_reason",
+}
+
+
+def asked_by(moves: list[S]) -> set[str]:
+    """The move form's fields that one of these moves uses."""
+    return {ASKS[s] for s in moves if s in ASKS}
+
+
 def allowed_moves(commande: Commande, user: AnyUser) -> list[S]:
     held = roles_of(user)
     return [s for s in TRANSITIONS[S(commande.status)] if role_for(s) in held]

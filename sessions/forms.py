@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from labo.lib.versions import VersionedForm
+from labo.lib.versions import VersionedForm, keep_initials
 from labo.models import Person, Programme
 from labo.roles import FACILITATOR
 from sessions.models import (
@@ -131,6 +131,7 @@ class ItemForm(forms.ModelForm):
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        keep_initials(self)
         self.fields["facilitators"].queryset = (
             people if people is not None else Person.objects.none()
         )

@@ -278,12 +278,8 @@ def _edit_conflict(
     current = AgendaItem.objects.select_related("day__session").filter(pk=item.pk).first()
     if current is None:
         return _gone(request, item.day.session_id, message)
-    data = request.POST.copy()
-    data[form.add_prefix("version")] = str(current.version)
-    form = ItemForm(data, instance=current, people=runners(), prefix=form.prefix)
-    form.is_valid()
-    form.add_error(None, message)
-    return _item_form(request, current, form, status=409)
+    again = rebind(form, current, message=message, people=runners())
+    return _item_form(request, current, again, status=409)
 
 
 def _gone(request: HtmxHttpRequest, session_id: int, message: str) -> HttpResponse:

@@ -52,6 +52,14 @@ def bump(obj: models.Model) -> None:
     type(obj)._default_manager.filter(pk=obj.pk).update(version=F("version") + 1)
 
 
+def keep_initials(form: forms.BaseForm) -> None:
+    """Each field also sends, hidden, the value the form was drawn with: on a conflict,
+    ``rebind`` tells what the user changed (kept) from what they did not (today's value)."""
+    for name, field in form.fields.items():
+        if name != "version":
+            field.show_hidden_initial = True
+
+
 class VersionedForm(forms.ModelForm):
     """A model form that carries, hidden, the version of the row it was read at (required
     when it edits an existing row, absent for a new one): ``cleaned_data.get("version")``
@@ -66,6 +74,7 @@ class VersionedForm(forms.ModelForm):
             del self.fields["version"]  # a new row: nothing to be stale against
         else:
             self.fields["version"].initial = self.instance.version
+            keep_initials(self)
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean()
@@ -83,12 +92,58 @@ def edited(form: forms.BaseForm) -> dict[str, Any]:
 AnyForm = TypeVar("AnyForm", bound=forms.BaseForm)
 
 
-def rebind(form: AnyForm, instance: models.Model, **kwargs: Any) -> AnyForm:
-    """The refused form again, with the user's input, over the row as it is now: its version
-    is the current one, so saving it again keeps the user's version on purpose."""
+def rebind(
+    form: AnyForm, instance: models.Model, *, message: str | None = None, **kwargs: Any
+) -> AnyForm:
+    """The refused form again over the row as it is now, its version the current one: what
+    the user changed is kept (saving again keeps it on purpose, and a field someone else
+    changed too says so); what they did not change shows today's value, so that saving again
+    does not put back what the other person changed."""
     data = form.data.copy()  # type: ignore[attr-defined]
+    today = type(form)(instance=instance, prefix=form.prefix, **kwargs)  # type: ignore[call-arg]
+    theirs = []
+    for name in form.fields:
+        if name == "version":
+            continue
+        if name in form.changed_data:
+            if _changed_since_drawn(form, today, name):
+                theirs.append(name)
+            continue
+        _put(data, today[name])
     data[form.add_prefix("version")] = str(instance.version)  # type: ignore[attr-defined]
     again = type(form)(data, instance=instance, prefix=form.prefix, **kwargs)  # type: ignore[call-arg]
     again.is_valid()
-    again.add_error(None, str(STALE))
+    again.add_error(None, str(message or STALE))
+    for name in theirs:
+        if name in again.fields:
+            again.add_error(name, str(CHANGED_TOO))
     return again
+
+
+CHANGED_TOO = _("Changed meanwhile by someone else too: your version is the one shown here.")
+
+
+def _changed_since_drawn(form: forms.BaseForm, today: forms.BaseForm, name: str) -> bool:
+    """Whether the row's value of ``name`` differs from the one the form was drawn with."""
+    field = form.fields[name]
+    if not field.show_hidden_initial:
+        return False
+    bound = form[name]
+    drawn = field.hidden_widget().value_from_datadict(
+        form.data, form.files, bound.html_initial_name
+    )
+    return field.has_changed(today[name].initial, drawn)
+
+
+def _put(data: Any, bound: forms.BoundField) -> None:
+    """Write a field's value as a browser would post it."""
+    value = bound.value()
+    if isinstance(bound.field.widget, forms.CheckboxInput):
+        if value:
+            data[bound.html_name] = "on"
+        else:
+            data.pop(bound.html_name, None)
+    elif isinstance(value, list | tuple):
+        data.setlist(bound.html_name, [str(v) for v in value])
+    else:
+        data[bound.html_name] = "" if value is None else str(value)

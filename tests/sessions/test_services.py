@@ -144,12 +144,15 @@ def test_saving_a_block_writes_its_runners_only_when_they_changed(day, django_as
         return {"item": fresh, **bound.values()}
 
     services.save_item(**edited(facilitators=[runner.pk]))
-    unchanged = edited(facilitators=[runner.pk])
+    # As a browser sends it: the runners, and (hidden) the runners the form was drawn with.
+    unchanged = edited(facilitators=[runner.pk], **{"initial-facilitators": [runner.pk]})
     # The day's lock (its revision), the block still in it, the version, the audit log's old
     # row, the block, the savepoint's two: not the runners, which are as they were...
     with django_assert_num_queries(7):
         services.save_item(**unchanged)
-    saved = services.save_item(**edited(facilitators=[]))  # ... and are written when not
+    saved = services.save_item(  # ... and are written when not
+        **edited(facilitators=[], **{"initial-facilitators": [runner.pk]})
+    )
 
     assert unchanged["runners"] is None
     assert list(saved.facilitators.all()) == []

@@ -57,6 +57,8 @@ def as_posted(form: forms.BaseForm) -> dict:
             data[field.html_name] = [str(v) for v in value]
         else:
             data[field.html_name] = "" if value is None else str(value)
+        if field.field.show_hidden_initial:  # the value it was drawn with, sent hidden
+            data[field.html_initial_name] = data[field.html_name]
     return data
 
 
@@ -343,6 +345,39 @@ def test_a_gate_decision_carrying_a_new_wording_does_not_rewrite_it(world):
         S.SUBMITTED,
         "Un guichet numérique",
     )
+
+
+def test_the_gate_offers_management_no_wording_to_rewrite(world):
+    """Found in a browser: the gate's form offered the wording, then refused the decision."""
+    Commande.objects.filter(pk=world.commande.pk).update(
+        status=S.SUBMITTED, reformulated_wording="Un guichet numérique"
+    )
+
+    page = client_for(world, "management").get(
+        reverse("commandes:commande-detail", args=[world.commande.pk])
+    )
+
+    content = page.content.decode()
+    assert 'name="reformulated_wording"' not in content
+    assert 'name="abandon_reason"' not in content
+    assert 'name="shelved_until"' in content  # "not now" asks for a date
+
+
+def test_a_move_refused_when_no_move_is_left_still_says_why_and_shows_the_comment(world):
+    """Found in a browser: decided in one tab, the other tab's 409 showed no message."""
+    Commande.objects.filter(pk=world.commande.pk).update(status=S.VALIDATED)
+    management = client_for(world, "management")
+
+    response = management.post(
+        reverse("commandes:commande-move", args=[world.commande.pk]),
+        {"to_status": S.REFUSED, "expected_status": S.SUBMITTED, "comment": "Pas cette année"},
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 409
+    assert "entre-temps" in content
+    assert "Pas cette année" in content
+    assert Commande.objects.get(pk=world.commande.pk).status == S.VALIDATED
 
 
 def test_a_gate_decision_with_the_wording_as_shown_goes_through(world):
@@ -762,3 +797,72 @@ def test_two_saves_of_one_form_read_at_once_one_wins_the_other_is_told(world, ki
         assert sorted(results.values())[-1] == 409, results
         assert read() == winners[0]
     assert len(outcomes) == rounds
+
+
+# After a refusal, saving again must not put back what the other person changed ----------
+
+
+def test_a_refused_block_form_shows_the_others_change_and_saving_it_again_keeps_both(world):
+    """Found in a browser: the refused form was refilled with the user's stale values for
+    every field, so saving it again silently put back the other's new title."""
+    form = ItemForm(instance=world.item, people=runners(), prefix=f"item{world.item.pk}")
+    alices, brunos = as_posted(form), as_posted(form)
+    alices[form["title"].html_name] = "Le titre d’Alice"
+    brunos[form["description"].html_name] = "La description de Bruno"
+    alice, bruno = client_for(world, "facilitator"), client_for(world, "facilitator")
+    url = reverse("sessions:item-update", args=[world.item.pk])
+    assert alice.post(url, alices, headers=HTMX).status_code == 200
+
+    refused = bruno.post(url, brunos, headers=HTMX)
+    again = refused.context["form"]
+    saved = bruno.post(url, again.data, headers=HTMX)
+
+    assert refused.status_code == 409
+    assert again[("title")].value() == "Le titre d’Alice"
+    assert again["description"].value() == "La description de Bruno"
+    assert saved.status_code == 200
+    item = AgendaItem.objects.get(pk=world.item.pk)
+    assert (item.title, item.description) == ("Le titre d’Alice", "La description de Bruno")
+
+
+@pytest.mark.parametrize("kind", ["session", "case", "profile"])
+def test_a_refused_form_keeps_the_users_change_and_takes_the_others(world, kind):
+    form, field, url, read = FORMS_READ_EARLIER[kind](world)
+    drawn = form()
+    other = next(
+        name
+        for name, f_ in drawn.fields.items()
+        if name not in (field, "version")
+        and isinstance(f_, forms.CharField)
+        and not isinstance(f_, forms.ModelChoiceField)
+    )
+    alices, brunos = as_posted(drawn), as_posted(drawn)
+    alices[drawn[other].html_name] = "Changé par Alice"
+    brunos[drawn[field].html_name] = "Changé par Bruno"
+    alice, bruno = client_for(world, "facilitator"), client_for(world, "facilitator")
+    assert alice.post(url, alices, headers=HTMX).status_code in (200, 302)
+
+    refused = bruno.post(url, brunos, headers=HTMX)
+    again = next(c["form"] for c in refused.context if "form" in c and c["form"].is_bound)
+    bruno.post(url, again.data, headers=HTMX)
+
+    assert refused.status_code == 409
+    fresh = form().instance
+    assert (getattr(fresh, other), read()) == ("Changé par Alice", "Changé par Bruno")
+
+
+def test_a_field_both_changed_says_so_next_to_it(world):
+    form = ItemForm(instance=world.item, people=runners(), prefix=f"item{world.item.pk}")
+    alices, brunos = as_posted(form), as_posted(form)
+    alices[form["title"].html_name] = "Le titre d’Alice"
+    brunos[form["title"].html_name] = "Le titre de Bruno"
+    url = reverse("sessions:item-update", args=[world.item.pk])
+    client_for(world, "facilitator").post(url, alices, headers=HTMX)
+
+    refused = client_for(world, "facilitator").post(url, brunos, headers=HTMX)
+
+    again = refused.context["form"]
+    assert again["title"].value() == "Le titre de Bruno"
+    assert again.errors["title"] == [
+        "Modifié entre-temps par quelqu’un d’autre aussi : votre version est celle affichée ici."
+    ]

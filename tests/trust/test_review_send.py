@@ -2,6 +2,7 @@
 report changes; a subject is one line; a GET never creates a report."""
 
 import contextlib
+import html
 import re
 import threading
 from email import message_from_bytes
@@ -611,7 +612,10 @@ def test_a_report_nobody_can_receive_is_not_reviewed_so_send_is_never_offered(
     assert response.status_code == 422
     assert "Personne parmi les rôles du compte rendu" in response.content.decode()
     assert status_of(report) == ReportStatus.DRAFT
-    assert "Envoyer le compte rendu" not in page(facilitator_client, demarreur)
+    content = page(facilitator_client, demarreur)
+    assert "Envoyer le compte rendu" not in content
+    assert "Marquer comme relu" not in content  # no role yet: nothing to review it for
+    assert "Ajoutez les rôles de l'entretien" in html.unescape(content)
 
 
 def test_a_report_sent_to_one_person_says_one_person(demarreur, facilitator_client):
