@@ -72,6 +72,18 @@ def test_migrate_works_in_a_copy_of_the_repository_without_var(tmp_path):
 # Production refuses a weak SECRET_KEY -----------------------------------------------------
 
 
+def _import_settings(env: dict) -> subprocess.CompletedProcess:
+    """Labo's settings read in a fresh interpreter with this environment."""
+    return subprocess.run(
+        [sys.executable, "-c", "import labo.settings"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 @pytest.mark.parametrize(
     "key",
     [
@@ -84,14 +96,7 @@ def test_production_refuses_a_short_or_development_secret_key(tmp_path, key):
     env = _env(DEBUG="0", SECRET_KEY=key, ALLOWED_HOSTS="labo.example.org")
     env["LABO_VAR_DIR"] = str(tmp_path)
 
-    result = subprocess.run(
-        [sys.executable, "-c", "import labo.settings"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _import_settings(env)
 
     assert result.returncode != 0
     assert "SECRET_KEY is too weak for production" in result.stderr
@@ -104,14 +109,7 @@ def test_production_accepts_a_long_random_secret_key(tmp_path):
         LABO_VAR_DIR=str(tmp_path),
     )
 
-    result = subprocess.run(
-        [sys.executable, "-c", "import labo.settings"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _import_settings(env)
 
     assert result.returncode == 0, result.stderr
 
