@@ -39,7 +39,7 @@ from sessions.forms import (
     TemplateForm,
     programmes_of,
 )
-from sessions.models import AgendaItem, Attendance, Day
+from sessions.models import AgendaItem, Attendance, AttendanceRole, Day
 from sessions.planner_cache import PAGE, DayForms
 from sessions.queries import deleted_item_in_session, item_in_session, runners
 
@@ -465,7 +465,10 @@ def day_attendance(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "formset": formset,
         "adding": adding,
         "mix": grade_mix(present),
-        "roles": day.attendances.values("role").annotate(n=Count("pk")).order_by("role"),
+        "roles": [
+            {"role": AttendanceRole(row["role"]).label, "n": row["n"]}
+            for row in day.attendances.values("role").annotate(n=Count("pk")).order_by("role")
+        ],
         "present_count": present.count(),
     }
     return render(request, "sessions/attendance.html", context, status=status)

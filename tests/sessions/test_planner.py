@@ -779,6 +779,18 @@ def test_attendance_page_masks_a_small_grade_mix(world, facilitator_client):
     assert "la répartition n’est pas affichée" in response.content.decode()
 
 
+def test_attendance_page_names_the_roles_in_french(world, facilitator_client):
+    """Found in a browser: the count per role read "Ambassador 11 / Facilitator 3"."""
+    factories.AttendanceFactory(day=world.day, role="facilitator")
+
+    response = facilitator_client.get(reverse("sessions:day-attendance", args=[world.day.pk]))
+
+    content = response.content.decode()
+    assert "<dt>Animateur</dt>" in content
+    assert "<dt>Facilitator</dt>" not in content
+    assert "<dt>Ambassador</dt>" not in content
+
+
 def test_day_settings_load_on_demand_and_without_javascript(world, facilitator_client):
     url = reverse("sessions:day-update", args=[world.day.pk])
 
