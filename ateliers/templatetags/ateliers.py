@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from ateliers.access import guest_token
+from labo.lib.http import object_url
 
 register = template.Library()
 
@@ -16,6 +17,12 @@ def guest_url(context, link) -> str:
     path = reverse("ateliers:guest", args=[guest_token(link)])
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
+
+
+@register.simple_tag
+def result_delete_url(atelier_pk: int, kind: str, obj_pk: int) -> str:
+    """The delete address of a result (a page lists hundreds: see labo.lib.http.object_url)."""
+    return object_url("ateliers:result-delete", atelier_pk, kind, obj_pk)
 
 
 @register.simple_tag
@@ -56,7 +63,7 @@ def postits(ideas, can_log: bool, dots_left: int, can_run: bool = False) -> Safe
                     f"{number}</span></button>"
                 )
             if can_run:  # inside the vote form: the button posts to the delete URL
-                url = reverse("ateliers:result-delete", args=[idea.atelier_id, "idea", idea.pk])
+                url = object_url("ateliers:result-delete", idea.atelier_id, "idea", idea.pk)
                 items.append(
                     f'<button type="submit" formaction="{url}" hx-post="{url}" class="button '
                     f'small danger">{delete}<span class="visually-hidden"> {on_idea} {number}'

@@ -19,14 +19,19 @@ _PLACEHOLDER = 987654321
 
 
 @functools.cache
-def _pattern(name: str) -> str:
-    return reverse(name, args=[_PLACEHOLDER]).replace(str(_PLACEHOLDER), "{pk}")
+def _pattern(name: str, count: int) -> str:
+    placeholders = [str(_PLACEHOLDER + n) for n in range(count)]
+    url = reverse(name, args=placeholders).replace("{", "{{").replace("}", "}}")
+    for n, placeholder in enumerate(placeholders):
+        url = url.replace(placeholder, f"{{{n}}}")
+    return url
 
 
-def object_url(name: str, pk: int) -> str:
-    """reverse(name, args=[pk]), the pattern reversed once per process and then filled in:
-    a page with hundreds of cards or blocks would otherwise reverse each link again."""
-    return _pattern(name).format(pk=pk)
+def object_url(name: str, *args: int | str) -> str:
+    """reverse(name, args=args), the pattern reversed once per process and then filled in:
+    a page with hundreds of cards, blocks or results would otherwise reverse each link again.
+    The arguments are ids and slugs (nothing to quote)."""
+    return _pattern(name, len(args)).format(*args)
 
 
 def client_address(request: HttpRequest) -> str:
