@@ -33,6 +33,7 @@ from labo.lib.versions import VersionedForm
 from labo.models import Person
 from sessions.models import AgendaItem
 
+TAPS_AT_ONCE = 500  # taps a phone may send in one request (a room holds fewer people)
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 SCORE = forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)])
 
@@ -225,6 +226,8 @@ class ClassifyIdeaForm(forms.Form):
 
     def __init__(self, *args, atelier, **kwargs):
         super().__init__(*args, **kwargs)
+        if not atelier.places_ideas:
+            del self.fields["x"], self.fields["y"]  # no grid to place them on
         self.fields["idea"].queryset = Idea.objects.filter(atelier=atelier)
         self.fields["theme"].queryset = Theme.objects.filter(atelier=atelier)
 
@@ -270,15 +273,16 @@ class TapForm(forms.Form):
     replaces, refused if the count is no longer that (taps were made meanwhile)."""
 
     position = forms.ChoiceField(choices=Position.choices)
-    delta = forms.TypedChoiceField(
-        choices=[("1", "+1"), ("-1", "−1")], coerce=int, required=False, empty_value=None
-    )
+    # +1 or −1 from a button; the capture client sends the taps it holds as one number.
+    delta = forms.IntegerField(min_value=-TAPS_AT_ONCE, max_value=TAPS_AT_ONCE, required=False)
     set_to = forms.IntegerField(label=_("Set to"), min_value=0, max_value=100_000, required=False)
     replacing = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if data.get("delta") == 0:
+            raise forms.ValidationError(_("Tap +1 or −1, or give the corrected count."))
         if data.get("delta") is None and (
             data.get("set_to") is None or data.get("replacing") is None
         ):

@@ -61,6 +61,8 @@ class Kind:
                 report = DemarreurReport.objects.filter(atelier=atelier).first()
                 if report is not None:
                     form.instance.report = report
+        if self.model is Idea and not atelier.places_ideas:
+            del form.fields["x"], form.fields["y"]  # no grid to place them on
         for field_name, field in form.fields.items():
             if not isinstance(field, forms.ModelChoiceField):
                 continue

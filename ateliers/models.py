@@ -69,6 +69,11 @@ class Atelier(models.Model):
     def collects_ideas(self) -> bool:
         return Part.IDEAS in self.parts
 
+    @property
+    def places_ideas(self) -> bool:
+        """Ideas have a place on two axes (a criteria grid)."""
+        return Part.GRID in self.parts
+
 
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 

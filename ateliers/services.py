@@ -13,7 +13,8 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -120,6 +121,8 @@ def add_result(
             text=fields["text"],
             author=author,
             anonymous=bool(fields.get("anonymous")),
+            x=fields.get("x"),
+            y=fields.get("y"),
         )
     spec = KINDS[kind]
     values = dict(fields)
@@ -217,14 +220,14 @@ def purge_deleted_photos(*, now: datetime.datetime | None = None) -> int:
 
 
 def tap(*, question: DebateQuestion, position: str, delta: int) -> DebateQuestion:
-    """Count one person more (or less) in a position; taps from many phones never collide."""
-    if position not in POSITIONS or delta not in (1, -1):
+    """Count people more (or fewer) in a position: one tap, or the taps a phone held while
+    the network was slow, as one number. Taps from many phones never collide; a count
+    never goes below 0."""
+    if position not in POSITIONS or not delta:
         raise ResultError(_("Unknown position."))
-    field = F(position) + delta
-    query = DebateQuestion.objects.filter(pk=question.pk)
-    if delta < 0:
-        query = query.filter(**{f"{position}__gt": 0})
-    query.update(**{position: field})
+    DebateQuestion.objects.filter(pk=question.pk).update(
+        **{position: Greatest(F(position) + delta, Value(0))}
+    )
     question.refresh_from_db(fields=list(POSITIONS))
     return question
 
@@ -251,13 +254,22 @@ def correct_count(
     return question
 
 
-def add_idea(*, atelier: Atelier, text: str, author: Person | None, anonymous: bool) -> Idea:
-    """An anonymous idea is stored without its author: nobody can ever read it back (nor
-    from the audit log, which does not record its creation)."""
+def add_idea(
+    *,
+    atelier: Atelier,
+    text: str,
+    author: Person | None,
+    anonymous: bool,
+    x: int | None = None,
+    y: int | None = None,
+) -> Idea:
+    """An idea, placed on the grid if it was given a place. An anonymous idea is stored
+    without its author: nobody can ever read it back (nor from the audit log, which does
+    not record its creation)."""
     if anonymous:
         with disable_auditlog():
-            return Idea.objects.create(atelier=atelier, text=text, created_by=None)
-    return Idea.objects.create(atelier=atelier, text=text, created_by=author)
+            return Idea.objects.create(atelier=atelier, text=text, x=x, y=y, created_by=None)
+    return Idea.objects.create(atelier=atelier, text=text, x=x, y=y, created_by=author)
 
 
 @transaction.atomic

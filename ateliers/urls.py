@@ -27,4 +27,5 @@ urlpatterns = [
     path("photos/<int:pk>/<slug:size>/", views.photo_file, name="photo-file"),
     path("guests/<int:pk>/revoke/", views.guest_link_revoke, name="guest-link-revoke"),
     path("g/<str:token>/", views.guest, name="guest"),
+    path("sw.js", views.service_worker, name="service-worker"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import rules
 from auditlog.models import LogEntry
@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ateliers import forms as f
-from ateliers import guests, photos, reports, services
+from ateliers import guests, offline, photos, reports, services
 from ateliers.access import (
     check_part,
     get_atelier_for,
@@ -37,14 +37,18 @@ from ateliers.access import (
 )
 from ateliers.formats import SECTIONS, Part
 from ateliers.kinds import KINDS, kinds_for
-from ateliers.models import Atelier, DemarreurReport
+from ateliers.models import Atelier, DebateQuestion, DemarreurReport
 from ateliers.queries import Results, grid_of, results_of
 from labo.history import audit
+from labo.idempotency import idempotent
 from labo.lib.http import HtmxHttpRequest
 from labo.lib.pdf import pdf_response, render_pdf
 from labo.lib.versions import StaleVersion, edited, rebind
 from labo.queries import person_of
 from sessions.access import get_session_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a development dependency: types only
 
 PAGE = "ateliers/atelier_detail.html"
 QUESTION = "ateliers/formats/_debat_mouvant.html#question"
@@ -174,6 +178,20 @@ def _answer(
     return redirect(reverse("ateliers:atelier-detail", args=[atelier.pk]) + "#results")
 
 
+def _replay(notice: StrOrPromise | None = None) -> Callable[..., HttpResponse]:
+    """What a repeat of a submission already done gets (labo.idempotency): the workshop as
+    it is now, with the notice the first answer gave."""
+
+    def replay(request: HtmxHttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        atelier = get_atelier_for(request, pk, write=True)
+        return _answer(request, atelier, notice=str(notice) if notice else None)
+
+    return replay
+
+
+SAVED = _replay(gettext_lazy("Saved."))
+
+
 @require_GET
 def atelier_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk)
@@ -250,6 +268,7 @@ def atelier_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@idempotent(SAVED)
 def result_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
     if kind not in KINDS or kind not in kinds_for(atelier):
@@ -298,6 +317,7 @@ def _errors_line(form: forms.BaseForm) -> str:
 
 
 @require_POST
+@idempotent(SAVED)
 def result_update(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
     if kind not in KINDS or not KINDS[kind].editable:
@@ -321,6 +341,7 @@ def result_update(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> 
 
 
 @require_POST
+@idempotent(_replay(gettext_lazy("Deleted.")))
 def result_delete(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
     """Any result of the workshop, photos included; the answer offers to bring it back."""
     atelier = get_atelier_for(request, pk, run=True)
@@ -342,6 +363,7 @@ def result_delete(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> 
 
 
 @require_POST
+@idempotent(SAVED)
 def report_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
     check_part(atelier, Part.REPORT)
@@ -362,6 +384,7 @@ def report_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@idempotent(_replay())
 def report_transition(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     atelier = get_atelier_for(request, pk, run=True)
     check_part(atelier, Part.REPORT)
@@ -384,10 +407,15 @@ def report_transition(request: HtmxHttpRequest, pk: int, action: str) -> HttpRes
     return _answer(request, atelier, notice=notice)
 
 
+def _replay_tap(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    question = get_question_for(request, pk, write=True)
+    return _tap_answer(request, question, status=200, error=None)
+
+
 @require_POST
+@idempotent(_replay_tap)
 def tap(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     question = get_question_for(request, pk, write=True)
-    atelier = question.atelier
     form = f.TapForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Unknown position."), status=422)
@@ -404,6 +432,13 @@ def tap(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             )
     except StaleVersion as stale:
         status, error = 409, str(stale)
+    return _tap_answer(request, question, status=status, error=error)
+
+
+def _tap_answer(
+    request: HtmxHttpRequest, question: DebateQuestion, *, status: int, error: str | None
+) -> HttpResponse:
+    atelier = question.atelier
     if request.htmx:
         context = {
             "question": question,
@@ -414,10 +449,13 @@ def tap(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render(request, QUESTION, context, status=status)
     if error:
         return _answer(request, atelier, status=status, error=error)
-    return redirect(reverse("ateliers:atelier-detail", args=[atelier.pk]) + f"#question-{pk}")
+    return redirect(
+        reverse("ateliers:atelier-detail", args=[atelier.pk]) + f"#question-{question.pk}"
+    )
 
 
 @require_POST
+@idempotent(_replay(gettext_lazy("The ideas are revealed.")))
 def reveal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, run=True)
     services.reveal_ideas(atelier=atelier)
@@ -425,6 +463,7 @@ def reveal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@idempotent(_replay())
 def vote(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One form for the whole wall: the button pressed names the idea (dot or remove)."""
     atelier = get_atelier_for(request, pk, write=True)
@@ -442,6 +481,7 @@ def vote(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@idempotent(_replay())
 def action_toggle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
     action = get_result_in(atelier, "action", request.POST.get("action", ""))
@@ -450,6 +490,7 @@ def action_toggle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@idempotent(_replay())
 def idea_classify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
     form = f.ClassifyIdeaForm(request.POST, atelier=atelier)
@@ -463,13 +504,14 @@ def idea_classify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     services.classify_idea(
         idea=form.cleaned_data["idea"],
         theme=form.cleaned_data["theme"],
-        x=form.cleaned_data["x"],
-        y=form.cleaned_data["y"],
+        x=form.cleaned_data.get("x"),  # absent where the format has no grid
+        y=form.cleaned_data.get("y"),
     )
     return _answer(request, atelier)
 
 
 @require_POST
+@idempotent(SAVED)
 def grid_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
     check_part(atelier, Part.GRID)
@@ -488,6 +530,7 @@ def grid_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@idempotent(SAVED)
 def rotation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
     check_part(atelier, Part.STANDS)
@@ -502,7 +545,13 @@ def rotation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _answer(request, atelier, notice=_("The rotation is planned."))
 
 
+def _replay_adopt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    suggestion = get_suggestion_for(request, pk, write=True)
+    return _answer(request, suggestion.stand.atelier, notice=_("The offer is added to the stand."))
+
+
 @require_POST
+@idempotent(_replay_adopt)
 def offer_adopt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     suggestion = get_suggestion_for(request, pk, write=True)
     services.adopt_offer(suggestion=suggestion)
@@ -510,6 +559,7 @@ def offer_adopt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@idempotent(_replay(gettext_lazy("The photo is added.")))
 def photo_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, write=True)
     form = f.PhotoForm(request.POST, request.FILES, prefix="photo")
@@ -526,6 +576,16 @@ def photo_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if form.errors:
         return _answer(request, atelier, status=422, photo_form=form)
     return _answer(request, atelier, notice=_("The photo is added."))
+
+
+@require_GET
+def service_worker(request: HtmxHttpRequest) -> HttpResponse:
+    """The capture pages' service worker, served from /ateliers/ so that its scope is them."""
+    response = render(
+        request, "ateliers/sw.js", offline.worker_context(), content_type="text/javascript"
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @require_GET
@@ -549,6 +609,7 @@ def photo_file(request: HtmxHttpRequest, pk: int, size: str) -> HttpResponseBase
 
 
 @require_POST
+@idempotent(_replay(gettext_lazy("The guest link is ready.")))
 def guest_link_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, run=True)
     form = f.GuestLinkForm(request.POST, prefix="guest")
@@ -562,14 +623,26 @@ def guest_link_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _answer(request, atelier, notice=_("The guest link is ready."))
 
 
+def _replay_revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    link = get_guest_link_for(request, pk, run=True)
+    return _answer(request, link.atelier, notice=_("The guest link no longer works."))
+
+
 @require_POST
+@idempotent(_replay_revoke)
 def guest_link_revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     link = get_guest_link_for(request, pk, run=True)
     services.revoke(link=link)
     return _answer(request, link.atelier, notice=_("The guest link no longer works."))
 
 
+def _replay_guest(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    get_guest_link_by_token(token)
+    return redirect("ateliers:guest", token=token)
+
+
 @require_http_methods(["GET", "POST"])
+@idempotent(_replay_guest)
 def guest(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """What a guest without an account can do through a link: vote, rate or observe."""
     link = get_guest_link_by_token(token)

@@ -134,6 +134,7 @@ POLICY.update(
         "ateliers:guest-link-create": ATELIER_RUN,
         "ateliers:guest-link-revoke": ATELIER_RUN,
         "ateliers:guest": Access(public=True, scope="a signed, revocable link to one workshop"),
+        "ateliers:service-worker": Access(public=True, scope="the same script for everyone"),
         **{
             f"ateliers:{name}": ATELIER_LOG
             for name in (

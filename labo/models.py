@@ -288,3 +288,24 @@ class Document(models.Model):
         if session is not None:
             return f"synthese-session-{session.number}-{stamp}.pdf"
         return f"bilan-{stamp}.pdf"
+
+
+class Submission(models.Model):
+    """A write sent with a key made on the phone (labo.idempotency): stored in the same
+    transaction as the write, so that a repeat of the key is answered, never done again."""
+
+    owner = models.CharField(_("sent by"), max_length=80)  # p<user id>, or the guest's cookie
+    key = models.CharField(_("key"), max_length=64)
+    path = models.CharField(_("address"), max_length=200)
+    status = models.PositiveSmallIntegerField(_("answer"), default=0)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="submission_once_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.key})"

@@ -251,6 +251,9 @@ LABO_FEED_REQUESTS_PER_MINUTE = env_int("LABO_FEED_REQUESTS_PER_MINUTE", 60)
 # A deleted photo can be brought back for this long; then its files are removed
 # (ateliers.services.purge_deleted_photos, `manage.py purge_deleted_photos` from cron).
 LABO_PHOTO_UNDO_HOURS = env_int("LABO_PHOTO_UNDO_HOURS", 24)
+# A submission's key answers its repeats for this long (labo/idempotency.py): an outbox
+# that comes back online later than that sends it as new.
+LABO_SUBMISSION_KEY_DAYS = env_int("LABO_SUBMISSION_KEY_DAYS", 7)
 # A waiting or running document not heard from for this long is taken as failed (its worker
 # died) and can be asked again (labo/documents.py).
 LABO_DOCUMENT_LEASE_SECONDS = env_int("LABO_DOCUMENT_LEASE_SECONDS", 600)

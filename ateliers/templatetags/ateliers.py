@@ -1,11 +1,12 @@
 import segno
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from ateliers.access import guest_token
+from labo.idempotency import FIELD, new_key
 from labo.lib.http import object_url
 
 register = template.Library()
@@ -23,6 +24,13 @@ def guest_url(context, link) -> str:
 def result_delete_url(atelier_pk: int, kind: str, obj_pk: int) -> str:
     """The delete address of a result (a page lists hundreds: see labo.lib.http.object_url)."""
     return object_url("ateliers:result-delete", atelier_pk, kind, obj_pk)
+
+
+@register.simple_tag
+def submission_key() -> SafeString:
+    """The key of a capture form sent without JavaScript (a double tap sends it twice and
+    counts once); the capture client puts its own key in its place (labo.idempotency)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_key())
 
 
 @register.simple_tag
@@ -65,7 +73,7 @@ def postits(ideas, can_log: bool, dots_left: int, can_run: bool = False) -> Safe
             if can_run:  # inside the vote form: the button posts to the delete URL
                 url = object_url("ateliers:result-delete", idea.atelier_id, "idea", idea.pk)
                 items.append(
-                    f'<button type="submit" formaction="{url}" hx-post="{url}" class="button '
+                    f'<button type="submit" formaction="{url}" class="button '
                     f'small danger">{delete}<span class="visually-hidden"> {on_idea} {number}'
                     "</span></button>"
                 )
