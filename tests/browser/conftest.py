@@ -91,3 +91,15 @@ def lab(settings):
     factories.AttendanceFactory(day=day, person=users["ambassadrice"].person)
     programme.facilitators.add(users["animateur"].person)
     return session
+
+
+@pytest.fixture
+def ambassador_session(settings):
+    """A session an ambassador (ambassadrice) attends, with nothing in it yet."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    session = factories.SessionFactory(title="Grand Atelier")
+    day = factories.DayFactory(session=session)
+    user = factories.UserFactory(username="ambassadrice", roles=[AMBASSADOR], password=PASSWORD)
+    person = factories.PersonFactory(user=user, first_name="Léa")
+    factories.AttendanceFactory(day=day, person=person)
+    return session

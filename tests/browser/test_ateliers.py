@@ -5,24 +5,12 @@ from playwright.sync_api import expect
 
 from ateliers import models as m
 from ateliers.models import Format
-from labo.roles import AMBASSADOR
 from tests import factories
 from tests.ateliers.test_photos import image_bytes
-from tests.browser.test_roles import PASSWORD, assert_accessible, log_in
+from tests.browser.test_roles import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-def ambassador_session(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    session = factories.SessionFactory(title="Grand Atelier")
-    day = factories.DayFactory(session=session)
-    user = factories.UserFactory(username="ambassadrice", roles=[AMBASSADOR], password=PASSWORD)
-    person = factories.PersonFactory(user=user, first_name="Léa")
-    factories.AttendanceFactory(day=day, person=person)
-    return session
 
 
 def atelier_of(session, fmt, **fields):
