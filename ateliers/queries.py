@@ -71,6 +71,7 @@ class Results:
     rating_average: float | None = None
     rating_count: int = 0
     ratings: list[Rating] = field(default_factory=list)
+    my_rating: Rating | None = None  # the visitor's own, when results_of is given its rater
     guest_links: list[GuestLink] = field(default_factory=list)
 
 
@@ -156,9 +157,14 @@ LOADERS: dict[Part, Callable[[Atelier, Results, str], None]] = {
 }
 
 
-def results_of(atelier: Atelier, *, voter: str) -> Results:
+def rating_by(atelier: Atelier, *, rater: str) -> Rating | None:
+    """The rating a person or a guest gave the workshop (``rater``: services.rater_key)."""
+    return Rating.objects.filter(atelier=atelier, rater=rater).first()
+
+
+def results_of(atelier: Atelier, *, voter: str, rater: str | None = None) -> Results:
     """What the page shows: the parts of the workshop's format, then what every workshop
-    has (photos, actions, ratings, guest links)."""
+    has (photos, actions, ratings, guest links), and the visitor's rating if ``rater``."""
     r = Results()
     for part in atelier.parts:
         LOADERS[part](atelier, r, voter)
@@ -168,6 +174,8 @@ def results_of(atelier: Atelier, *, voter: str) -> Results:
     r.rating_average, r.rating_count = stats["avg"], stats["n"]
     r.ratings = list(Rating.objects.filter(atelier=atelier).exclude(comment="")[:50])
     r.guest_links = list(GuestLink.objects.filter(atelier=atelier, revoked_at__isnull=True))
+    if rater is not None:
+        r.my_rating = rating_by(atelier, rater=rater)
     return r
 
 

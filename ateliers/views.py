@@ -123,8 +123,13 @@ def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) ->
         and Part.REPORT in atelier.parts
         and rules.test_rule("ateliers.report_open", request.user, atelier)
     )
-    results = results_of(atelier, voter=f"p{request.user.pk}")
+    me = f"p{request.user.pk}"
+    results = results_of(
+        atelier, voter=me, rater=services.rater_key(atelier=atelier, identity=me) if can_log else None
+    )
     blank = {kind: KINDS[kind].bind(atelier) for kind in kinds_for(atelier)} if can_log else {}
+    if results.my_rating is not None and "rating" in blank:  # rating again replaces it
+        blank["rating"] = f.RatingForm(prefix="rating", instance=results.my_rating)
     context: dict[str, Any] = {
         "atelier": atelier,
         "session": atelier.session,

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from ateliers.access import guest_token
@@ -224,7 +225,7 @@ def test_workshop_page_query_count_is_constant(
     Action.objects.bulk_create(Action(atelier=world.atelier, what=f"A{n}") for n in range(count))
     Rating.objects.bulk_create(Rating(atelier=world.atelier, score=4) for _ in range(count))
 
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):  # 18, and the visitor's own rating
         response = member_client.get(reverse("ateliers:atelier-detail", args=[world.atelier.pk]))
 
     assert response.status_code == 200
@@ -471,3 +472,36 @@ def test_a_photo_seen_before_is_a_304_and_only_for_who_may_see_it(world, member_
     assert first.status_code == 200 and first["ETag"]
     assert again.status_code == 304
     assert outsider.status_code == 404
+
+
+CHECKED_4 = re.compile(r'<input type="radio" name="rating-score" value="4"[^>]*\bchecked\b')
+
+
+def test_the_rating_form_shows_ones_current_rating(world, member_client, client):
+    member_client.post(
+        reverse("ateliers:result-add", args=[world.atelier.pk, "rating"]),
+        {"rating-score": "4", "rating-comment": "Très vivant"},
+    )
+
+    mine = page(member_client, world.atelier)
+    someone_else = page(client_for(world, "facilitator"), world.atelier)
+
+    assert "Votre note actuelle : 4/5 — la noter à nouveau la remplace" in mine
+    assert CHECKED_4.search(mine)
+    assert re.search(r"<textarea[^>]*rating-comment[^>]*>\s*Très vivant</textarea>", mine)
+    assert "Votre note actuelle" not in someone_else
+    assert not CHECKED_4.search(someone_else)
+
+
+def test_the_guest_rating_page_shows_the_guests_current_rating(world, client):
+    link = GuestLink.objects.create(atelier=world.atelier, purpose="rate")
+    url = reverse("ateliers:guest", args=[guest_token(link)])
+    client.post(url, {"rating-score": "4", "rating-comment": "Très vivant"})
+
+    mine = client.get(url).content.decode()
+    another_guest = Client().get(url).content.decode()
+
+    assert "Votre note actuelle : 4/5 — la noter à nouveau la remplace" in mine
+    assert CHECKED_4.search(mine)
+    assert "Très vivant</textarea>" in mine
+    assert "Votre note actuelle" not in another_guest
