@@ -7,8 +7,10 @@ from playwright.sync_api import expect
 from ateliers import models as m
 from ateliers.access import guest_token
 from ateliers.models import Format, GuestPurpose
-from tests.browser.test_ateliers import ambassador_session, atelier_of  # noqa: F401 -- fixture
-from tests.browser.test_roles import log_in
+from labo.roles import AMBASSADOR
+from tests import factories
+from tests.browser.test_ateliers import atelier_of
+from tests.browser.test_roles import PASSWORD, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"viewport": {"width": 320, "height": 640}, "has_touch": True, "is_mobile": True}
@@ -26,7 +28,8 @@ MEASURE = """() => {
     const style = getComputedStyle(el);
     if (!box.width || style.visibility === 'hidden' || el.closest('.visually-hidden')) continue;
     const label = el.closest('label');
-    if ((el.type === 'radio' || el.type === 'checkbox') && label) box = label.getBoundingClientRect();
+    const choice = el.type === 'radio' || el.type === 'checkbox';
+    if (choice && label) box = label.getBoundingClientRect();
     if (el.tagName === 'A' && style.display === 'inline') {
       const sentence = el.closest('p, blockquote');
       if (sentence && sentence.textContent.trim() !== el.textContent.trim()) continue;
@@ -34,14 +37,25 @@ MEASURE = """() => {
     if (box.height < 44) small.push(el.outerHTML.slice(0, 120) + ' ' + Math.round(box.height));
   }
   for (const wrap of document.querySelectorAll('main .table-wrap')) {
-    if (wrap.scrollWidth > wrap.clientWidth + 1) small.push('cut: ' + wrap.getAttribute('aria-label'));
+    const cut = wrap.scrollWidth > wrap.clientWidth + 1;
+    if (cut) small.push('cut: ' + wrap.getAttribute('aria-label'));
   }
   return {wide: document.documentElement.scrollWidth - window.innerWidth, small};
 }"""
 
 
 @pytest.fixture
-def capture_pages(ambassador_session):  # noqa: F811 -- the fixture imported above
+def ambassador_session(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    session = factories.SessionFactory(title="Grand Atelier")
+    user = factories.UserFactory(username="ambassadrice", roles=[AMBASSADOR], password=PASSWORD)
+    person = factories.PersonFactory(user=user, first_name="Léa")
+    factories.AttendanceFactory(day=factories.DayFactory(session=session), person=person)
+    return session
+
+
+@pytest.fixture
+def capture_pages(ambassador_session):
     session = ambassador_session
     tribunal = atelier_of(session, Format.TRIBUNAL)
     m.TribunalCase.objects.create(
