@@ -30,12 +30,13 @@ from ateliers.models import (
 )
 from labo.lib.text import SHORT_TEXT
 from labo.lib.versions import VersionedForm
+from labo.lib.widgets import ScaleSelect
 from labo.models import Person
 from sessions.models import AgendaItem
 
 TAPS_AT_ONCE = 500  # taps a phone may send in one request (a room holds fewer people)
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
-SCORE = forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)])
+SCORE = ScaleSelect()
 
 
 class AtelierForm(VersionedForm):

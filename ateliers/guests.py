@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from ateliers import forms as f
 from ateliers import services
 from ateliers.access import get_result_in
-from ateliers.models import GuestLink, GuestPurpose, Idea, Vote
+from ateliers.models import GuestLink, GuestPurpose, Idea, Rating, Vote
+from ateliers.queries import rating_by
 from labo.limits import GUEST_COOKIE
 
 COOKIE = GUEST_COOKIE
@@ -43,13 +44,16 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
     form: forms.ModelForm | None = None
     closed = ""  # why the link takes nothing any more
     status = 200
+    current: Rating | None = None  # the rating this guest gave, shown in the form
     if link.purpose == GuestPurpose.RATE:
-        form = f.RatingForm(request.POST or None, prefix="rating")
+        rater_key = services.rater_key(atelier=atelier, identity=rater)
+        current = None if request.method == "POST" else rating_by(atelier, rater=rater_key)
+        form = f.RatingForm(request.POST or None, prefix="rating", instance=current)
         if request.method == "POST" and form.is_valid():
             try:
                 _rating, created = services.rate(
                     atelier=atelier,
-                    rater=services.rater_key(atelier=atelier, identity=rater),
+                    rater=rater_key,
                     score=form.cleaned_data["score"],
                     comment=form.cleaned_data["comment"],
                 )
@@ -108,6 +112,7 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
         "closed": closed,
         "ideas": ideas,
         "dots_left": max(0, dots_left),
+        "current_rating": current,
     }
     response = render(request, "ateliers/guest.html", context, status=status)
     if fresh:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Avg, Count, F, Q, QuerySet, Window
@@ -43,7 +44,7 @@ class StandScores(TypedDict):
 class IdeaDots(TypedDict):
     dots: int
     mine: int  # the voter's own dots
-    number: int  # its place on the wall, as drawn on the criteria grid
+    number: int  # its place on the wall, as drawn on the criteria grid (see IdeaOrder)
 
 
 if TYPE_CHECKING:
@@ -51,6 +52,16 @@ if TYPE_CHECKING:
 
     ScoredStand = WithAnnotations[Stand, StandScores]
     DottedIdea = WithAnnotations[Idea, IdeaDots]
+
+
+# The orders of the wall. The page lists ideas in the order they came (a dot never moves
+# the idea under the next tap) or, on request, the most dotted first; the synthesis groups
+# them by theme, the most dotted first. An idea's number is its place in the order it came,
+# on the page (the same after every dot), and its place in the synthesis there.
+class IdeaOrder(StrEnum):
+    ARRIVAL = "arrival"
+    DOTS = "dots"
+    WALL = "wall"
 
 
 @dataclass
@@ -62,6 +73,7 @@ class Results:
     rotation: list[tuple[int, list[StandVisit]]] = field(default_factory=list)
     grid: CriteriaGrid | None = None
     retro: dict[str, list[RetroEntry]] = field(default_factory=dict)  # label -> entries
+    idea_order: IdeaOrder = IdeaOrder.WALL
     ideas: list[DottedIdea] = field(default_factory=list)
     hidden_ideas: int = 0
     themes: list[Theme] = field(default_factory=list)
@@ -71,6 +83,7 @@ class Results:
     rating_average: float | None = None
     rating_count: int = 0
     ratings: list[Rating] = field(default_factory=list)
+    my_rating: Rating | None = None  # the visitor's own, when results_of is given its rater
     guest_links: list[GuestLink] = field(default_factory=list)
 
 
@@ -123,19 +136,24 @@ def _retro(atelier: Atelier, r: Results, voter: str) -> None:
     r.retro = {str(label): entries[kind] for kind, label in RetroKind.choices}
 
 
-# Ideas by theme, the most dotted first.
-WALL_ORDER = [F("theme__name").asc(), F("dots").desc(), F("pk").asc()]
+IDEA_ORDERS = {
+    IdeaOrder.ARRIVAL: [F("pk").asc()],
+    IdeaOrder.DOTS: [F("dots").desc(), F("pk").asc()],
+    IdeaOrder.WALL: [F("theme__name").asc(), F("dots").desc(), F("pk").asc()],
+}
 
 
 def _ideas(atelier: Atelier, r: Results, voter: str) -> None:
     """Hidden ideas are counted, never loaded; authors of anonymous ideas were never stored."""
+    order = r.idea_order
     if atelier.ideas_revealed:
+        numbered = IDEA_ORDERS[IdeaOrder.WALL if order == IdeaOrder.WALL else IdeaOrder.ARRIVAL]
         r.ideas = list(
             Idea.objects.filter(atelier=atelier)
             .select_related("theme", "created_by")
             .annotate(dots=Count("votes"), mine=Count("votes", filter=Q(votes__voter=voter)))
-            .annotate(number=Window(RowNumber(), order_by=WALL_ORDER))
-            .order_by(*WALL_ORDER)
+            .annotate(number=Window(RowNumber(), order_by=numbered))
+            .order_by(*IDEA_ORDERS[order])
         )
         used = Vote.objects.filter(idea__atelier=atelier, voter=voter).count()
         r.dots_left = max(0, atelier.votes_per_person - used)
@@ -156,10 +174,22 @@ LOADERS: dict[Part, Callable[[Atelier, Results, str], None]] = {
 }
 
 
-def results_of(atelier: Atelier, *, voter: str) -> Results:
-    """What the page shows: the parts of the workshop's format, then what every workshop
-    has (photos, actions, ratings, guest links)."""
-    r = Results()
+def rating_by(atelier: Atelier, *, rater: str) -> Rating | None:
+    """The rating a person or a guest gave the workshop (``rater``: services.rater_key)."""
+    return Rating.objects.filter(atelier=atelier, rater=rater).first()
+
+
+def results_of(
+    atelier: Atelier,
+    *,
+    voter: str,
+    rater: str | None = None,
+    ideas: IdeaOrder = IdeaOrder.WALL,
+) -> Results:
+    """What the page shows: the parts of the workshop's format (its ideas in the order
+    ``ideas``), then what every workshop has (photos, actions, ratings, guest links), and
+    the visitor's rating if ``rater``."""
+    r = Results(idea_order=ideas)
     for part in atelier.parts:
         LOADERS[part](atelier, r, voter)
     r.photos = list(Photo.objects.filter(atelier=atelier))
@@ -168,6 +198,8 @@ def results_of(atelier: Atelier, *, voter: str) -> Results:
     r.rating_average, r.rating_count = stats["avg"], stats["n"]
     r.ratings = list(Rating.objects.filter(atelier=atelier).exclude(comment="")[:50])
     r.guest_links = list(GuestLink.objects.filter(atelier=atelier, revoked_at__isnull=True))
+    if rater is not None:
+        r.my_rating = rating_by(atelier, rater=rater)
     return r
 
 

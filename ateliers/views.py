@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import urlsplit
 
 import rules
 from auditlog.models import LogEntry
@@ -13,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.db import IntegrityError, models
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -38,7 +39,7 @@ from ateliers.access import (
 from ateliers.formats import SECTIONS, Part
 from ateliers.kinds import KINDS, kinds_for
 from ateliers.models import Atelier, DebateQuestion, DemarreurReport
-from ateliers.queries import Results, grid_of, results_of
+from ateliers.queries import IdeaOrder, Results, grid_of, results_of
 from labo.history import audit
 from labo.idempotency import idempotent
 from labo.lib.http import HtmxHttpRequest
@@ -127,8 +128,16 @@ def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) ->
         and Part.REPORT in atelier.parts
         and rules.test_rule("ateliers.report_open", request.user, atelier)
     )
-    results = results_of(atelier, voter=f"p{request.user.pk}")
+    me = f"p{request.user.pk}"
+    results = results_of(
+        atelier,
+        voter=me,
+        rater=services.rater_key(atelier=atelier, identity=me) if can_log else None,
+        ideas=_idea_order(request),
+    )
     blank = {kind: KINDS[kind].bind(atelier) for kind in kinds_for(atelier)} if can_log else {}
+    if results.my_rating is not None and "rating" in blank:  # rating again replaces it
+        blank["rating"] = f.RatingForm(prefix="rating", instance=results.my_rating)
     context: dict[str, Any] = {
         "atelier": atelier,
         "session": atelier.session,
@@ -164,6 +173,15 @@ def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) ->
     return context
 
 
+def _idea_order(request: HtmxHttpRequest) -> IdeaOrder:
+    """The wall in the order ideas came, by dots only when asked (``?tri=points``): asked by
+    the address, by the vote form's field (a plain POST) or by the page htmx posts from."""
+    asked = request.GET.get("tri") or request.POST.get("tri")
+    if not asked and request.htmx and request.htmx.current_url:
+        asked = QueryDict(urlsplit(request.htmx.current_url).query).get("tri")
+    return IdeaOrder.DOTS if asked == "points" else IdeaOrder.ARRIVAL
+
+
 def _answer(
     request: HtmxHttpRequest, atelier: Atelier, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
@@ -175,7 +193,8 @@ def _answer(
         return render(request, PAGE, results_context(request, atelier, **extra), status=status)
     if extra.get("notice"):
         messages.success(request, extra["notice"])
-    return redirect(reverse("ateliers:atelier-detail", args=[atelier.pk]) + "#results")
+    sorted_ = "?tri=points" if _idea_order(request) == IdeaOrder.DOTS else ""
+    return redirect(reverse("ateliers:atelier-detail", args=[atelier.pk]) + sorted_ + "#results")
 
 
 def _replay(notice: StrOrPromise | None = None) -> Callable[..., HttpResponse]:

@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from commandes.models import Commande, Deliverable, GateReview, Status, Task, TeamMember
 from labo.lib.text import LONG_TEXT, SHORT_TEXT
-from labo.lib.widgets import LongSelect
+from labo.lib.widgets import LongSelect, ScaleSelect
 from labo.models import Direction, Person, Programme, Skill
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
-SCORE = forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)])
+SCORE = ScaleSelect()
 
 
 class CommandeForm(forms.ModelForm):

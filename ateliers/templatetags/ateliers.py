@@ -50,7 +50,8 @@ def postits(ideas, can_log: bool, dots_left: int, can_run: bool = False) -> Safe
     delete = _("Delete")
     disabled = "" if dots_left else " disabled"
     items = []
-    for number, idea in enumerate(ideas, 1):
+    for idea in ideas:
+        number = idea.number  # its place in the order ideas came, whatever the list's order
         theme = f"{escape(idea.theme.name)} · " if idea.theme else ""
         author = escape(idea.created_by.full_name) if idea.created_by else anonymous
         count = f"{idea.dots} {dots if idea.dots > 1 else dot}"

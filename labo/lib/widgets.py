@@ -41,3 +41,13 @@ def _attributes(attrs: dict) -> SafeString:
             if value is not False
         ),
     )
+
+
+class ScaleSelect(forms.RadioSelect):
+    """A 1–5 scale: one row of large targets, each radio inside its own label with its
+    number (the field is drawn in a fieldset whose legend is its label)."""
+
+    template_name = "labo/widgets/scale.html"
+
+    def __init__(self, attrs=None, choices=()) -> None:
+        super().__init__(attrs, choices or [(n, str(n)) for n in range(1, 6)])

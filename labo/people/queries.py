@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 
 from ateliers.models import Atelier, Format
@@ -39,6 +39,21 @@ def history_of(person: Person) -> History:
         commandes=Commande.objects.filter(Q(team__person=person) | Q(commanditaire=person))
         .distinct()
         .order_by("-updated_at"),
+    )
+
+
+def workshops_of(person: Person) -> QuerySet[Atelier]:
+    """Every workshop of the sessions a person takes part in, and those they are named in
+    elsewhere (a participant of one workshop of a session they do not attend)."""
+    named = Q(
+        Exists(Atelier.participants.through.objects.filter(atelier=OuterRef("pk"), person=person))
+    ) | Q(
+        Exists(Atelier.facilitators.through.objects.filter(atelier=OuterRef("pk"), person=person))
+    )
+    return (
+        Atelier.objects.filter(Q(session__in=sessions_of(person)) | named)
+        .select_related("session")
+        .order_by("-session__starts_on", "pk")
     )
 
 

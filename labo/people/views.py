@@ -26,7 +26,7 @@ from labo.people.forms import (
     PersonFilterForm,
     ProfileForm,
 )
-from labo.people.queries import history_of, onboarding_of
+from labo.people.queries import history_of, onboarding_of, workshops_of
 from labo.queries import person_of
 from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT, roles_of
 from sessions.calendar import feed_token
@@ -42,11 +42,10 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     if AMBASSADOR in held:
         person = person_of(request.user)
         if person is not None:
-            history = history_of(person)
             context["my_sessions"] = (
                 sessions_of(person).select_related("programme").order_by("-starts_on")
             )
-            context["my_ateliers"] = history.ateliers
+            context["my_ateliers"] = workshops_of(person)
             context["my_commandes"] = Commande.objects.filter(team__person=person).distinct()
             context["my_tasks"] = (
                 Task.objects.filter(owner=person, done=False)

@@ -20,8 +20,8 @@ REFERENCE = Template(
         <p class="multiline">{{ idea.text }}</p>
         <p class="meta">{% if idea.theme %}{{ idea.theme.name }} · {% endif %}{% if idea.created_by %}{{ idea.created_by.full_name }}{% else %}{{ l_anonymous }}{% endif %} · {{ idea.dots }} {% if idea.dots > 1 %}{{ l_dots }}{% else %}{{ l_dot1 }}{% endif %}</p>
         {% if can_log %}
-        <button type="submit" name="idea" value="{{ idea.pk }}" class="button small"{% if not results.dots_left %} disabled{% endif %}>{{ l_dot }}<span class="visually-hidden"> {{ l_on_idea }} {{ forloop.counter }}</span></button>
-        {% if idea.mine %}<button type="submit" name="remove" value="{{ idea.pk }}" class="button small secondary">{{ l_undot }}<span class="visually-hidden"> {{ l_on_idea }} {{ forloop.counter }}</span></button>{% endif %}
+        <button type="submit" name="idea" value="{{ idea.pk }}" class="button small"{% if not results.dots_left %} disabled{% endif %}>{{ l_dot }}<span class="visually-hidden"> {{ l_on_idea }} {{ idea.number }}</span></button>
+        {% if idea.mine %}<button type="submit" name="remove" value="{{ idea.pk }}" class="button small secondary">{{ l_undot }}<span class="visually-hidden"> {{ l_on_idea }} {{ idea.number }}</span></button>{% endif %}
         {% endif %}
       </li>
       {% endfor %}"""  # noqa: E501
@@ -31,7 +31,7 @@ REFERENCE = Template(
 def _idea(pk, text, *, theme=None, author=None, dots=0, mine=0):
     idea = Idea(pk=pk, text=text, theme=Theme(name=theme) if theme else None)
     idea.created_by = Person(first_name=author, last_name="Martin") if author else None
-    idea.dots, idea.mine = dots, mine
+    idea.dots, idea.mine, idea.number = dots, mine, pk
     return idea
 
 

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from ateliers.access import guest_token
@@ -224,7 +225,7 @@ def test_workshop_page_query_count_is_constant(
     Action.objects.bulk_create(Action(atelier=world.atelier, what=f"A{n}") for n in range(count))
     Rating.objects.bulk_create(Rating(atelier=world.atelier, score=4) for _ in range(count))
 
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):  # 18, and the visitor's own rating
         response = member_client.get(reverse("ateliers:atelier-detail", args=[world.atelier.pk]))
 
     assert response.status_code == 200
@@ -471,3 +472,90 @@ def test_a_photo_seen_before_is_a_304_and_only_for_who_may_see_it(world, member_
     assert first.status_code == 200 and first["ETag"]
     assert again.status_code == 304
     assert outsider.status_code == 404
+
+
+CHECKED_4 = re.compile(r'<input type="radio" name="rating-score" value="4"[^>]*\bchecked\b')
+
+
+def test_the_rating_form_shows_ones_current_rating(world, member_client, client):
+    member_client.post(
+        reverse("ateliers:result-add", args=[world.atelier.pk, "rating"]),
+        {"rating-score": "4", "rating-comment": "Très vivant"},
+    )
+
+    mine = page(member_client, world.atelier)
+    someone_else = page(client_for(world, "facilitator"), world.atelier)
+
+    assert "Votre note actuelle : 4/5 — la noter à nouveau la remplace" in mine
+    assert CHECKED_4.search(mine)
+    assert re.search(r"<textarea[^>]*rating-comment[^>]*>\s*Très vivant</textarea>", mine)
+    assert "Votre note actuelle" not in someone_else
+    assert not CHECKED_4.search(someone_else)
+
+
+def test_the_guest_rating_page_shows_the_guests_current_rating(world, client):
+    link = GuestLink.objects.create(atelier=world.atelier, purpose="rate")
+    url = reverse("ateliers:guest", args=[guest_token(link)])
+    client.post(url, {"rating-score": "4", "rating-comment": "Très vivant"})
+
+    mine = client.get(url).content.decode()
+    another_guest = Client().get(url).content.decode()
+
+    assert "Votre note actuelle : 4/5 — la noter à nouveau la remplace" in mine
+    assert CHECKED_4.search(mine)
+    assert "Très vivant</textarea>" in mine
+    assert "Votre note actuelle" not in another_guest
+
+
+def _wall(world, texts):
+    world.atelier.ideas_revealed = True
+    world.atelier.votes_per_person = 5
+    world.atelier.save()
+    return [Idea.objects.create(atelier=world.atelier, text=text) for text in texts]
+
+
+def _order(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<li class="postit" id="idea-(\d+)"', html)]
+
+
+def test_a_dot_never_moves_the_idea_voted_for(world, member_client):
+    ideas = _wall(world, ["Première", "Deuxième", "Troisième"])
+    vote = reverse("ateliers:vote", args=[world.atelier.pk])
+
+    first = member_client.post(vote, {"idea": ideas[-1].pk}, HTTP_HX_REQUEST="true")
+    second = member_client.post(vote, {"idea": ideas[-1].pk}, HTTP_HX_REQUEST="true")
+
+    assert _order(first.content.decode()) == [idea.pk for idea in ideas]
+    assert _order(second.content.decode()) == [idea.pk for idea in ideas]
+    assert _order(page(member_client, world.atelier)) == [idea.pk for idea in ideas]
+
+
+def test_the_wall_is_sorted_by_dots_only_when_asked_and_stays_so_after_a_vote(
+    world, member_client
+):
+    ideas = _wall(world, ["Première", "Deuxième", "Troisième"])
+    vote = reverse("ateliers:vote", args=[world.atelier.pk])
+    member_client.post(vote, {"idea": ideas[2].pk})
+    url = reverse("ateliers:atelier-detail", args=[world.atelier.pk])
+
+    plain = page(member_client, world.atelier)
+    sorted_ = member_client.get(url, {"tri": "points"}).content.decode()
+    # The vote form carries the choice (a plain POST); htmx also sends the page's address.
+    by_field = member_client.post(
+        vote, {"idea": ideas[1].pk, "tri": "points"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    by_address = member_client.post(
+        vote,
+        {"idea": ideas[1].pk},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{url}?tri=points",
+    ).content.decode()
+    without_js = member_client.post(vote, {"idea": ideas[0].pk, "tri": "points"})
+
+    assert 'href="?tri=points#ideas-title"' in plain
+    assert _order(sorted_) == [ideas[2].pk, ideas[0].pk, ideas[1].pk]
+    assert '<input type="hidden" name="tri" value="points">' in sorted_
+    assert _order(by_field) == [ideas[1].pk, ideas[2].pk, ideas[0].pk]  # 1 dot each: by age
+    assert _order(by_address) == [ideas[1].pk, ideas[2].pk, ideas[0].pk]  # 2 dots first
+    assert without_js.status_code == 302
+    assert without_js["Location"] == f"{url}?tri=points#results"

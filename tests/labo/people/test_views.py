@@ -33,6 +33,18 @@ def test_home_of_an_ambassador_lists_their_sessions_and_workshops(world, member_
     assert list(response.context["my_ateliers"]) == [world.atelier]
 
 
+def test_home_of_an_ambassador_lists_every_workshop_of_their_sessions(world, member_client):
+    named_elsewhere = factories.AtelierFactory(session=world.session, title="Sans moi nommé")
+    other_session = factories.AtelierFactory(title="Une autre session")
+
+    response = member_client.get(reverse("labo:home"))
+
+    listed = list(response.context["my_ateliers"])
+    assert named_elsewhere in listed
+    assert other_session not in listed
+    assert response.content.decode().count("Sans moi nommé") == 1
+
+
 def test_home_of_management_lists_held_sessions_and_the_gate(world, client):
     world.session.status = "held"
     world.session.save()

@@ -1,0 +1,32 @@
+// The site menu folds behind a "Menu" button on a narrow screen (on a 320 px phone it took a
+// third of the height). Without JavaScript, and on a wide screen, it is always open.
+(function () {
+  "use strict";
+  var button = document.querySelector(".menu-toggle");
+  var menu = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!menu) return;
+  var narrow = window.matchMedia("(max-width: 40rem)");
+
+  function show(open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.hidden = !open;
+  }
+
+  function fit() {
+    button.hidden = !narrow.matches;
+    show(!narrow.matches);
+  }
+
+  button.addEventListener("click", function () {
+    show(button.getAttribute("aria-expanded") !== "true");
+  });
+  // Escape closes it and gives the focus back to the button when it was in the menu.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || button.hidden || menu.hidden) return;
+    var inside = menu.contains(document.activeElement);
+    show(false);
+    if (inside || document.activeElement === button) button.focus();
+  });
+  narrow.addEventListener("change", fit);
+  fit();
+})();
