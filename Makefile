@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install test lint-structure test-postgres concurrency bench bench-postgres load lint messages check-migrations snapshot clean
+.PHONY: run install test lint-structure test-postgres concurrency bench bench-postgres bench-photo load lint messages check-migrations snapshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,13 @@ bench-postgres: install
 	dropdb -h 127.0.0.1 -U postgres --if-exists labo_bench && createdb -h 127.0.0.1 -U postgres labo_bench
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py bench
+
+# A 12-megapixel photo sent from Chromium on an emulated phone network (400 ms, 3 Mbit/s up),
+# with static/js/photo.js and without JavaScript, on a scratch database (issue #15).
+bench-photo: install
+	mkdir -p var && rm -f var/bench-photo.sqlite3
+	DATABASE_URL=sqlite:///var/bench-photo.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:///var/bench-photo.sqlite3 $(BIN)/python manage.py bench_photo
 
 # gunicorn on loopback over the five-year lab on PostgreSQL: throughput, then locust.
 load: install

@@ -256,9 +256,8 @@ class RatingForm(forms.ModelForm):
 class PhotoForm(forms.Form):
     image = forms.FileField(
         label=_("Photo of a board (JPEG, PNG or WebP, up to 15 MB)"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
-        ),
+        # No "capture": a phone offers its camera and its gallery (a photo already taken).
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 

@@ -18,6 +18,8 @@ ASSETS = (
     "js/drafts.js",
     "js/capture.js",
     "js/grid.js",
+    "js/photo.js",
+    "js/menu.js",
 )
 
 

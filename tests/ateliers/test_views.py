@@ -163,6 +163,23 @@ def test_a_bad_photo_gets_a_french_message_next_to_the_field(world, member_clien
     assert Photo.objects.count() == 0
 
 
+def test_the_photo_field_offers_the_gallery_too_not_only_the_camera(world, member_client):
+    html = page(member_client, world.atelier)
+
+    field = re.search(r'<input type="file" name="photo-image"[^>]*>', html)
+    assert field is not None
+    assert "capture" not in field.group(0)
+    assert 'accept="image/jpeg,image/png,image/webp"' in field.group(0)
+
+
+def test_the_photo_form_carries_photo_js_and_its_french_words(world, member_client):
+    html = page(member_client, world.atelier)
+
+    assert re.search(r'<script src="[^"]*js/photo\.js" defer>', html)
+    assert 'data-done="Photo ajoutée"' in html
+    assert "data-photo-cancel>Annuler</button>" in html
+
+
 def test_guest_rates_through_a_link_then_the_link_is_revoked(world, client, facilitator_client):
     link = GuestLink.objects.create(atelier=world.atelier, purpose="rate")
     url = reverse("ateliers:guest", args=[guest_token(link)])
