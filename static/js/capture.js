@@ -116,6 +116,7 @@
     var box = panel.querySelector(".capture-refused");
     box.replaceChildren.apply(box, refused.map(refusedItem));
     panel.hidden = !count && !refused.length;
+    document.body.classList.toggle("capture-shown", !panel.hidden);  // room for the bar
     showTapCounts();
   }
 

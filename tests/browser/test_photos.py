@@ -10,7 +10,7 @@ from ateliers import models as m
 from ateliers.models import Format
 from labo.devtools.photo_bench import phone_photo
 from tests import factories
-from tests.browser.test_ateliers import PHONE, ambassador_session  # noqa: F401 -- a fixture
+from tests.browser.test_ateliers import PHONE
 from tests.browser.test_roles import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9
 
 
 @pytest.fixture
-def photo_page(page, live_server, ambassador_session, settings, tmp_path):  # noqa: F811
+def photo_page(page, live_server, ambassador_session, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     atelier = factories.AtelierFactory(
         session=ambassador_session, format=Format.FREE, title="Atelier libre"
