@@ -315,6 +315,8 @@ def test_a_result_foreign_to_the_format_is_refused(world, member_client):
 
 
 def test_classify_an_idea_with_a_theme_and_a_place(world, member_client):
+    world.atelier.format = "criteria_grid"
+    world.atelier.save()
     idea = Idea.objects.create(atelier=world.atelier, text="Permanence")
     theme = world.atelier.themes.create(name="Présence")
 
@@ -329,6 +331,8 @@ def test_classify_an_idea_with_a_theme_and_a_place(world, member_client):
 
 
 def test_classify_refuses_an_idea_of_another_workshop_or_off_the_grid(world, member_client):
+    world.atelier.format = "criteria_grid"
+    world.atelier.save()
     foreign = Idea.objects.create(atelier=factories.AtelierFactory(), text="x")
     mine = Idea.objects.create(atelier=world.atelier, text="y")
     url = reverse("ateliers:idea-classify", args=[world.atelier.pk])
@@ -336,6 +340,21 @@ def test_classify_refuses_an_idea_of_another_workshop_or_off_the_grid(world, mem
     assert member_client.post(url, {"idea": foreign.pk, "x": 10}).status_code == 422
     assert member_client.post(url, {"idea": mine.pk, "x": 150}).status_code == 422
     assert Idea.objects.get(pk=mine.pk).x is None
+
+
+def test_classify_keeps_no_place_where_the_format_has_no_grid(world, member_client):
+    world.atelier.format = "free"
+    world.atelier.save()
+    idea = Idea.objects.create(atelier=world.atelier, text="Permanence")
+    theme = world.atelier.themes.create(name="Présence")
+
+    member_client.post(
+        reverse("ateliers:idea-classify", args=[world.atelier.pk]),
+        {"idea": idea.pk, "theme": theme.pk, "x": 80, "y": 85},
+    )
+
+    idea.refresh_from_db()
+    assert (idea.theme, idea.x, idea.y) == (theme, None, None)
 
 
 def test_facilitator_reviews_the_outbox_then_sends_the_report(world, facilitator_client):
