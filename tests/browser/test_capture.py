@@ -248,4 +248,21 @@ def test_keyboard_alone_tap_vote_add_and_rate_keep_focus(phone, live_server, amb
     all_sent(phone)
     assert m.Idea.objects.filter(atelier=ideas, text="Au clavier seulement").count() == 1
     assert focused(phone)["id"] == "id_idea-text"
+
+    phone.get_by_text("Noter les méthodes").focus()
+    phone.keyboard.press("Enter")
+    phone.keyboard.press("Tab")  # into the row of scores: the first one
+    phone.keyboard.press("ArrowRight")
+    phone.keyboard.press("ArrowRight")
+    phone.keyboard.press("ArrowRight")  # 4
+    phone.keyboard.press("Tab")
+    phone.keyboard.type("Clair, au clavier")
+    phone.keyboard.press("Tab")
+    assert focused(phone)["tag"] == "BUTTON"
+    phone.keyboard.press("Enter")
+    all_sent(phone)
+    assert list(m.Rating.objects.filter(atelier=ideas).values_list("score", "comment")) == [
+        (4, "Clair, au clavier")
+    ]
+    assert focused(phone)["name"] == "rating-score"  # back in the form, ready to rate again
     assert_accessible(phone)
