@@ -63,10 +63,13 @@ def test_a_draft_survives_a_reload(page, live_server, ambassador_session):
     page.get_by_text("Ajouter une idée").click()
     page.locator("#id_idea-text").fill("Un Labo qui va dans les directions")
     page.reload()
-    page.get_by_text("Ajouter une idée").click()
 
+    # The section is open again and says what it holds.
     expect(page.locator("#id_idea-text")).to_have_value("Un Labo qui va dans les directions")
-    page.get_by_role("button", name="Enregistrer").first.click()
+    expect(page.locator("form[data-draft$='-idea'] .draft-notice")).to_contain_text(
+        "Brouillon restauré"
+    )
+    page.locator("form[data-draft$='-idea']").get_by_role("button", name="Enregistrer").click()
     expect(page.locator("#results")).to_contain_text("1 idée, cachée")
     page.reload()
     page.get_by_text("Ajouter une idée").click()
