@@ -106,6 +106,7 @@ MATRIX = {
     "ateliers:guest-link-create": ("post", [302, 403, 403, 422, 403]),
     "ateliers:guest-link-revoke": ("post", [302, 403, 403, 302, 403]),
     "ateliers:guest": ("get", [200, 200, 200, 200, 200]),
+    "ateliers:service-worker": ("get", [200, 200, 200, 200, 200]),
     "ateliers:result-add": ("post", [302, 404, 422, 422, 403]),
     "ateliers:result-update": ("post", [302, 404, 422, 422, 403]),
     "ateliers:report-update": ("post", [302, 404, 422, 422, 403]),
@@ -188,6 +189,8 @@ def atelier_kwargs(name, world):
     if name == "ateliers:guest":
         link = m.GuestLink.objects.create(atelier=atelier, purpose="rate")
         return {"token": guest_token(link)}
+    if name == "ateliers:service-worker":
+        return {}
     if name == "ateliers:tap":
         return {"pk": m.DebateQuestion.objects.create(atelier=atelier, text="x").pk}
     if name == "ateliers:offer-adopt":
