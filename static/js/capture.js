@@ -23,6 +23,7 @@
   var DB_NAME = "labo-capture";
   var RETRY_MAX_MS = 30000;
   var TIMEOUT_MS = 20000;
+  window.LaboCapture = { newKey: newKey };  // photo.js sends its photos with the same keys
   var panel = document.getElementById("capture");
   if (!panel || typeof fetch !== "function") { return; }
   var words = panel.dataset;
@@ -202,8 +203,8 @@
 
   function queue(entry) {
     var last = outbox[outbox.length - 1];
-    if (entry.tap && last && last.tap && !last.tries && !(sending && last === outbox[0]) &&
-        last.url === entry.url && last.tap.position === entry.tap.position) {
+    // Not yet tried (tries counts from the moment it goes): it can still take more taps.
+    if (entry.tap && last && last.tap && !last.tries && last.url === entry.url && last.tap.position === entry.tap.position) {
       last.tap.delta += entry.tap.delta;  // faster than the network: one submission
       last.label = tapLabel(last);
       if (last.tap.delta === 0) {
@@ -237,7 +238,7 @@
     return fields;
   }
 
-  function labelOf(form, fields, submitter) {
+  function labelOf(form, submitter) {
     var typed = Array.from(form.querySelectorAll("textarea, input[type=text], input:not([type])"))
       .map(function (el) { return el.value.trim(); })
       .filter(Boolean);
@@ -274,7 +275,6 @@
       page: location.pathname,
       fields: fields,
       tries: 0,
-      form: form.dataset.draft || form.action,
       tap: null,
       label: "",
       // Sent later than typed: a refusal is listed with the text rather than put back.
@@ -285,12 +285,11 @@
       entry.tap = { position: form.elements.position.value, delta: Number(submitter.value), name: name };
       entry.fields = fields.filter(function (f) { return f[0] !== "delta"; });
       entry.label = tapLabel(entry);
-      entry.anchor = describe(submitter);
       queue(entry);
       announce(name + " : " + form.closest("dd").querySelector(".count").textContent.trim());
       return;
     }
-    entry.label = labelOf(form, fields, submitter);
+    entry.label = labelOf(form, submitter);
     entry.anchor = describe(submitter || document.activeElement);
     entry.add = isAddForm(form);
     if (window.LaboDrafts) { window.LaboDrafts.clear(form); }
@@ -408,15 +407,19 @@
     return form.querySelector("textarea, input:not([type=hidden]):not([type=submit]), select");
   }
 
+  // A form is known again after a swap by its draft's name, else by its address.
+  function formKey(form) {
+    return form ? (form.dataset.draft || form.getAttribute("action") || "") : "";
+  }
+
   function describe(el) {
     if (!el || !el.closest) { return null; }
-    var form = el.closest("form");
     return {
       id: el.id || "",
       name: el.name || "",
       value: el.value || "",
       tag: el.tagName,
-      form: form ? (form.dataset.draft || form.getAttribute("action") || "") : "",
+      form: formKey(el.closest("form")),
     };
   }
 
@@ -429,17 +432,14 @@
     var found = null;
     root.querySelectorAll(d.tag).forEach(function (el) {
       if (found) { return; }
-      var form = el.closest("form");
-      var formKey = form ? (form.dataset.draft || form.getAttribute("action") || "") : "";
-      if (formKey === d.form && (el.name || "") === d.name && (el.value || "") === d.value) { found = el; }
+      if (formKey(el.closest("form")) === d.form && (el.name || "") === d.name && (el.value || "") === d.value) { found = el; }
     });
     return found;
   }
 
   function openSections(root) {
     return Array.from(root.querySelectorAll("details[open]")).map(function (details) {
-      var form = details.querySelector("form");
-      return form ? (form.dataset.draft || form.getAttribute("action")) : null;
+      return formKey(details.querySelector("form"));
     }).filter(Boolean);
   }
 
@@ -454,8 +454,7 @@
     var fresh = document.querySelector(entry.target);
     if (!fresh) { return; }
     fresh.querySelectorAll("details").forEach(function (details) {
-      var form = details.querySelector("form");
-      var key = form && (form.dataset.draft || form.getAttribute("action"));
+      var key = formKey(details.querySelector("form"));
       if (key && open.indexOf(key) !== -1) { details.open = true; }
     });
     if (window.LaboDrafts) { window.LaboDrafts.setUp(fresh, { quiet: true }); }

@@ -5,10 +5,12 @@
    with the #results fragment (HX-Request), swapped as htmx would.
    Without this script the form posts the file as it is; a file the browser cannot read
    (HEIC on Chromium…) also goes as it is. The server keeps all its checks either way.
-   The French words come from the form's data- attributes. */
+   The French words come from the form's data- attributes; the key comes from the capture
+   client (capture.js, loaded before), as every other submission's does. */
 (function () {
   "use strict";
-  if (!window.FormData || !window.XMLHttpRequest || !window.WeakMap || !window.Promise) { return; }
+  if (!window.FormData || !window.XMLHttpRequest || !window.WeakMap || !window.Promise ||
+      !window.LaboCapture || !window.htmx) { return; }
 
   var LONG_SIDE = 2000;
   var QUALITY = 0.85;
@@ -17,17 +19,8 @@
   var keys = new WeakMap(); // File → Idempotency-Key: one per chosen photo, kept on a retry
   var prepared = new WeakMap(); // File → Promise of what to send: made once, even on a retry
 
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.from(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
-    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
-  }
-
   function keyOf(file) {
-    if (!keys.has(file)) { keys.set(file, uuid()); }
+    if (!keys.has(file)) { keys.set(file, window.LaboCapture.newKey()); }
     return keys.get(file);
   }
 
@@ -109,17 +102,7 @@
   }
 
   function swapResults(html) {
-    if (window.htmx && htmx.swap) {
-      htmx.swap("#results", html, { swapStyle: "outerHTML" });
-      return;
-    }
-    var current = document.getElementById("results");
-    var holder = document.createElement("div");
-    holder.innerHTML = html;
-    var fresh = holder.querySelector("#results");
-    if (!current || !fresh) { return; }
-    current.replaceWith(fresh);
-    if (window.htmx) { htmx.process(fresh); }
+    htmx.swap("#results", html, { swapStyle: "outerHTML" });
   }
 
   function putBack(input, file) {
