@@ -42,6 +42,14 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The capture pages' service worker keeps fetching after a test is over (its files, the
+    # page's copy) and the live server's threads meet a closed database: only the tests of
+    # the offline capture (tests/browser/test_capture.py) let it run.
+    return {**browser_context_args, "service_workers": "block"}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _sync_orm_beside_playwright():
     # Playwright's sync API keeps an event loop running in this thread until the session

@@ -25,7 +25,13 @@ SLOW = {
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": PHONE, "has_touch": True, "is_mobile": True}
+    return {
+        **browser_context_args,
+        "viewport": PHONE,
+        "has_touch": True,
+        "is_mobile": True,
+        "service_workers": "allow",  # offline, the pages come from it
+    }
 
 
 @pytest.fixture
