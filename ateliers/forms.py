@@ -281,6 +281,8 @@ class TapForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if self.has_error("delta") or self.has_error("set_to"):
+            return data  # said next to the number already
         if data.get("delta") == 0:
             raise forms.ValidationError(_("Tap +1 or −1, or give the corrected count."))
         if data.get("delta") is None and (

@@ -326,10 +326,10 @@ def _rate(request: HtmxHttpRequest, atelier: Atelier, data: dict[str, Any]) -> H
 
 
 def _errors_line(form: forms.BaseForm) -> str:
-    """A refused edit's errors on one line, each after its field's label."""
+    """A refused form's errors on one line, each after its field's label (if it has one)."""
     return " ".join(
         f"{form.fields[name].label} : {' '.join(str(m) for m in messages_)}"
-        if name in form.fields
+        if name in form.fields and form.fields[name].label
         else " ".join(str(m) for m in messages_)
         for name, messages_ in form.errors.items()
     )
@@ -344,7 +344,8 @@ def result_update(request: HtmxHttpRequest, pk: int, kind: str, obj_pk: int) -> 
     instance = get_result_in(atelier, kind, obj_pk)
     form = KINDS[kind].bind(atelier, request.POST, instance=instance)
     if not form.is_valid():
-        return _answer(request, atelier, status=422, error=_errors_line(form))
+        # Drawn again where it was typed, with the user's text and each error by its field.
+        return _answer(request, atelier, status=422, refused=(kind, obj_pk, form))
     try:
         services.update_result(
             obj=instance, fields=edited(form), version=form.cleaned_data["version"]
@@ -437,7 +438,7 @@ def tap(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     question = get_question_for(request, pk, write=True)
     form = f.TapForm(request.POST)
     if not form.is_valid():
-        return HttpResponse(_("Unknown position."), status=422)
+        return _tap_answer(request, question, status=422, error=_errors_line(form))
     data, status, error = form.cleaned_data, 200, None
     try:
         if data["delta"] is not None:

@@ -230,3 +230,49 @@ def test_the_guest_page_and_the_workshop_page_load_the_capture_client(world):
     page = client.get(reverse("ateliers:atelier-detail", args=[world.atelier.pk])).content.decode()
     assert "js/capture.js" in page
     assert 'id="capture"' in page
+
+
+def test_a_correction_out_of_bounds_keeps_the_question_and_says_why(world, member_client):
+    question = DebateQuestion.objects.create(atelier=world.atelier, text="Budget ?", yes=8)
+
+    response = member_client.post(
+        reverse("ateliers:tap", args=[question.pk]),
+        {"position": "yes", "set_to": "200000", "replacing": "8"},
+        headers=HTMX,
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert f'id="question-{question.pk}"' in body  # the card is drawn again, not emptied
+    assert ": Assurez-vous que cette valeur est inférieure ou égale à 100000.</p>" in body
+    question.refresh_from_db()
+    assert question.yes == 8
+
+
+def test_a_refused_edit_is_drawn_where_it_was_typed_with_the_text(world, member_client):
+    world.atelier.format = "labo_stands"
+    world.atelier.save()
+    stand = services.add_result(
+        atelier=world.atelier,
+        kind="stand",
+        fields={"name": "Labo citoyen", "offers": ""},
+        author=None,
+    )
+    prefix = f"stand{stand.pk}"
+
+    response = member_client.post(
+        reverse("ateliers:result-update", args=[world.atelier.pk, "stand", stand.pk]),
+        {
+            f"{prefix}-name": "x" * 130,
+            f"{prefix}-offers": "Débats citoyens",
+            f"{prefix}-version": stand.version,
+        },
+        headers=HTMX,
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert "Débats citoyens</textarea>" in body
+    assert f'id="id_{prefix}-name_error"' in body  # next to its field
+    stand.refresh_from_db()
+    assert (stand.name, stand.offers) == ("Labo citoyen", "")
