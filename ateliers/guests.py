@@ -43,6 +43,7 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
     atelier = link.atelier
     form: forms.ModelForm | None = None
     closed = ""  # why the link takes nothing any more
+    refusal = ""  # why this vote or rating was not taken
     status = 200
     current: Rating | None = None  # the rating this guest gave, shown in the form
     if link.purpose == GuestPurpose.RATE:
@@ -58,15 +59,15 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
                     comment=form.cleaned_data["comment"],
                 )
             except services.ResultError as error:
-                messages.error(request, str(error))
+                refusal, status = str(error), 422
+            else:
+                messages.success(
+                    request,
+                    _("Thank you: your rating is recorded.")
+                    if created
+                    else _("Your rating is changed: it counts once."),
+                )
                 return _back(token, guest_id, fresh)
-            messages.success(
-                request,
-                _("Thank you: your rating is recorded.")
-                if created
-                else _("Your rating is changed: it counts once."),
-            )
-            return _back(token, guest_id, fresh)
     elif link.purpose == GuestPurpose.OBSERVE:
         if not rules.test_rule("ateliers.report_open", None, atelier):
             closed = _("The report has been sent: it takes no more observations.")
@@ -89,8 +90,10 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
         try:
             services.vote(idea=idea, voter=voter)
         except services.ResultError as error:
-            messages.error(request, str(error))
-        return _back(token, guest_id, fresh)
+            # Said on the page, refused (422): a vote sent from an outbox is listed as such.
+            refusal, status = str(error), 422
+        else:
+            return _back(token, guest_id, fresh)
     if request.method == "POST" and status == 200:
         status = 422
     ideas = []
@@ -110,6 +113,7 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
         "atelier": atelier,
         "form": form,
         "closed": closed,
+        "refusal": refusal,
         "ideas": ideas,
         "dots_left": max(0, dots_left),
         "current_rating": current,

@@ -18,6 +18,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ateliers import photos, reports
 from ateliers.kinds import KINDS
@@ -295,7 +296,12 @@ def vote(*, idea: Idea, voter: str) -> int:
     used = Vote.objects.filter(idea__atelier=atelier, voter=voter).count()
     if used >= atelier.votes_per_person:
         raise ResultError(
-            _("You have used your %(count)d dots.") % {"count": atelier.votes_per_person}
+            ngettext(
+                "You have used your %(count)d dot.",
+                "You have used your %(count)d dots.",
+                atelier.votes_per_person,
+            )
+            % {"count": atelier.votes_per_person}
         )
     Vote.objects.create(idea=idea, voter=voter)
     return atelier.votes_per_person - used - 1

@@ -276,3 +276,25 @@ def test_a_refused_edit_is_drawn_where_it_was_typed_with_the_text(world, member_
     assert f'id="id_{prefix}-name_error"' in body  # next to its field
     stand.refresh_from_db()
     assert (stand.name, stand.offers) == ("Labo citoyen", "")
+
+
+def test_a_guest_dot_past_the_limit_is_refused_and_says_why(world):
+    world.atelier.format = "free"
+    world.atelier.ideas_revealed = True
+    world.atelier.votes_per_person = 1
+    world.atelier.save()
+    idea = Idea.objects.create(atelier=world.atelier, text="Une idée")
+    link = services.create_guest_link(
+        atelier=world.atelier, purpose=GuestPurpose.VOTE, created_by=None
+    )
+    guest = Client()
+    url = reverse("ateliers:guest", args=[guest_token(link)])
+    guest.get(url)
+
+    first = guest.post(url, {"idea": idea.pk})
+    second = guest.post(url, {"idea": idea.pk}, headers=HTMX)
+
+    assert first.status_code == 302
+    assert second.status_code == 422  # an outbox sending it lists it as not taken
+    assert "Vous avez utilisé votre gommette." in second.content.decode()
+    assert Vote.objects.count() == 1
