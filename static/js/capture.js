@@ -27,6 +27,8 @@
   var panel = document.getElementById("capture");
   if (!panel || typeof fetch !== "function") { return; }
   var words = panel.dataset;
+  // One phone, several people (a shared tablet): each sees, and sends, only their own.
+  var owner = document.body.dataset.owner || "";
 
   var outbox = [];   // what waits, in order
   var refused = [];  // what the server refused after it waited: kept until removed
@@ -117,8 +119,10 @@
     var box = panel.querySelector(".capture-refused");
     box.replaceChildren.apply(box, refused.map(refusedItem));
     panel.hidden = !count && !refused.length;
-    document.body.classList.toggle("capture-shown", !panel.hidden);  // room for the bar
+    // The page's end can scroll out from under the bar, however tall it is.
+    document.body.style.paddingBottom = panel.hidden ? "" : panel.offsetHeight + 16 + "px";
     showTapCounts();
+    showDots();
   }
 
   function refusedItem(entry) {
@@ -182,6 +186,27 @@
     });
   }
 
+  // Dots: what waits is taken from what is left, so no dot is tapped that would be refused.
+  function showDots() {
+    var left = document.querySelector("[data-dots-left]");
+    if (!left) { return; }
+    var waiting = outbox.reduce(function (n, entry) {
+      return entry.page === location.pathname ? n + (entry.vote || 0) : n;
+    }, 0);
+    var note = left.querySelector(".tap-pending");
+    if (note) { note.textContent = waiting ? words.tapPending.replace("{n}", String(waiting)) : ""; }
+    var none = Number(left.dataset.dotsLeft) - waiting <= 0;
+    document.querySelectorAll("form[data-capture-votes] button[name=idea]").forEach(function (b) {
+      if (none && !b.disabled) {
+        b.disabled = true;
+        b.dataset.heldBack = "1";
+      } else if (!none && b.dataset.heldBack) {
+        b.disabled = false;
+        delete b.dataset.heldBack;
+      }
+    });
+  }
+
   function takeServerCounts(html, entry) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     doc.querySelectorAll(".count[data-position]").forEach(function (fresh) {
@@ -189,7 +214,17 @@
         entry.target + " .count[data-position='" + fresh.dataset.position + "']"
       );
       if (!here) { return; }
+      var old = here.dataset.server;
       here.dataset.server = fresh.textContent.trim();
+      // The correction beside it replaces the count as it is now, not as it was drawn.
+      var correction = here.closest("dd").querySelector("form input[name=replacing]");
+      if (correction) {
+        var form = correction.form;
+        var label = form.querySelector("label");
+        if (form.elements.set_to.value === old) { form.elements.set_to.value = here.dataset.server; }
+        correction.value = here.dataset.server;
+        label.textContent = label.textContent.replace(/\d+/, here.dataset.server);
+      }
       var meter = here.parentNode.querySelector("meter");
       var freshMeter = fresh.parentNode.querySelector("meter");
       if (meter && freshMeter) {
@@ -242,10 +277,11 @@
     var typed = Array.from(form.querySelectorAll("textarea, input[type=text], input:not([type])"))
       .map(function (el) { return el.value.trim(); })
       .filter(Boolean);
+    Array.from(form.querySelectorAll("input[type=radio]:checked")).forEach(function (checked) {
+      var legend = checked.closest("fieldset") && checked.closest("fieldset").querySelector("legend");
+      typed.unshift((legend ? legend.textContent.replace("*", "").trim() + " : " : "") + checked.value);
+    });
     if (typed.length) { return typed.join(" — ").slice(0, 300); }
-    var checked = form.querySelector("input[type=radio]:checked");
-    var legend = checked && checked.closest("fieldset") && checked.closest("fieldset").querySelector("legend");
-    if (checked) { return (legend ? legend.textContent.trim() + " : " : "") + checked.value; }
     return (submitter && submitter.textContent.trim()) || form.getAttribute("aria-label") || "";
   }
 
@@ -277,6 +313,7 @@
       tries: 0,
       tap: null,
       label: "",
+      owner: owner,
       // Sent later than typed: a refusal is listed with the text rather than put back.
       queuedOffline: navigator.onLine === false || outbox.length > 0,
     };
@@ -288,6 +325,13 @@
       queue(entry);
       announce(name + " : " + form.closest("dd").querySelector(".count").textContent.trim());
       return;
+    }
+    if (form.hasAttribute("data-capture-votes")) {
+      entry.vote = submitter && submitter.name === "remove" ? -1 : 1;
+    } else if (outbox.some(function (other) {
+      return other.url === url && JSON.stringify(other.fields) === JSON.stringify(fields);
+    })) {
+      return;  // a double tap: the same thing already waits
     }
     entry.label = labelOf(form, submitter);
     entry.anchor = describe(submitter || document.activeElement);
@@ -391,13 +435,21 @@
     refused.push(entry);
     keep("refused", entry);
     announce(entry.why);
-    if (fragment && here && alone) { swap(entry, html, false); }
+    if (here && alone) {
+      if (fragment) {
+        swap(entry, html, false);
+      } else {  // the page may show what is no longer so (a deleted item): as it is now
+        fetch(location.href, { credentials: "same-origin" }).then(function (page) {
+          return page.text();
+        }).then(function (now) { swap(entry, now, null); }).catch(function () {});
+      }
+    }
   }
 
   function reasonOf(html, status) {
     var doc = new DOMParser().parseFromString(html || "", "text/html");
-    var said = doc.querySelector(".errorlist-box, .field-error .error, [role=alert], main h1");
-    var text = said ? said.textContent.trim() : "";
+    var said = doc.querySelector(".errorlist-box, .field-error .error, [role=alert]");
+    var text = said ? said.textContent.trim() : words["status" + status] || "";
     return text ? words.refused + " " + text : words.refused + " (" + status + ")";
   }
 
@@ -420,6 +472,7 @@
       value: el.value || "",
       tag: el.tagName,
       form: formKey(el.closest("form")),
+      near: el.parentElement && el.parentElement.closest("[id]") ? el.parentElement.closest("[id]").id : "",
     };
   }
 
@@ -443,8 +496,20 @@
     }).filter(Boolean);
   }
 
+  // The nearest thing to the one the user was on, when it is gone (a dot taken back, an
+  // item deleted): what is left where it was, else the undo, else the answer itself.
+  function nearest(fresh, d) {
+    var near = d && d.near && document.getElementById(d.near);
+    var inside = near && near.querySelector("button:not([disabled]), input:not([type=hidden]), textarea, select, a[href]");
+    return inside || fresh.querySelector(".undo button, .message, .errorlist-box") || fresh;
+  }
+
+  // succeeded: true (saved), false (refused: its message), null (drawn again as it is now).
   function swap(entry, html, succeeded) {
     var target = document.querySelector(entry.target);
+    if (!target || !new DOMParser().parseFromString(html, "text/html").querySelector(entry.target)) {
+      return;  // an answer without the part to draw: the page stays as it is
+    }
     var active = document.activeElement && target.contains(document.activeElement) ? document.activeElement : null;
     var anchor = describe(active) || entry.anchor;
     var before = active || find(target, entry.anchor);
@@ -459,10 +524,10 @@
     });
     if (window.LaboDrafts) { window.LaboDrafts.setUp(fresh, { quiet: true }); }
     var focus = null;
-    if (!succeeded) {
+    if (succeeded === false) {
       focus = fresh.querySelector(".field-error input, .field-error textarea, .field-error select, .errorlist-box, [role=alert]");
     }
-    focus = focus || find(fresh, anchor);
+    focus = focus || find(fresh, anchor) || (anchor ? nearest(fresh, anchor) : null);
     if (focus) {
       var details = focus.closest("details");
       if (details) { details.open = true; }
@@ -472,9 +537,11 @@
       }
       focus.focus({ preventScroll: true });
     }
+    if (succeeded === null) { return; }
     var said = fresh.querySelector(succeeded ? ".message, [data-announce]" : ".errorlist-box, .field-error .error");
     announce(said ? said.textContent.trim() : (succeeded ? words.saved : ""));
   }
+
 
   // Start -------------------------------------------------------------------------------------
 
@@ -496,8 +563,11 @@
     return Promise.all([readAll("outbox"), readAll("refused")]);
   }).then(function (stored) {
     var known = outbox.map(function (entry) { return entry.key; });
-    outbox = stored[0].filter(function (entry) { return known.indexOf(entry.key) === -1; }).concat(outbox);
-    refused = stored[1];
+    var mine = function (entry) { return (entry.owner || "") === owner; };
+    outbox = stored[0].filter(function (entry) {
+      return mine(entry) && known.indexOf(entry.key) === -1;
+    }).concat(outbox);
+    refused = stored[1].filter(mine);  // another person's stay stored for them, unseen
     outbox.forEach(function (entry) { entry.queuedOffline = true; });  // from an earlier visit
     render();
     pump();

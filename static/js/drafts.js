@@ -12,8 +12,12 @@
   var SENT = "labo-draft-sent";
   var SKIP = ["csrfmiddlewaretoken", "idempotency_key"];
   var words = document.body.dataset;
+  var announced = {};  // drafts said restored on this page: said again when their form is redrawn
 
-  function key(form) { return PREFIX + location.pathname + ":" + form.dataset.draft; }
+  // Per person: on a shared phone, one person's draft never fills another's form.
+  function key(form) {
+    return PREFIX + (words.owner || "") + ":" + location.pathname + ":" + form.dataset.draft;
+  }
 
   function fields(form) {
     return Array.from(form.elements).filter(function (el) {
@@ -108,10 +112,14 @@
     for (var open = form.closest("details"); open; open = open.parentElement && open.parentElement.closest("details")) {
       open.open = true;
     }
-    if (!quiet) { notice(form); }
+    if (!quiet || announced[key(form)]) {
+      announced[key(form)] = true;
+      notice(form);
+    }
   }
 
   function clear(form) {
+    delete announced[key(form)];
     try { localStorage.removeItem(key(form)); } catch (e) { /* ignore */ }
     var box = form.querySelector(".draft-notice");
     if (box) { box.remove(); }

@@ -2,6 +2,23 @@
 // third of the height). Without JavaScript, and on a wide screen, it is always open.
 (function () {
   "use strict";
+  // Logging out forgets the workshop pages the service worker kept for use offline
+  // (templates/ateliers/sw.js): on a shared phone the next person finds none of them.
+  var logout = document.querySelector("form.logout");
+  if (logout && window.caches) {
+    logout.addEventListener("submit", function (event) {
+      if (logout.dataset.forgotten) { return; }
+      event.preventDefault();
+      var go = function () {
+        if (logout.dataset.forgotten) { return; }
+        logout.dataset.forgotten = "1";
+        logout.submit();
+      };
+      caches.delete("labo-pages").then(go, go);
+      window.setTimeout(go, 1000);
+    });
+  }
+
   var button = document.querySelector(".menu-toggle");
   var menu = button && document.getElementById(button.getAttribute("aria-controls"));
   if (!menu) return;

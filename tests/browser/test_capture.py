@@ -9,8 +9,10 @@ from ateliers import models as m
 from ateliers import services
 from ateliers.access import guest_token
 from ateliers.models import Format, GuestPurpose
+from labo.roles import AMBASSADOR, FACILITATOR
+from tests import factories
 from tests.browser.test_ateliers import PHONE, atelier_of
-from tests.browser.test_roles import assert_accessible, log_in
+from tests.browser.test_roles import PASSWORD, assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -272,3 +274,124 @@ def test_keyboard_alone_tap_vote_add_and_rate_keep_focus(phone, live_server, amb
     ]
     assert focused(phone)["name"] == "rating-score"  # back in the form, ready to rate again
     assert_accessible(phone)
+
+
+def log_out(page):
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible():
+        toggle.click()
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/login/**")
+
+
+def test_on_a_shared_phone_each_person_sees_and_sends_only_their_own(
+    phone, live_server, ambassador_session
+):
+    atelier = atelier_of(ambassador_session, Format.FREE)
+    other = factories.UserFactory(username="camille", roles=[AMBASSADOR], password=PASSWORD)
+    factories.AttendanceFactory(
+        day=ambassador_session.days.first(), person=factories.PersonFactory(user=other)
+    )
+    log_in(phone, live_server, "ambassadrice")
+    phone.goto(f"{live_server.url}/ateliers/{atelier.pk}/")
+    phone.route("**/add/idea/", lambda route: route.abort())  # the network drops it
+    phone.get_by_text("Ajouter une idée").click()
+    phone.locator("#id_idea-text").fill("L'idée de Léa")
+    phone.locator("form[data-draft$='-idea']").get_by_role("button", name="Enregistrer").click()
+    expect(phone.locator(".capture-pending")).to_contain_text("1 en attente d’envoi")
+    phone.get_by_text("Ajouter une action").click()
+    phone.locator("#id_action-what").fill("Brouillon de Léa")
+    log_out(phone)
+    phone.unroute("**/add/idea/")
+
+    log_in(phone, live_server, "camille")
+    phone.goto(f"{live_server.url}/ateliers/{atelier.pk}/")
+    expect(phone.locator("#capture")).to_be_hidden()
+    expect(phone.locator(".draft-notice")).to_have_count(0)
+    phone.get_by_text("Ajouter une action").click()
+    expect(phone.locator("#id_action-what")).to_have_value("")
+    phone.wait_for_timeout(1500)
+    assert m.Idea.objects.count() == 0
+    log_out(phone)
+
+    log_in(phone, live_server, "ambassadrice")
+    phone.goto(f"{live_server.url}/ateliers/{atelier.pk}/")
+    all_sent(phone)
+    assert list(m.Idea.objects.values_list("text", "created_by__user__username")) == [
+        ("L'idée de Léa", "ambassadrice")
+    ]
+    expect(phone.locator(".draft-notice")).to_contain_text("Brouillon restauré")
+
+
+def test_a_double_tap_on_delete_deletes_once_and_says_so(
+    phone, live_server, ambassador_session
+):
+    atelier = atelier_of(ambassador_session, Format.TRIBUNAL)
+    m.TribunalCase.objects.create(atelier=atelier, question="Faut-il un guichet ?")
+    ambassador_session.facilitators.add(
+        factories.PersonFactory(
+            user=factories.UserFactory(
+                username="animatrice", roles=[FACILITATOR], password=PASSWORD
+            )
+        )
+    )
+    log_in(phone, live_server, "animatrice")
+    phone.goto(f"{live_server.url}/ateliers/{atelier.pk}/")
+    slow_down(phone)
+    delete = phone.get_by_role("button", name="Supprimer : Faut-il un guichet ?")
+
+    delete.dblclick()
+    all_sent(phone)
+
+    assert m.TribunalCase.objects.count() == 0
+    expect(phone.locator(".capture-refused-item")).to_have_count(0)
+    expect(phone.locator("#results .message")).to_have_text("Supprimé.")
+    expect(phone.get_by_text("Faut-il un guichet ?")).to_have_count(0)
+
+
+def test_a_correction_after_ones_own_taps_is_taken(phone, live_server, ambassador_session):
+    atelier = atelier_of(ambassador_session, Format.DEBAT_MOUVANT)
+    question = m.DebateQuestion.objects.create(atelier=atelier, text="Catalyseur ?", yes=5)
+    log_in(phone, live_server, "ambassadrice")
+    phone.goto(f"{live_server.url}/ateliers/{atelier.pk}/")
+    row = phone.locator(f"#question-{question.pk} .tally-row").first
+    for _ in range(3):
+        row.get_by_role("button", name="+1 Oui").tap()
+    all_sent(phone)
+
+    row.locator("summary").click()
+    expect(row.get_by_label("Corriger à (actuellement 8)")).to_have_value("8")
+    row.get_by_label("Corriger à (actuellement 8)").fill("10")
+    row.get_by_role("button", name="Corriger", exact=True).click()
+    all_sent(phone)
+
+    assert m.DebateQuestion.objects.get(pk=question.pk).yes == 10
+    expect(phone.locator(f"#question-{question.pk} .errorlist-box")).to_have_count(0)
+
+
+def test_dots_that_wait_count_against_what_is_left(phone, live_server, ambassador_session):
+    atelier = atelier_of(ambassador_session, Format.FREE, ideas_revealed=True, votes_per_person=2)
+    idea = m.Idea.objects.create(atelier=atelier, text="Un guichet unique")
+    log_in(phone, live_server, "ambassadrice")
+    phone.goto(f"{live_server.url}/ateliers/{atelier.pk}/")
+    slow_down(phone)
+    put = phone.locator(f"#idea-{idea.pk} button[name=idea]")
+
+    for _ in range(4):
+        if put.is_enabled():
+            put.tap()
+    all_sent(phone)
+
+    assert m.Vote.objects.count() == 2
+    expect(phone.locator(".capture-refused-item")).to_have_count(0)
+    expect(put).to_be_disabled()
+
+    take_back = phone.locator(f"#idea-{idea.pk} button[name=remove]")
+    take_back.focus()
+    phone.keyboard.press("Enter")
+    all_sent(phone)
+    phone.keyboard.press("Enter")
+    all_sent(phone)
+    assert m.Vote.objects.count() == 0
+    # The last dot taken back: its button is gone, focus stays on the idea.
+    assert focused(phone)["name"] == "idea"
