@@ -116,6 +116,7 @@
       item.textContent = entry.label;
       return item;
     }));
+    panel.querySelector(".capture-details").hidden = !outbox.length;
     var box = panel.querySelector(".capture-refused");
     box.replaceChildren.apply(box, refused.map(refusedItem));
     panel.hidden = !count && !refused.length;
