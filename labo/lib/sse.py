@@ -1,0 +1,128 @@
+"""Server-Sent Events: a stream that sends the state of something each time its topic
+changes (``labo.lib.events``).
+
+The stream never sends events one by one: it sends the state as it is now, numbered by
+its version. A client that reconnects says the last version it has (``Last-Event-ID``,
+sent by every ``EventSource``, or ``?since=``) and gets the state at once if it has moved,
+so nothing said while it was away is lost. Events that arrive while the state is being
+read are folded into the next read: a room voting fast costs one read per state drawn, not
+one per vote.
+
+Served by an ASGI server (``labo.asgi``). Under WSGI, or asked with ``?once=1`` (the poll
+of a browser without ``EventSource``, ``static/js/live.js``), the same view answers the
+state once (if it moved since the version given) and closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
+from django.db import close_old_connections
+from django.http import HttpRequest, StreamingHttpResponse
+
+from labo.lib.events import hub
+
+T = TypeVar("T")
+
+RETRY_MS = 1000  # how soon a client reconnects
+KEEPALIVE_SECONDS = float(os.environ.get("LABO_SSE_KEEPALIVE", "15"))
+LIFETIME_SECONDS = float(os.environ.get("LABO_SSE_LIFETIME", "3600"))  # then reconnects
+
+
+@dataclass(frozen=True)
+class State:
+    version: int
+    data: str  # one event's data; may hold several lines
+    event: str = "message"
+
+
+def last_version(request: HttpRequest) -> int | None:
+    value = request.headers.get("Last-Event-ID") or request.GET.get("since", "")
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _read(read: Callable[[], T]) -> Callable[[], T]:
+    def run() -> T:
+        close_old_connections()  # this pool thread's connection: health and age checked
+        try:
+            return read()
+        finally:
+            close_old_connections()
+
+    return run
+
+
+def format_event(state: State) -> str:
+    lines = "".join(f"data: {line}\n" for line in state.data.split("\n"))
+    return f"id: {state.version}\nevent: {state.event}\n{lines}\n"
+
+
+def stream(
+    request: HttpRequest,
+    *,
+    topic: str,
+    read: Callable[[], State],
+    on_tick: Callable[[], None] | None = None,
+) -> StreamingHttpResponse:
+    """An ``text/event-stream`` of ``read()`` each time ``topic`` changes. ``read`` is a
+    plain function (it may query the database); ``on_tick`` runs at connection and at each
+    keep-alive (a presence, say)."""
+
+    since = last_version(request)
+    if request.GET.get("once") or not isinstance(request, ASGIRequest):
+        response = StreamingHttpResponse(iter(_once(read, since)), content_type="text/event-stream")
+    else:
+        response = StreamingHttpResponse(
+            _events(topic, read, since, on_tick), content_type="text/event-stream"
+        )
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx: send each event as it comes
+    return response
+
+
+def _once(read: Callable[[], State], since: int | None) -> list[str]:
+    state = read()
+    out = [f"retry: {RETRY_MS}\n\n"]
+    if state.version != since:
+        out.append(format_event(state))
+    return out
+
+
+async def _events(
+    topic: str,
+    read: Callable[[], State],
+    since: int | None,
+    on_tick: Callable[[], None] | None,
+) -> AsyncIterator[str]:
+    read_now = sync_to_async(_read(read), thread_sensitive=False)
+    tick = sync_to_async(_read(on_tick), thread_sensitive=False) if on_tick else None
+    loop = asyncio.get_running_loop()
+    ends = loop.time() + LIFETIME_SECONDS
+    yield f"retry: {RETRY_MS}\n\n"
+    async with hub.subscribe(topic) as queue:
+        if tick:
+            await tick()
+        last = since
+        while loop.time() < ends:
+            state = await read_now()
+            if state.version != last:
+                last = state.version
+                yield format_event(state)
+            try:
+                await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
+            except TimeoutError:
+                if tick:
+                    await tick()
+                yield ": keep-alive\n\n"
+                continue
+            while not queue.empty():  # what came meanwhile is in the next read
+                queue.get_nowait()
