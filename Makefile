@@ -22,7 +22,8 @@ run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST)
+	$(BIN)/uvicorn labo.asgi:application --host $(word 1,$(subst :, ,$(HOST))) --port $(word 2,$(subst :, ,$(HOST))) \
+	  --reload --reload-dir labo --reload-dir sessions --reload-dir ateliers --reload-dir commandes --reload-dir templates
 
 test: install
 	mkdir -p var
