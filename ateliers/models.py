@@ -674,3 +674,76 @@ class GuestLink(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class LiveRoom(models.Model):
+    """A workshop opened live: phones join with its code and answer the step the
+    facilitator shows; the projector draws the answers as they come (ateliers.live)."""
+
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="live_rooms"
+    )
+    code = models.CharField(_("join code"), max_length=6, unique=True)
+    prompt = models.CharField(_("word cloud question"), max_length=200, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closes_at = models.DateTimeField(_("closes at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    step = models.CharField(_("current step"), max_length=40, blank=True)
+    accepting = models.BooleanField(_("answers open"), default=False)
+    revealed = models.BooleanField(_("results shown"), default=False)
+    # Moves on with every answer and every action: the projector's stream sends a state
+    # when it has moved. step_version moves only with the facilitator's actions: the
+    # phones' streams follow it.
+    version = models.PositiveBigIntegerField(_("version"), default=0, editable=False)
+    step_version = models.PositiveBigIntegerField(_("step version"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("live room")
+        verbose_name_plural = _("live rooms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["atelier"],
+                condition=models.Q(closed_at__isnull=True),
+                name="live_room_one_open_per_atelier",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class LiveAnswer(models.Model):
+    """One device's answer to one step of a workshop's live room: a position on a
+    statement, before or after a case, a few words. Changed, never doubled, until the step
+    closes. ``device`` is a keyed hash of the person or guest and the workshop (as a
+    rating's rater): nobody can read back whose answer it is."""
+
+    atelier = models.ForeignKey(
+        Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="live_answers"
+    )
+    step = models.CharField(_("step"), max_length=40)
+    device = models.CharField(_("device"), max_length=64, editable=False)
+    value = models.CharField(_("answer"), max_length=120)
+    updated_at = models.DateTimeField(_("answered at"), auto_now=True)
+
+    class Meta:
+        ordering = ["atelier", "step", "pk"]
+        verbose_name = _("live answer")
+        verbose_name_plural = _("live answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["atelier", "step", "device"], name="live_answer_once_per_device"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step}: {self.value}"
+

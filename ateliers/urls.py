@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ateliers import views
+from ateliers.live import views as live
 
 app_name = "ateliers"
 
@@ -28,4 +29,10 @@ urlpatterns = [
     path("guests/<int:pk>/revoke/", views.guest_link_revoke, name="guest-link-revoke"),
     path("g/<str:token>/", views.guest, name="guest"),
     path("sw.js", views.service_worker, name="service-worker"),
+    path("<int:pk>/live/", live.console, name="live-console"),
+    path("<int:pk>/live/open/", live.room_open, name="live-open"),
+    path("<int:pk>/live/action/", live.room_action, name="live-action"),
+    path("<int:pk>/live/close/", live.room_close, name="live-close"),
+    path("<int:pk>/live/projector/", live.projector, name="live-projector"),
+    path("<int:pk>/live/stream/<str:view>/", live.board_stream, name="live-stream"),
 ]

@@ -135,6 +135,15 @@ POLICY.update(
         "ateliers:guest-link-revoke": ATELIER_RUN,
         "ateliers:guest": Access(public=True, scope="a signed, revocable link to one workshop"),
         "ateliers:service-worker": Access(public=True, scope="the same script for everyone"),
+        "ateliers:live-console": ATELIER_RUN,
+        "ateliers:live-open": ATELIER_RUN,
+        "ateliers:live-action": ATELIER_RUN,
+        "ateliers:live-close": ATELIER_RUN,
+        "ateliers:live-projector": ATELIER_RUN,
+        "ateliers:live-stream": ATELIER_RUN,
+        "live:join": Access(public=True, scope="a form: the code of an open live room"),
+        "live:room": Access(public=True, scope="who has the code of an open live room; else 404"),
+        "live:stream": Access(public=True, scope="who has the code of an open live room"),
         **{
             f"ateliers:{name}": ATELIER_LOG
             for name in (

@@ -39,8 +39,8 @@ class RequestSizeLimitMiddleware:
 #
 # Declared here, one line per named URL, as the access policy is (labo/access.py). Each
 # counts the requests of one visitor's address (labo.lib.http.client_address) in a minute;
-# a guest's cookie, when there is one, is counted on its own as well, so that one phone
-# cannot use up a whole room's allowance behind one office address.
+# a guest's cookie (or, for a logged-in visitor, their account) is counted on its own as
+# well, so that one phone cannot use up a whole room's allowance behind one office address.
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,9 @@ GUEST_COOKIE = "labo_guest"
 RATE_LIMITS: dict[str, RateLimit] = {
     "ateliers:guest": RateLimit("LABO_GUEST_REQUESTS_PER_MINUTE", "LABO_GUEST_POSTS_PER_MINUTE"),
     "sessions:personal-feed": RateLimit("LABO_FEED_REQUESTS_PER_MINUTE"),
+    "live:join": RateLimit("LABO_GUEST_REQUESTS_PER_MINUTE", "LABO_GUEST_POSTS_PER_MINUTE"),
+    "live:room": RateLimit("LABO_LIVE_REQUESTS_PER_MINUTE", "LABO_LIVE_POSTS_PER_MINUTE"),
+    "live:stream": RateLimit("LABO_LIVE_REQUESTS_PER_MINUTE"),
 }
 
 
@@ -79,9 +82,13 @@ def over_limit(request: HttpRequest, view_name: str) -> bool:
     address = client_address(request)
     if _over(f"{view_name}:a:{address}", getattr(settings, limit.per_address)):
         return True
-    guest = request.COOKIES.get(GUEST_COOKIE, "")
-    if limit.per_guest and guest and request.method == "POST":
-        digest = hashlib.sha256(guest.encode()).hexdigest()[:32]
+    # One device: its guest cookie, or the account it is logged in with.
+    user = getattr(request, "user", None)
+    device = request.COOKIES.get(GUEST_COOKIE, "") or (
+        f"u{user.pk}" if user is not None and user.is_authenticated else ""
+    )
+    if limit.per_guest and device and request.method == "POST":
+        digest = hashlib.sha256(device.encode()).hexdigest()[:32]
         return _over(f"{view_name}:g:{digest}", getattr(settings, limit.per_guest))
     return False
 

@@ -248,6 +248,13 @@ LABO_PLANNER_CACHE = env_bool("LABO_PLANNER_CACHE", True)
 LABO_GUEST_REQUESTS_PER_MINUTE = env_int("LABO_GUEST_REQUESTS_PER_MINUTE", 300)
 LABO_GUEST_POSTS_PER_MINUTE = env_int("LABO_GUEST_POSTS_PER_MINUTE", 12)
 LABO_FEED_REQUESTS_PER_MINUTE = env_int("LABO_FEED_REQUESTS_PER_MINUTE", 60)
+# A live room (ateliers/live): a room of 80 behind one address answers many times a minute;
+# each device (guest cookie or account) is held to its own limit.
+LABO_LIVE_REQUESTS_PER_MINUTE = env_int("LABO_LIVE_REQUESTS_PER_MINUTE", 6000)
+LABO_LIVE_POSTS_PER_MINUTE = env_int("LABO_LIVE_POSTS_PER_MINUTE", 60)
+# A live room closes at the end of its workshop's block today, else this many hours after
+# it opened.
+LABO_LIVE_HOURS = env_int("LABO_LIVE_HOURS", 4)
 # A deleted photo can be brought back for this long; then its files are removed
 # (ateliers.services.purge_deleted_photos, `manage.py purge_deleted_photos` from cron).
 LABO_PHOTO_UNDO_HOURS = env_int("LABO_PHOTO_UNDO_HOURS", 24)

@@ -40,5 +40,6 @@ urlpatterns = [
     path("sessions/", include("sessions.urls")),
     path("ateliers/", include("ateliers.urls")),
     path("commandes/", include("commandes.urls")),
+    path("live/", include("ateliers.live.urls")),
     path("admin/", admin.site.urls),
 ]

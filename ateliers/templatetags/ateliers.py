@@ -1,3 +1,5 @@
+import functools
+
 import segno
 from django import template
 from django.urls import reverse
@@ -34,6 +36,7 @@ def submission_key() -> SafeString:
 
 
 @register.simple_tag
+@functools.lru_cache(maxsize=64)  # a projector draws the same code at every vote
 def qr_data_uri(url: str) -> str:
     """A QR code as an SVG data URI: no file, no inline script or style."""
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2)

@@ -111,12 +111,14 @@ async def _events(
     async with hub.subscribe(topic) as queue:
         if tick:
             await tick()
-        last = since
+        last, drawn = since, None
         while loop.time() < ends:
             state = await read_now()
-            if state.version != last:
-                last = state.version
+            if state.version != last or (drawn is not None and state.data != drawn):
+                last, drawn = state.version, state.data
                 yield format_event(state)
+            elif drawn is None:
+                drawn = state.data  # the client has it (it said so with its last id)
             try:
                 await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
             except TimeoutError:

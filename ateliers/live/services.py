@@ -1,0 +1,270 @@
+"""Writes of a live room: open and close it, move it from step to step, take an answer.
+
+Lock order: the workshop, then its room (as everywhere: a parent before its children).
+Every write moves the room's version on and says so on the room's topic
+(``labo.lib.events``), in the same transaction: the projector's stream hears it at
+commit. A facilitator's action also moves ``step_version``, which the phones follow.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from ateliers import services
+from ateliers.live.steps import (
+    CHOICE,
+    DOTS,
+    IDEAS,
+    OBSERVE,
+    RATING,
+    STANDS,
+    WORDS,
+    Step,
+    step_of,
+    steps_of,
+    words_of,
+)
+from ateliers.models import Atelier, Idea, LiveAnswer, LiveRoom
+from labo.lib import events
+from sessions.agenda import cascade
+
+# No 0/O, 1/I/L, 5/S or 2/Z: a code read from the back of a room is typed right.
+ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
+CODE_LENGTH = 6
+GRACE = datetime.timedelta(minutes=30)  # after the workshop's block, the room stays open
+
+
+class LiveError(services.ResultError):
+    """An answer or an action the room refuses, said in French next to what was sent."""
+
+
+def topic(room: LiveRoom) -> str:
+    return f"live:{room.pk}"
+
+
+def step_topic(room: LiveRoom) -> str:
+    return f"live:{room.pk}:step"
+
+
+def device_key(*, atelier: Atelier, identity: str) -> str:
+    """A device, unreadable: a keyed hash of the person (``p<user id>``) or the guest
+    (``g<cookie>``) and the workshop."""
+    return salted_hmac("labo.live", f"{atelier.pk}:{identity}", algorithm="sha256").hexdigest()
+
+
+def is_open(room: LiveRoom, now: datetime.datetime | None = None) -> bool:
+    return room.closed_at is None and (now or timezone.now()) < room.closes_at
+
+
+def closes_at_for(atelier: Atelier, now: datetime.datetime) -> datetime.datetime:
+    """The end of the workshop's block today (and a grace), else a few hours from now."""
+    fallback = now + datetime.timedelta(hours=settings.LABO_LIVE_HOURS)
+    item = atelier.agenda_item
+    if item is None or item.parent_id is not None:
+        return fallback
+    day = item.day
+    if day.date != timezone.localdate(now):
+        return fallback
+    for slot in cascade(day.items.filter(parent=None), day.starts_at, day.ends_at):
+        if slot.item.pk == item.pk:
+            end = timezone.make_aware(datetime.datetime.combine(day.date, slot.end)) + GRACE
+            return max(end, now + datetime.timedelta(hours=1))
+    return fallback
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _index in range(CODE_LENGTH))
+
+
+def _touch(room: LiveRoom, *, step: bool) -> None:
+    """Move the room's version (and the phones' one for an action) on, and say so."""
+    changes: dict[str, Any] = {"version": F("version") + 1}
+    if step:
+        changes["step_version"] = F("step_version") + 1
+    LiveRoom.objects.filter(pk=room.pk).update(**changes)
+    room.version, room.step_version = LiveRoom.objects.filter(pk=room.pk).values_list(
+        "version", "step_version"
+    )[0]
+    events.publish(topic(room), str(room.version))
+    if step:
+        events.publish(step_topic(room), str(room.step_version))
+
+
+def open_room(*, atelier: Atelier, prompt: str, by) -> LiveRoom:
+    """The workshop's open room, or a new one with a fresh code."""
+    now = timezone.now()
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                Atelier.objects.select_for_update().only("pk").get(pk=atelier.pk)
+                current = LiveRoom.objects.filter(atelier=atelier, closed_at=None).first()
+                if current is not None and is_open(current, now):
+                    return current
+                if current is not None:  # past its end: closed now, its code with it
+                    current.closed_at = current.closes_at
+                    current.save(update_fields=["closed_at"])
+                room = LiveRoom.objects.create(
+                    atelier=atelier,
+                    code=new_code(),
+                    prompt=prompt,
+                    opened_by=by,
+                    closes_at=closes_at_for(atelier, now),
+                )
+                _touch(room, step=True)
+                return room
+        except IntegrityError:  # a code already taken: draw another
+            continue
+    raise LiveError(_("No free join code was found; try again."))
+
+
+@transaction.atomic
+def close_room(*, room: LiveRoom) -> None:
+    LiveRoom.objects.filter(pk=room.pk, closed_at=None).update(
+        closed_at=timezone.now(), accepting=False
+    )
+    room.closed_at = room.closed_at or timezone.now()
+    room.accepting = False
+    _touch(room, step=True)
+
+
+ACTIONS = ("go", "next", "previous", "lobby", "open", "close", "show", "hide")
+
+
+@transaction.atomic
+def act(*, room: LiveRoom, action: str, step: str = "") -> LiveRoom:
+    """The facilitator's console: go to a step (answers open, results shown at once but for
+    post-its), open or close answers, show or hide results, go back to joining."""
+    room = LiveRoom.objects.select_for_update().select_related("atelier").get(pk=room.pk)
+    if not is_open(room):
+        raise LiveError(_("This live room is closed."))
+    steps = steps_of(room)
+    keys = [s.key for s in steps]
+    target: Step | None = None
+    if action == "go":
+        target = next((s for s in steps if s.key == step), None)
+        if target is None:
+            raise LiveError(_("This step is no longer in the workshop."))
+    elif action in ("next", "previous"):
+        here = keys.index(room.step) if room.step in keys else -1
+        there = here + (1 if action == "next" else -1)
+        if action == "previous" and here < 0:
+            there = len(keys) - 1
+        if not 0 <= there < len(keys):
+            raise LiveError(_("There is no step that way."))
+        target = steps[there]
+    if target is not None:
+        room.step, room.accepting, room.revealed = target.key, True, target.shown_at_once
+    elif action == "lobby":
+        room.step, room.accepting, room.revealed = "", False, False
+    elif action in ("open", "close"):
+        if not room.step:
+            raise LiveError(_("Choose a step first."))
+        room.accepting = action == "open"
+    elif action in ("show", "hide"):
+        if not room.step:
+            raise LiveError(_("Choose a step first."))
+        room.revealed = action == "show"
+        if room.revealed and room.step in (IDEAS, DOTS):
+            services.reveal_ideas(atelier=room.atelier)
+    else:
+        raise LiveError(_("Unknown action."))
+    if room.step == DOTS and room.accepting and not room.atelier.ideas_revealed:
+        services.reveal_ideas(atelier=room.atelier)  # dots go on ideas the room can read
+    room.save(update_fields=["step", "accepting", "revealed"])
+    _touch(room, step=True)
+    return room
+
+
+def answer(
+    *, room: LiveRoom, step: str, identity: str, person, values: Mapping[str, Any]
+) -> LiveRoom:
+    """Take one answer to the room's current step; refused (LiveError) once the step has
+    moved on or closed. ``identity`` is ``p<user id>`` or ``g<guest cookie>``."""
+    with transaction.atomic():
+        room = LiveRoom.objects.select_for_update().select_related("atelier").get(pk=room.pk)
+        if not is_open(room):
+            raise LiveError(_("This live room is closed: answers are no longer taken."))
+        if room.step != step:
+            raise LiveError(_("The facilitator has moved on: this question is closed."))
+        if not room.accepting:
+            raise LiveError(_("Answers to this question are closed."))
+        current = step_of(room, step)
+        if current is None:
+            raise LiveError(_("This question is no longer in the workshop."))
+        _take(room, current, identity=identity, person=person, values=values)
+        _touch(room, step=False)
+        return room
+
+
+def _take(room: LiveRoom, step: Step, *, identity: str, person, values: Mapping[str, Any]) -> None:
+    atelier = room.atelier
+    if step.kind in (WORDS, CHOICE):
+        value = values["value"]
+        if step.kind == CHOICE and value not in dict(step.choices):
+            raise LiveError(_("Choose one of the answers shown."))
+        if step.kind == WORDS:
+            value = ", ".join(words_of(value))
+            if not value:
+                raise LiveError(_("Write at least one word."))
+        LiveAnswer.objects.update_or_create(
+            atelier=atelier,
+            step=step.key,
+            device=device_key(atelier=atelier, identity=identity),
+            defaults={"value": value},
+        )
+    elif step.kind == IDEAS:
+        services.add_idea(atelier=atelier, text=values["text"], author=None, anonymous=True)
+    elif step.kind == DOTS:
+        voter = identity if identity.startswith("p") else f"g:{identity[1:]}"
+        idea: Idea = values["idea"]
+        if values.get("remove"):
+            services.unvote(idea=idea, voter=voter)
+        else:
+            services.vote(idea=idea, voter=voter)
+    elif step.kind == STANDS:
+        services.add_result(atelier=atelier, kind="feedback", fields=values, author=None)
+    elif step.kind == OBSERVE:
+        services.add_result(atelier=atelier, kind="observation", fields=values, author=None)
+    elif step.kind == RATING:
+        services.rate(
+            atelier=atelier,
+            rater=services.rater_key(atelier=atelier, identity=identity),
+            score=values["score"],
+            comment=values.get("comment", ""),
+        )
+
+
+def seen(*, room: LiveRoom, identity: str) -> None:
+    """A device is in the room (its page or its stream): counted as connected for this
+    minute and the next (the shared cache, never the database: a page read writes
+    nothing). The first time in a minute, the console and the projector hear it."""
+    device = device_key(atelier=room.atelier, identity=identity)[:32]
+    minute = int(time.time() // 60)
+    cache = caches[settings.SHARED_CACHE]
+    if cache.add(f"live:{room.pk}:{minute}:{device}", 1, 130):
+        if not cache.add(f"live:{room.pk}:{minute}:n", 1, 130):
+            try:
+                cache.incr(f"live:{room.pk}:{minute}:n")
+            except ValueError:
+                cache.add(f"live:{room.pk}:{minute}:n", 1, 130)
+        events.publish(topic(room), "seen")
+
+
+def connected(room: LiveRoom) -> int:
+    """The devices seen this minute, or the last one if more were (a minute just began)."""
+    minute = int(time.time() // 60)
+    cache = caches[settings.SHARED_CACHE]
+    counts = cache.get_many([f"live:{room.pk}:{minute}:n", f"live:{room.pk}:{minute - 1}:n"])
+    return max([int(value) for value in counts.values()] + [0])
