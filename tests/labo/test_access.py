@@ -25,7 +25,7 @@ def walk(patterns, namespace=""):
 
 
 ALL_URLS = list(walk(get_resolver().url_patterns))
-APP_NAMESPACES = ("labo", "sessions", "ateliers", "commandes")
+APP_NAMESPACES = ("labo", "sessions", "ateliers", "commandes", "live")
 
 
 def test_every_url_is_named_and_declared():
@@ -107,6 +107,17 @@ MATRIX = {
     "ateliers:guest-link-revoke": ("post", [302, 403, 403, 302, 403]),
     "ateliers:guest": ("get", [200, 200, 200, 200, 200]),
     "ateliers:service-worker": ("get", [200, 200, 200, 200, 200]),
+    # A live room: the session's facilitators open, run and close it; whoever has the code
+    # of an open room answers (a guest, or anyone logged in).
+    "ateliers:live-console": ("get", [302, 403, 403, 200, 403]),
+    "ateliers:live-open": ("post", [302, 403, 403, 302, 403]),
+    "ateliers:live-action": ("post", [302, 403, 403, 422, 403]),
+    "ateliers:live-close": ("post", [302, 403, 403, 302, 403]),
+    "ateliers:live-projector": ("get", [302, 403, 403, 200, 403]),
+    "ateliers:live-stream": ("get", [302, 403, 403, 200, 403]),
+    "live:join": ("get", [200, 200, 200, 200, 200]),
+    "live:room": ("get", [200, 200, 200, 200, 200]),
+    "live:stream": ("get", [200, 200, 200, 200, 200]),
     "ateliers:result-add": ("post", [302, 404, 422, 422, 403]),
     "ateliers:result-update": ("post", [302, 404, 422, 422, 403]),
     "ateliers:report-update": ("post", [302, 404, 422, 422, 403]),
@@ -191,6 +202,12 @@ def atelier_kwargs(name, world):
         return {"token": guest_token(link)}
     if name == "ateliers:service-worker":
         return {}
+    if name.startswith("ateliers:live-") and name != "ateliers:live-open":
+        from ateliers.live.services import open_room
+
+        open_room(atelier=atelier, prompt="", by=None)
+        if name == "ateliers:live-stream":
+            return {"pk": atelier.pk, "view": "projector"}
     if name == "ateliers:tap":
         return {"pk": m.DebateQuestion.objects.create(atelier=atelier, text="x").pk}
     if name == "ateliers:offer-adopt":
@@ -255,6 +272,10 @@ def url_kwargs(name, world):
         return {"pk": world.session.pk, "what": "results", "fmt": "xlsx"}
     if name.startswith("ateliers:"):
         return atelier_kwargs(name, world)
+    if name in ("live:room", "live:stream"):
+        from ateliers.live.services import open_room
+
+        return {"code": open_room(atelier=world.atelier, prompt="", by=None).code}
     if name.startswith("commandes:"):
         return commande_kwargs(name, world)
     if name in ("labo:person-detail", "labo:person-export", "labo:person-anonymise"):
