@@ -27,6 +27,7 @@ from ateliers.models import (
     SuggestedOffer,
     TribunalCase,
 )
+from ateliers.queries import with_phones, words_given
 from sessions.exports import Row
 from sessions.models import Session
 
@@ -37,27 +38,37 @@ def _head(atelier: Atelier) -> tuple[str, str]:
     return atelier.title, atelier.get_format_display()
 
 
+def _phones(counts: dict[str, int], keys: tuple[str, ...]) -> str:
+    return "/".join(str(counts.get(key, 0)) for key in keys)
+
+
 def _statements(session: Session, ateliers: Ateliers) -> Iterator[Row]:
-    for q in DebateQuestion.objects.filter(atelier__session=session):
-        yield (
-            *_head(ateliers[q.atelier_id]),
-            _("statement"),
-            q.text,
-            f"{_('yes')} {q.yes} / {_('no')} {q.no} / {_('mixed')} {q.mixed}",
-            q.arguments,
-        )
+    questions = list(DebateQuestion.objects.filter(atelier__session=session))
+    with_phones(questions, [])
+    for q in questions:
+        value = f"{_('yes')} {q.yes} / {_('no')} {q.no} / {_('mixed')} {q.mixed}"
+        if q.phone_tally:
+            value += " ; " + _("by phone: yes %(yes)s / no %(no)s / mixed %(mixed)s") % {
+                key: q.phones.get(key, 0) for key in ("yes", "no", "mixed")
+            }
+        yield (*_head(ateliers[q.atelier_id]), _("statement"), q.text, value, q.arguments)
 
 
 def _cases(session: Session, ateliers: Ateliers) -> Iterator[Row]:
-    for c in TribunalCase.objects.filter(atelier__session=session):
-        yield (
-            *_head(ateliers[c.atelier_id]),
-            _("case"),
-            c.question,
+    cases = list(TribunalCase.objects.filter(atelier__session=session))
+    with_phones([], cases)
+    positions = ("for", "against", "undecided")
+    for c in cases:
+        value = (
             f"{c.before_for}/{c.before_against}/{c.before_undecided} → "
-            f"{c.after_for}/{c.after_against}/{c.after_undecided}",
-            c.verdict,
+            f"{c.after_for}/{c.after_against}/{c.after_undecided}"
         )
+        if c.has_phones:
+            value += " ; " + _("by phone: %(before)s → %(after)s") % {
+                "before": _phones(c.phones_before, positions),
+                "after": _phones(c.phones_after, positions),
+            }
+        yield (*_head(ateliers[c.atelier_id]), _("case"), c.question, value, c.verdict)
 
 
 REPORT_SECTIONS = (
@@ -167,6 +178,13 @@ def _ratings(session: Session, ateliers: Ateliers) -> Iterator[Row]:
         yield (*_head(ateliers[r.atelier_id]), _("rating"), r.comment, r.score, "")
 
 
+def _words(session: Session, ateliers: Ateliers) -> Iterator[Row]:
+    """The live room's word cloud: one row per word, with how many gave it."""
+    for atelier_id, words in words_given(list(ateliers), limit=200).items():
+        for word, count in words:
+            yield (*_head(ateliers[atelier_id]), _("word cloud"), word, count, "")
+
+
 def _actions(session: Session, ateliers: Ateliers) -> Iterator[Row]:
     for x in Action.objects.filter(atelier__session=session).select_related("owner"):
         yield (
@@ -191,7 +209,7 @@ ROWS: dict[Part, RowsOf] = {
     Part.IDEAS: _ideas,
     Part.RETRO: _retro,
 }
-COMMON_ROWS: tuple[RowsOf, ...] = (_ratings, _actions)
+COMMON_ROWS: tuple[RowsOf, ...] = (_words, _ratings, _actions)
 
 
 def result_rows(session: Session) -> Iterator[Row]:

@@ -142,18 +142,33 @@ class DebateQuestion(Result):
     def __str__(self) -> str:
         return self.text
 
+    # The live room's answers from phones, by position: set by ateliers.queries (not stored
+    # here: each phone's answer is a LiveAnswer, changed until the question closes).
+    phones: dict[str, int] = {}
+
     @property
     def total(self) -> int:
         return self.yes + self.no + self.mixed
 
     @property
     def tally(self) -> list[tuple[str, str, int]]:
-        """(position, its label, how many stand there), in the order of the page."""
+        """(position, its label, how many the facilitator counted standing there), in the
+        order of the page."""
         return [(p.value, str(p.label), getattr(self, p.value)) for p in Position]
 
     @property
+    def phone_tally(self) -> list[tuple[str, str, int]]:
+        """The same from the phones of the live room (empty without any)."""
+        if not any(self.phones.values()):
+            return []
+        return [(p.value, str(p.label), self.phones.get(p.value, 0)) for p in Position]
+
+    @property
     def chart(self) -> BarChart:
-        rows: list[tuple[str, float | None]] = [(label, value) for _key, label, value in self.tally]
+        """Those counted in the room and those who answered by phone, together."""
+        rows: list[tuple[str, float | None]] = [
+            (label, value + self.phones.get(key, 0)) for key, label, value in self.tally
+        ]
         return bar_chart(gettext("Positions on the statement"), rows)
 
 
@@ -189,16 +204,33 @@ class TribunalCase(Result):
         verbose_name = _("tribunal case")
         verbose_name_plural = _("tribunal cases")
 
+    # The live room's answers from phones before and after, by position ("for",
+    # "against", "undecided"): set by ateliers.queries, not stored here.
+    phones_before: dict[str, int] = {}
+    phones_after: dict[str, int] = {}
+
     def __str__(self) -> str:
         return self.question
 
     @property
+    def has_phones(self) -> bool:
+        return any(self.phones_before.values()) or any(self.phones_after.values())
+
+    def _with_phones(self, when: str) -> list[int | None]:
+        phones = self.phones_before if when == "before" else self.phones_after
+        return [
+            getattr(self, f"{when}_{key}") + phones.get(key, 0)
+            for key in ("for", "against", "undecided")
+        ]
+
+    @property
     def chart(self) -> StackedChart:
-        """The room's positions before and after the trial."""
+        """The room's positions before and after the trial (counted in the room and
+        answered by phone, together)."""
         series = [gettext("Convinced"), gettext("Sceptical"), gettext("Undecided")]
         rows: list[tuple[str, list[int | None]]] = [
-            (gettext("Before"), [self.before_for, self.before_against, self.before_undecided]),
-            (gettext("After"), [self.after_for, self.after_against, self.after_undecided]),
+            (gettext("Before"), self._with_phones("before")),
+            (gettext("After"), self._with_phones("after")),
         ]
         return stacked_chart(gettext("Positions before and after the trial"), series, rows)
 
@@ -746,4 +778,3 @@ class LiveAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step}: {self.value}"
-

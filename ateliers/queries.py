@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,6 +20,7 @@ from ateliers.models import (
     DemarreurReport,
     GuestLink,
     Idea,
+    LiveAnswer,
     Photo,
     Rating,
     RetroEntry,
@@ -85,14 +86,59 @@ class Results:
     ratings: list[Rating] = field(default_factory=list)
     my_rating: Rating | None = None  # the visitor's own, when results_of is given its rater
     guest_links: list[GuestLink] = field(default_factory=list)
+    words: list[tuple[str, int]] = field(default_factory=list)  # the live room's word cloud
+
+
+# The live room's answers (ateliers.live): positions on statements and cases, and words.
+WORDS_STEP = "words"
+
+
+def phone_positions(atelier_ids: list[int]) -> dict[tuple[int, str], dict[str, int]]:
+    """How many phones gave each answer, by workshop and step ("debate-12", "before-5")."""
+    counts: defaultdict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    rows = (
+        LiveAnswer.objects.filter(atelier__in=atelier_ids)
+        .exclude(step=WORDS_STEP)
+        .values_list("atelier", "step", "value")
+        .annotate(n=Count("pk"))
+        .values_list("atelier", "step", "value", "n")
+    )
+    for atelier_id, step, value, n in rows:
+        counts[(atelier_id, step)][value] = n
+    return counts
+
+
+def with_phones(questions: list[DebateQuestion], cases: list[TribunalCase]) -> None:
+    """Hang on each statement and case what the phones answered to it."""
+    ids = sorted({q.atelier_id for q in questions} | {c.atelier_id for c in cases})
+    if not ids:
+        return
+    counts = phone_positions(ids)
+    for q in questions:
+        q.phones = counts.get((q.atelier_id, f"debate-{q.pk}"), {})
+    for c in cases:
+        c.phones_before = counts.get((c.atelier_id, f"before-{c.pk}"), {})
+        c.phones_after = counts.get((c.atelier_id, f"after-{c.pk}"), {})
+
+
+def words_given(atelier_ids: list[int], *, limit: int = 40) -> dict[int, list[tuple[str, int]]]:
+    """The words of each workshop's word cloud, the most given first."""
+    counters: defaultdict[int, Counter[str]] = defaultdict(Counter)
+    for atelier_id, value in LiveAnswer.objects.filter(
+        atelier__in=atelier_ids, step=WORDS_STEP
+    ).values_list("atelier", "value"):
+        counters[atelier_id].update(word for word in value.split(", ") if word)
+    return {key: counter.most_common(limit) for key, counter in counters.items()}
 
 
 def _questions(atelier: Atelier, r: Results, voter: str) -> None:
     r.questions = list(DebateQuestion.objects.filter(atelier=atelier))
+    with_phones(r.questions, [])
 
 
 def _cases(atelier: Atelier, r: Results, voter: str) -> None:
     r.cases = list(TribunalCase.objects.filter(atelier=atelier))
+    with_phones([], r.cases)
 
 
 def _report(atelier: Atelier, r: Results, voter: str) -> None:
@@ -198,6 +244,7 @@ def results_of(
     r.rating_average, r.rating_count = stats["avg"], stats["n"]
     r.ratings = list(Rating.objects.filter(atelier=atelier).exclude(comment="")[:50])
     r.guest_links = list(GuestLink.objects.filter(atelier=atelier, revoked_at__isnull=True))
+    r.words = words_given([atelier.pk]).get(atelier.pk, [])
     if rater is not None:
         r.my_rating = rating_by(atelier, rater=rater)
     return r

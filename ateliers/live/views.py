@@ -288,7 +288,7 @@ def room(request: HtmxHttpRequest, code: str) -> HttpResponse:
             person=None,
             values=form.cleaned_data,
         )
-    except services.LiveError as refused:
+    except atelier_services.ResultError as refused:  # LiveError, dots used, report sent
         current.refresh_from_db()
         return _phone_response(
             request, current, identity, guest_id, fresh, status=409, refusal=str(refused)
