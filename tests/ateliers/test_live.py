@@ -86,7 +86,9 @@ def test_the_facilitator_opens_the_room_from_the_console(world, facilitator_clie
 def test_a_phone_joins_by_typing_the_code_however_it_is_typed(world):
     room = _open(world)
 
-    response = _phone().post(reverse("live:join"), {"code": f" {room.code[:3].lower()} {room.code[3:]}"})
+    response = _phone().post(
+        reverse("live:join"), {"code": f" {room.code[:3].lower()} {room.code[3:]}"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("live:room", args=[room.code])
@@ -116,7 +118,7 @@ def test_a_closed_code_no_longer_works(world, debate):
 
 
 def test_a_room_past_its_end_is_closed(world, debate):
-    room, question = debate
+    room, _question = debate
     LiveRoom.objects.filter(pk=room.pk).update(closes_at=room.opened_at)
 
     response = _phone().get(reverse("live:room", args=[room.code]))
@@ -327,7 +329,9 @@ def test_the_tribunal_shift_is_drawn_per_position(world, facilitator_client):
     assert "2 → 0" in page.content.decode()
 
 
-def test_phone_positions_are_added_to_the_room_counts_and_shown_apart(world, debate, facilitator_client):
+def test_phone_positions_are_added_to_the_room_counts_and_shown_apart(
+    world, debate, facilitator_client
+):
     room, question = debate
     DebateQuestion.objects.filter(pk=question.pk).update(yes=10, no=2)
     for value in ("yes", "no", "no"):
@@ -348,7 +352,7 @@ def test_phone_positions_are_added_to_the_room_counts_and_shown_apart(world, deb
 
 
 def test_results_are_not_shown_to_phones_before_they_are_revealed(world, debate):
-    room, question = debate
+    room, _question = debate
     services.act(room=room, action="hide")
     phone = _phone()
 
@@ -373,7 +377,7 @@ def test_the_projector_has_nothing_to_click(world, debate, facilitator_client):
 
 
 def test_the_console_moves_from_step_to_step(world, debate, facilitator_client):
-    room, question = debate
+    room, _question = debate
     url = reverse("ateliers:live-action", args=[world.atelier.pk])
 
     facilitator_client.post(url, {"action": "next"})  # past the last statement: the rating
@@ -430,7 +434,7 @@ def test_the_projector_stream_sends_the_state_once_by_version(world, debate, fac
 
 
 def test_the_phone_stream_draws_the_step_with_a_working_form(world, debate):
-    room, question = debate
+    room, _question = debate
     room.refresh_from_db()
     phone = _phone()
     phone.get(reverse("live:room", args=[room.code]))

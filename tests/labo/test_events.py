@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -86,7 +85,12 @@ def test_an_event_said_by_another_process_reaches_this_one(on_postgres):
             await asyncio.wait_for(hub.listening.wait(), 10)
             await _next(queue)  # RESYNC
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "manage.py", "shell", "-c", code, env={**os.environ, "DATABASE_URL": url}
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                code,
+                env={**os.environ, "DATABASE_URL": url},
             )
             assert await process.wait() == 0
             return await _next(queue, timeout=10)
