@@ -756,7 +756,8 @@ class LiveAnswer(models.Model):
     """One device's answer to one step of a workshop's live room: a position on a
     statement, before or after a case, a few words. Changed, never doubled, until the step
     closes. ``device`` is a keyed hash of the person or guest and the workshop (as a
-    rating's rater): nobody can read back whose answer it is."""
+    rating's rater), the submission's key is stored under another (labo.idempotency), and
+    no time is kept: nobody can read back whose answer it is."""
 
     atelier = models.ForeignKey(
         Atelier, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="live_answers"
@@ -764,7 +765,7 @@ class LiveAnswer(models.Model):
     step = models.CharField(_("step"), max_length=40)
     device = models.CharField(_("device"), max_length=64, editable=False)
     value = models.CharField(_("answer"), max_length=120)
-    updated_at = models.DateTimeField(_("answered at"), auto_now=True)
+    # No time: an answer's time next to a submission's would tell whose it is.
 
     class Meta:
         ordering = ["atelier", "step", "pk"]

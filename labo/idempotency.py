@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from labo.limits import GUEST_COOKIE
 from labo.models import Submission
@@ -52,8 +53,15 @@ def owner_of(request: HttpRequest) -> str:
     return f"g{request.COOKIES.get(GUEST_COOKIE, '')[:70]}"
 
 
-def idempotent(replay: View) -> Callable[[View], View]:
-    """Do the view once per key; a repeat gets ``replay(request, *args, **kwargs)``."""
+def anonymous_owner_of(request: HttpRequest) -> str:
+    """The sender as a keyed hash: a submission to an anonymous answer (a live room's)
+    never says who sent it."""
+    return "h" + salted_hmac("labo.submission", owner_of(request)).hexdigest()[:40]
+
+
+def idempotent(replay: View, *, anonymous: bool = False) -> Callable[[View], View]:
+    """Do the view once per key; a repeat gets ``replay(request, *args, **kwargs)``. An
+    ``anonymous`` view's keys are stored under a keyed hash of the sender."""
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -61,7 +69,7 @@ def idempotent(replay: View) -> Callable[[View], View]:
             key = key_of(request)
             if key is None or request.method != "POST":
                 return view(request, *args, **kwargs)
-            owner = owner_of(request)
+            owner = anonymous_owner_of(request) if anonymous else owner_of(request)
             with transaction.atomic():
                 try:
                     with transaction.atomic():

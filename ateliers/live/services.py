@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -191,9 +191,21 @@ def answer(
     *, room: LiveRoom, step: str, identity: str, person, values: Mapping[str, Any]
 ) -> LiveRoom:
     """Take one answer to the room's current step; refused (LiveError) once the step has
-    moved on or closed. ``identity`` is ``p<user id>`` or ``g<guest cookie>``."""
+    moved on or closed. ``identity`` is ``p<user id>`` or ``g<guest cookie>``.
+
+    Answers go side by side: each holds the room against the facilitator's actions only
+    (``FOR KEY SHARE`` on PostgreSQL: an action waits for the answers under way, and they
+    for it), and the room's version moves on just after the answer's commit, in a
+    statement of its own, so that no answer waits for another one's commit. A state read
+    at a version includes every answer that version counts. The room returned gets its new
+    version then."""
     with transaction.atomic():
-        room = LiveRoom.objects.select_for_update().select_related("atelier").get(pk=room.pk)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT 1 FROM ateliers_liveroom WHERE id = %s FOR KEY SHARE", [room.pk]
+                )
+        room = LiveRoom.objects.select_related("atelier").get(pk=room.pk)
         if not is_open(room):
             raise LiveError(_("This live room is closed: answers are no longer taken."))
         if room.step != step:
@@ -204,8 +216,14 @@ def answer(
         if current is None:
             raise LiveError(_("This question is no longer in the workshop."))
         _take(room, current, identity=identity, person=person, values=values)
-        _touch(room, step=False)
+        transaction.on_commit(lambda: _counted(room))
         return room
+
+
+def _counted(room: LiveRoom) -> None:
+    """After an answer's commit: the room's version moves on and the streams hear it."""
+    with transaction.atomic():
+        _touch(room, step=False)
 
 
 def _take(room: LiveRoom, step: Step, *, identity: str, person, values: Mapping[str, Any]) -> None:

@@ -20,7 +20,6 @@ class Migration(migrations.Migration):
                 ('step', models.CharField(max_length=40, verbose_name='step')),
                 ('device', models.CharField(editable=False, max_length=64, verbose_name='device')),
                 ('value', models.CharField(max_length=120, verbose_name='answer')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='answered at')),
                 ('atelier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='live_answers', to='ateliers.atelier', verbose_name='workshop')),
             ],
             options={

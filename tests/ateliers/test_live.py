@@ -141,15 +141,21 @@ def test_only_the_sessions_facilitators_run_a_room(world, debate):
 # Answers -------------------------------------------------------------------------------
 
 
-def test_a_guest_answer_is_counted_once_and_changed_not_doubled(world, debate):
+def test_a_guest_answer_is_counted_once_and_changed_not_doubled(
+    world, debate, django_capture_on_commit_callbacks
+):
     room, question = debate
     phone = _phone()
     phone.get(reverse("live:room", args=[room.code]))  # the guest's cookie
     step = f"debate-{question.pk}"
 
-    first = _answer(phone, room, step, "k" * 20, **{"live-value": "yes"})
-    again = _answer(phone, room, step, "k" * 20, **{"live-value": "yes"})
-    changed = _answer(phone, room, step, "m" * 20, **{"live-value": "no"})
+    # The version moves on just after each answer's commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _answer(phone, room, step, "k" * 20, **{"live-value": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _answer(phone, room, step, "k" * 20, **{"live-value": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = _answer(phone, room, step, "m" * 20, **{"live-value": "no"})
 
     assert first.status_code == again.status_code == changed.status_code == 200
     assert again["Labo-Replay"] == "1"
@@ -169,6 +175,21 @@ def test_two_guests_and_a_member_are_three_answers(world, debate):
     # Nobody can read back whose answer it is: a keyed hash, not the person.
     member_id = f"p{world.member.pk}"
     assert not LiveAnswer.objects.filter(device__contains=member_id).exists()
+
+
+def test_a_members_answer_leaves_no_trace_of_who_sent_it(world, debate):
+    from labo.models import Submission
+
+    room, question = debate
+    member = client_for(world, "member")
+    member.get(reverse("live:room", args=[room.code]))
+
+    _answer(member, room, f"debate-{question.pk}", "s" * 20, **{"live-value": "no"})
+
+    submission = Submission.objects.get(key="s" * 20)
+    assert submission.owner.startswith("h")
+    assert not Submission.objects.filter(owner=f"p{world.member.pk}").exists()
+    assert not hasattr(LiveAnswer.objects.get(), "updated_at")
 
 
 def test_an_answer_to_a_question_no_longer_shown_is_refused_and_said(world, debate):
@@ -394,13 +415,18 @@ def test_the_console_moves_from_step_to_step(world, debate, facilitator_client):
     assert room.step == ""
 
 
-def test_every_action_moves_the_phones_version_and_every_answer_the_projectors(world, debate):
+def test_every_action_moves_the_phones_version_and_every_answer_the_projectors(
+    world, debate, django_capture_on_commit_callbacks
+):
     room, question = debate
     before = LiveRoom.objects.get(pk=room.pk)
     phone = _phone()
     phone.get(reverse("live:room", args=[room.code]))
 
-    _answer(phone, room, f"debate-{question.pk}", **{"live-value": "yes"})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _answer(phone, room, f"debate-{question.pk}", **{"live-value": "yes"})
+        assert LiveRoom.objects.get(pk=room.pk).version == before.version  # not before commit
+    assert callbacks
     after_answer = LiveRoom.objects.get(pk=room.pk)
     services.act(room=room, action="close")
     after_action = LiveRoom.objects.get(pk=room.pk)
@@ -445,3 +471,17 @@ def test_the_phone_stream_draws_the_step_with_a_working_form(world, debate):
     assert version == str(room.step_version)
     assert "Le Labo catalyse ?" in data
     assert "csrfmiddlewaretoken" in data
+
+
+def test_each_device_is_held_to_its_own_rate(world, debate, settings):
+    room, question = debate
+    settings.LABO_LIVE_POSTS_PER_MINUTE = 3
+    eager, calm = _phone(), _phone()
+    for phone in (eager, calm):
+        phone.get(reverse("live:room", args=[room.code]))
+    step = f"debate-{question.pk}"
+
+    statuses = [_answer(eager, room, step, **{"live-value": "yes"}).status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    assert _answer(calm, room, step, **{"live-value": "no"}).status_code == 200  # same address
