@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -125,12 +125,14 @@ def projector(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def board_stream(request: HtmxHttpRequest, pk: int, view: str) -> StreamingHttpResponse:
+def board_stream(request: HtmxHttpRequest, pk: int, view: str) -> HttpResponseBase:
     """The board of the room as it is now, each time it moves: for the projector (large,
     the join code while joining is open) or the console."""
     atelier = get_atelier_for(request, pk, run=True)
     room = open_room_of(atelier)
-    room_pk = room.pk if room else 0
+    if room is None:
+        return sse.ended()
+    room_pk = room.pk
     template = f"{PROJECTOR}#board" if view == "projector" else f"{CONSOLE}#board"
     join_url = _join_url(request, room) if room else ""
     short_join_url = request.build_absolute_uri(reverse("live:join"))
@@ -139,7 +141,7 @@ def board_stream(request: HtmxHttpRequest, pk: int, view: str) -> StreamingHttpR
         current = LiveRoom.objects.select_related("atelier").filter(pk=room_pk).first()
         if current is None or not services.is_open(current):
             html = render_to_string(template, {"room": None, "atelier": atelier})
-            return sse.State(-1, html)
+            return sse.State(-1, html, final=True)
         context = {
             "atelier": current.atelier,
             "room": current,
@@ -308,24 +310,25 @@ def room(request: HtmxHttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def room_stream(request: HtmxHttpRequest, code: str) -> StreamingHttpResponse:
+def room_stream(request: HtmxHttpRequest, code: str) -> HttpResponseBase:
     """The phone's step, drawn again each time the facilitator acts (not at each vote)."""
     current = room_by_code(code.upper())
+    if current is None:
+        return sse.ended()
     identity, _guest_id, _fresh = _identity(request)
-    room_pk = current.pk if current else 0
+    room_pk = current.pk
     token = get_token(request)  # the forms drawn by the stream are sent by this browser
 
     def read() -> sse.State:
         now = LiveRoom.objects.select_related("atelier").filter(pk=room_pk).first()
         if now is None or not services.is_open(now):
             html = render_to_string(f"{PHONE}#step", {"room": None})
-            return sse.State(-1, html)
+            return sse.State(-1, html, final=True)
         context = _phone_context(now, identity)
         context["csrf_token"] = token
         return sse.State(now.step_version, render_to_string(f"{PHONE}#step", context))
 
     def tick() -> None:
-        if current is not None:
-            services.seen(room=current, identity=identity)
+        services.seen(room=current, identity=identity)
 
     return sse.stream(request, topic=f"live:{room_pk}:step", read=read, on_tick=tick)

@@ -24,7 +24,7 @@ from typing import TypeVar
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
 from django.db import close_old_connections
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from labo.lib.events import hub
 
@@ -40,6 +40,13 @@ class State:
     version: int
     data: str  # one event's data; may hold several lines
     event: str = "message"
+    final: bool = False  # the last state there will be (a room closed): the stream ends
+
+
+def ended() -> HttpResponse:
+    """What a stream of something that is over answers: 204, which tells ``EventSource``
+    to stop reconnecting."""
+    return HttpResponse(status=204)
 
 
 def last_version(request: HttpRequest) -> int | None:
@@ -119,6 +126,8 @@ async def _events(
                 yield format_event(state)
             elif drawn is None:
                 drawn = state.data  # the client has it (it said so with its last id)
+            if state.final:
+                return
             try:
                 await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
             except TimeoutError:

@@ -90,7 +90,8 @@
       root.dataset.liveState = "live";
     });
     source.addEventListener("error", function () {
-      root.dataset.liveState = "reconnecting";
+      // CLOSED: the server said the room is over (204); otherwise it reconnects by itself.
+      root.dataset.liveState = source.readyState === EventSource.CLOSED ? "closed" : "reconnecting";
     });
     source.addEventListener("message", function (event) {
       root.dataset.liveState = "live";

@@ -485,3 +485,15 @@ def test_each_device_is_held_to_its_own_rate(world, debate, settings):
 
     assert statuses == [200, 200, 200, 429]
     assert _answer(calm, room, step, **{"live-value": "no"}).status_code == 200  # same address
+
+
+def test_a_stream_of_a_closed_room_tells_the_browser_to_stop(world, debate, facilitator_client):
+    room, _question = debate
+    services.close_room(room=room)
+
+    phone = _phone().get(reverse("live:stream", args=[room.code]))
+    board = facilitator_client.get(
+        reverse("ateliers:live-stream", args=[world.atelier.pk, "projector"])
+    )
+
+    assert phone.status_code == board.status_code == 204  # EventSource stops reconnecting

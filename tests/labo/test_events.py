@@ -120,7 +120,13 @@ def test_the_projector_stream_follows_the_votes_as_they_come(world):
         finally:
             connection.close()
 
-    async def scenario() -> tuple[str, str, float]:
+    def close() -> None:
+        try:
+            services.close_room(room=room)
+        finally:
+            connection.close()
+
+    async def scenario() -> tuple[str, str, float, str]:
         client = AsyncClient()
         await client.aforce_login(world.facilitator)
         response = await client.get(url)
@@ -133,14 +139,18 @@ def test_the_projector_stream_follows_the_votes_as_they_come(world):
         await asyncio.to_thread(vote)
         second = (await asyncio.wait_for(anext(chunks), 5)).decode()
         elapsed = time.monotonic() - started
-        await chunks.aclose()
-        return first, second, elapsed
+        await asyncio.to_thread(close)
+        last = (await asyncio.wait_for(anext(chunks), 5)).decode()
+        with pytest.raises(StopAsyncIteration):  # a closed room's stream ends
+            await asyncio.wait_for(anext(chunks), 5)
+        return first, second, elapsed, last
 
-    first, second, elapsed = asyncio.run(scenario())
+    first, second, elapsed, last = asyncio.run(scenario())
 
     assert "0 réponse" in first
     assert "1 réponse" in second
     assert elapsed < 1.0
+    assert "Le direct est terminé. Merci !" in last
     version = int(second.split("\n", 1)[0].removeprefix("id: "))
     room.refresh_from_db()
     assert version == room.version
