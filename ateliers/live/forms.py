@@ -33,6 +33,15 @@ class OpenForm(forms.Form):
         required=False,
         help_text=_("Asked first, on every phone. Empty: “One word for our lab?”"),
     )
+    clear = forms.BooleanField(
+        label=_("Clear the positions and words already given live to this workshop"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, earlier: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not earlier:
+            del self.fields["clear"]  # nothing to clear
 
 
 class ActionForm(forms.Form):

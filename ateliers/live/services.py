@@ -102,8 +102,9 @@ def _touch(room: LiveRoom, *, step: bool) -> None:
         events.publish(step_topic(room), str(room.step_version))
 
 
-def open_room(*, atelier: Atelier, prompt: str, by) -> LiveRoom:
-    """The workshop's open room, or a new one with a fresh code."""
+def open_room(*, atelier: Atelier, prompt: str, by, clear: bool = False) -> LiveRoom:
+    """The workshop's open room, or a new one with a fresh code; ``clear`` forgets the
+    positions and words phones gave before (a rehearsal)."""
     now = timezone.now()
     for _attempt in range(5):
         try:
@@ -115,6 +116,8 @@ def open_room(*, atelier: Atelier, prompt: str, by) -> LiveRoom:
                 if current is not None:  # past its end: closed now, its code with it
                     current.closed_at = current.closes_at
                     current.save(update_fields=["closed_at"])
+                if clear:
+                    LiveAnswer.objects.filter(atelier=atelier).delete()
                 room = LiveRoom.objects.create(
                     atelier=atelier,
                     code=new_code(),

@@ -49,9 +49,11 @@ class Step:
 
     @property
     def shown_at_once(self) -> bool:
-        """Results on the projector from the first answer (post-its wait to be revealed,
-        observations are the observers' notes)."""
-        return self.kind not in (IDEAS, OBSERVE)
+        """Results on the projector from the first answer: only the word cloud, which
+        grows as words come. Positions, post-its, dots and ratings wait for the
+        facilitator to reveal them (nobody answers after seeing how the room answered);
+        meanwhile the screen counts the answers as they come."""
+        return self.kind == WORDS
 
     @property
     def stored_as_answer(self) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBase
@@ -45,13 +46,15 @@ def _join_url(request: HtmxHttpRequest, room: LiveRoom) -> str:
 
 def _console_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) -> dict:
     room = open_room_of(atelier)
+    earlier = 0 if room else LiveAnswer.objects.filter(atelier=atelier).count()
     return {
         "atelier": atelier,
         "room": room,
         "board": board(room) if room else None,
         "join_url": _join_url(request, room) if room else "",
         "short_join_url": request.build_absolute_uri(reverse("live:join")),
-        "open_form": lf.OpenForm(),
+        "open_form": lf.OpenForm(earlier=earlier),
+        "earlier_answers": earlier,
         **extra,
     }
 
@@ -65,11 +68,17 @@ def console(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def room_open(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk, run=True)
-    form = lf.OpenForm(request.POST)
+    earlier = LiveAnswer.objects.filter(atelier=atelier).count()
+    form = lf.OpenForm(request.POST, earlier=earlier)
     if not form.is_valid():
         context = _console_context(request, atelier, open_form=form)
         return render(request, CONSOLE, context, status=422)
-    services.open_room(atelier=atelier, prompt=form.cleaned_data["prompt"], by=request.user)
+    services.open_room(
+        atelier=atelier,
+        prompt=form.cleaned_data["prompt"],
+        by=request.user,
+        clear=bool(form.cleaned_data.get("clear")),
+    )
     return redirect("ateliers:live-console", pk=atelier.pk)
 
 
@@ -104,6 +113,9 @@ def room_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     room = open_room_of(atelier)
     if room is not None:
         services.close_room(room=room)
+        messages.success(
+            request, _("The live room is closed: its answers are in the workshop's results.")
+        )
     return redirect("ateliers:live-console", pk=atelier.pk)
 
 

@@ -343,7 +343,10 @@ def test_the_tribunal_shift_is_drawn_per_position(world, facilitator_client):
 
     room.refresh_from_db()
     rows = {row.label: (row.before, row.count) for row in board(room).rows}
-    page = facilitator_client.get(reverse("ateliers:live-projector", args=[world.atelier.pk]))
+    projector = reverse("ateliers:live-projector", args=[world.atelier.pk])
+    assert "1 → 3" not in facilitator_client.get(projector).content.decode()  # not yet shown
+    services.act(room=room, action="show")
+    page = facilitator_client.get(projector)
 
     assert rows == {"Convaincus": (1, 3), "Sceptiques": (2, 0), "Indécis": (0, 0)}
     assert "1 → 3" in page.content.decode()
@@ -374,7 +377,6 @@ def test_phone_positions_are_added_to_the_room_counts_and_shown_apart(
 
 def test_results_are_not_shown_to_phones_before_they_are_revealed(world, debate):
     room, _question = debate
-    services.act(room=room, action="hide")
     phone = _phone()
 
     page = phone.get(reverse("live:room", args=[room.code])).content.decode()
@@ -497,3 +499,35 @@ def test_a_stream_of_a_closed_room_tells_the_browser_to_stop(world, debate, faci
     )
 
     assert phone.status_code == board.status_code == 204  # EventSource stops reconnecting
+
+
+def test_a_rehearsals_answers_can_be_cleared_when_the_room_opens_again(
+    world, debate, facilitator_client
+):
+    room, question = debate
+    phone = _phone()
+    phone.get(reverse("live:room", args=[room.code]))
+    _answer(phone, room, f"debate-{question.pk}", **{"live-value": "yes"})
+    services.close_room(room=room)
+    console = reverse("ateliers:live-console", args=[world.atelier.pk])
+
+    page = facilitator_client.get(console).content.decode()
+    facilitator_client.post(
+        reverse("ateliers:live-open", args=[world.atelier.pk]), {"prompt": "", "clear": "on"}
+    )
+
+    assert "1 réponse a déjà été donnée en direct" in page
+    assert not LiveAnswer.objects.exists()
+    assert LiveRoom.objects.filter(atelier=world.atelier, closed_at=None).count() == 1
+
+
+def test_closing_asks_first_and_says_it_is_closed(world, debate, facilitator_client):
+    console = reverse("ateliers:live-console", args=[world.atelier.pk])
+    page = facilitator_client.get(console).content.decode()
+    assert '<details class="live-close">' in page  # the close button is behind a second step
+
+    response = facilitator_client.post(
+        reverse("ateliers:live-close", args=[world.atelier.pk]), follow=True
+    )
+
+    assert "Le direct est fermé : ses réponses sont dans les résultats" in response.content.decode()

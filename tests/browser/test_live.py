@@ -231,6 +231,11 @@ def test_three_phones_vote_and_the_projector_follows(browser, site):
     _act(console, "go", step)
     for phone in phones:
         expect(phone.locator('#live-step button[name="live-value"]')).to_have_count(3)
+    # Positions stay hidden until the facilitator reveals them (nobody answers after
+    # seeing how the room answered); then they move with every vote.
+    expect(projector.locator("#projector .live-hidden")).to_be_visible()
+    expect(projector.locator("#projector .live-bars")).to_have_count(0)
+    _act(console, "show")
     expect(projector.locator("#projector .live-bars .live-number")).to_have_count(3)
     assert _bars(projector) == [0, 0, 0]
     assert_accessible(guest)
@@ -257,6 +262,7 @@ def test_three_phones_vote_and_the_projector_follows(browser, site):
     assert_accessible(ambassador)
 
     # The facilitator closes the room: the phones hear it, the code no longer opens it.
+    console.locator(".live-close summary").click()  # closing asks first
     console.locator(f'form[action="/ateliers/{atelier}/live/close/"] button[type=submit]').click()
     expect(projector.locator("#projector .projector-closed")).to_be_visible()
     for phone in phones:
