@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install test lint-structure test-postgres concurrency bench bench-postgres bench-photo load lint messages check-migrations snapshot clean
+.PHONY: run install test lint-structure test-postgres concurrency bench bench-postgres bench-photo bench-live load lint messages check-migrations snapshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,17 @@ bench-photo: install
 	mkdir -p var && rm -f var/bench-photo.sqlite3
 	DATABASE_URL=sqlite:///var/bench-photo.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:///var/bench-photo.sqlite3 $(BIN)/python manage.py bench_photo
+
+# The live room under load (issue #16): 300 simulated phones vote for 60 s while the
+# projector's stream is open, on uvicorn, one app process then two on one scratch PostgreSQL
+# database (`make bench-live PHONES=100 SECONDS=20` for less). Some four minutes.
+PHONES ?= 300
+SECONDS ?= 60
+LIVEBENCH_PG := postgres://postgres@127.0.0.1:5432/labo_livebench
+bench-live: install
+	dropdb -h 127.0.0.1 -U postgres --if-exists labo_livebench && createdb -h 127.0.0.1 -U postgres labo_livebench
+	DATABASE_URL=$(LIVEBENCH_PG) $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(LIVEBENCH_PG) $(BIN)/python manage.py bench_live --phones $(PHONES) --seconds $(SECONDS)
 
 # gunicorn on loopback over the five-year lab on PostgreSQL: throughput, then locust.
 load: install

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from labo.lib.events import hub
@@ -88,12 +88,23 @@ def stream(
     if request.GET.get("once") or not isinstance(request, ASGIRequest):
         response = StreamingHttpResponse(iter(_once(read, since)), content_type="text/event-stream")
     else:
+        _release_connections()
         response = StreamingHttpResponse(
             _events(topic, read, since, on_tick), content_type="text/event-stream"
         )
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"  # nginx: send each event as it comes
     return response
+
+
+def _release_connections() -> None:
+    """Close the view's database connections: the stream reads in other threads
+    (``_read``), and Django closes a request's connections only when its response ends, so
+    each open stream would hold one, idle, for its whole life (``make bench-live``: a
+    hundred phones used up PostgreSQL's ``max_connections``)."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 def _once(read: Callable[[], State], since: int | None) -> list[str]:
