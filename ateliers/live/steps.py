@@ -115,11 +115,16 @@ STEPS_OF_PART: dict[Part, Callable[[Atelier], list[Step]]] = {
 
 
 def steps_of(room: LiveRoom) -> list[Step]:
+    """The room's steps, read once per room object (a request asks several times)."""
+    cached: list[Step] | None = getattr(room, "_steps", None)
+    if cached is not None:
+        return cached
     atelier = room.atelier
     steps = [Step(WORDS, WORDS, room.prompt or str(_("One word for our lab?")))]
     for part in parts_of(atelier.format):
         steps.extend(STEPS_OF_PART[part](atelier))
     steps.append(Step(RATING, RATING, str(_("How useful were the methods today?"))))
+    room._steps = steps  # type: ignore[attr-defined]
     return steps
 
 

@@ -67,7 +67,7 @@ RATE_ENV = {"LABO_LIVE_REQUESTS_PER_MINUTE": "1000000", "LABO_LIVE_POSTS_PER_MIN
 # Under ASGI Django runs each request's sync code in a thread of its own: a connection kept
 # for a minute (the WSGI default here) stays open behind every finished request, and a
 # hundred phones use up PostgreSQL's max_connections. Persistent connections off.
-ASGI_ENV = {"CONN_MAX_AGE": "0"}
+ASGI_ENV = {"CONN_MAX_AGE": "0", "DB_POOL_MAX_SIZE": "16"}
 REQUEST_TIMEOUT = 10  # seconds; a vote not answered by then is sent again, same key
 SETTLE = 3.0  # seconds the projector is still watched after the last vote
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -319,7 +319,14 @@ async def _phone(
                 async with session.post(
                     path,
                     data={"csrfmiddlewaretoken": token, "step": step, "live-value": value},
-                    headers={"Idempotency-Key": key, "Origin": base, "Referer": base + path},
+                    # As the capture client sends it (static/js/capture.js): the answer is
+                    # the phone's step only, not the whole page.
+                    headers={
+                        "Idempotency-Key": key,
+                        "HX-Request": "true",
+                        "Origin": base,
+                        "Referer": base + path,
+                    },
                 ) as response:
                     await response.read()
                     return (

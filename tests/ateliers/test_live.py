@@ -43,8 +43,12 @@ def _phone() -> Client:
     return Client()
 
 
-def _answer(client: Client, room: LiveRoom, step: str, key: str | None = None, **fields):
+def _answer(
+    client: Client, room: LiveRoom, step: str, key: str | None = None, hx=False, **fields
+):
     headers = {"Idempotency-Key": key} if key else {}
+    if hx:  # as the capture client sends it
+        headers["HX-Request"] = "true"
     data = {"step": step, **fields}
     return client.post(reverse("live:room", args=[room.code]), data, headers=headers)
 
@@ -531,3 +535,25 @@ def test_closing_asks_first_and_says_it_is_closed(world, debate, facilitator_cli
     )
 
     assert "Le direct est fermé : ses réponses sont dans les résultats" in response.content.decode()
+
+
+@pytest.mark.parametrize("others", [1, 30])
+def test_an_answer_asks_the_same_queries_however_many_answered(
+    world, debate, django_assert_num_queries, others
+):
+    room, question = debate
+    step = f"debate-{question.pk}"
+    LiveAnswer.objects.bulk_create(
+        LiveAnswer(atelier=world.atelier, step=step, device=f"d{n}", value="yes")
+        for n in range(others)
+    )
+    services.act(room=room, action="show")  # the phone draws the results too
+    phone = _phone()
+    phone.get(reverse("live:room", args=[room.code]))
+
+    # The key, the room and its steps, the answer, the phone's step drawn again with the
+    # results (savepoints included); the version moves on after the commit.
+    with django_assert_num_queries(22):
+        response = _answer(phone, room, step, "q" * 20, hx=True, **{"live-value": "no"})
+
+    assert response.status_code == 200
