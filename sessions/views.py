@@ -5,7 +5,7 @@ import datetime
 import rules
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -218,7 +218,7 @@ def day_run(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def day_run_stream(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def day_run_stream(request: HtmxHttpRequest, pk: int) -> StreamingHttpResponse:
     """The projector's part of run mode, sent again each time the day moves on."""
     day = get_day_for(request, pk)
 

@@ -288,15 +288,23 @@ def test_every_run_action_moves_the_version_on(today, facilitator_client):
     assert versions == sorted(set(versions))
 
 
-def test_run_action_tells_the_projector(today, monkeypatch, django_capture_on_commit_callbacks):
-    heard = []
+def test_run_action_tells_the_projector(
+    today, monkeypatch, django_capture_on_commit_callbacks, on_postgres
+):
+    said, heard = [], []
+    publish = events.publish
+    monkeypatch.setattr(
+        events, "publish", lambda topic, data="", **kw: [said.append(topic), publish(topic, data)]
+    )
     monkeypatch.setattr(events.hub, "deliver", lambda topic, data: heard.append(topic))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.run_action(day=today, action="start")
         services.run_action(day=today, action="add5")
 
-    assert heard == [f"dayrun:{today.pk}"] * 2
+    assert said == [f"dayrun:{today.pk}"] * 2
+    if not on_postgres:  # on PostgreSQL the hub hears it from the database (NOTIFY)
+        assert heard == said
 
 
 def test_run_mode_shows_parallel_subgroups_side_by_side(today, facilitator_client):
@@ -318,3 +326,14 @@ def test_run_mode_at_the_end_of_the_day(today, facilitator_client):
     response = page(facilitator_client, today)
 
     assert "La journée est terminée." in response.content.decode()
+
+
+def test_an_action_marks_the_block_now_on_in_the_plan_too(today, facilitator_client):
+    response = act(facilitator_client, today, "start", **HTMX)
+
+    content = response.content.decode()
+    assert (
+        '<section id="run-plan" aria-labelledby="plan-title" class="run-plan" hx-swap-oob="true">'
+        in content
+    )
+    assert '<li class="agenda-item current">' in content
