@@ -88,6 +88,7 @@ POLICY: dict[str, Access] = {
     "sessions:day-sign-in-pdf": roles(FACILITATOR, scope=PLANNER_SCOPE),
     "sessions:day-run": Access(roles=ALL_ROLES, scope="as the session page; actions for editors"),
     "sessions:day-run-action": roles(FACILITATOR, scope=PLANNER_SCOPE),
+    "sessions:day-run-stream": Access(roles=ALL_ROLES, scope="as the session page"),
     "sessions:personal-feed": Access(public=True, scope="a signed token names the person"),
     "sessions:session-create": roles(FACILITATOR, scope="in a programme they facilitate"),
     "sessions:session-synthesis": roles(FACILITATOR, scope=PLANNER_SCOPE),

@@ -89,5 +89,12 @@ class SessionTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(DayRun)
 class DayRunAdmin(admin.ModelAdmin):
-    list_display = ["day", "current_item", "item_started_at", "extra_minutes", "finished"]
+    list_display = [
+        "day",
+        "rehearsal",
+        "current_item",
+        "item_started_at",
+        "extra_minutes",
+        "finished",
+    ]
     list_select_related = ["day__session", "current_item"]

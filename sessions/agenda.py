@@ -98,8 +98,12 @@ def run_state(
     started_at: datetime.datetime | None,
     extra_minutes: int,
     now: datetime.datetime,
+    *,
+    shift: datetime.timedelta = datetime.timedelta(0),
 ) -> RunState[P]:
-    """The current block's end, time left, and how far the day is ahead (<0) or behind (>0)."""
+    """The current block's end, time left, and how far the day is ahead (<0) or behind (>0)
+    of its plan, moved by ``shift`` (a rehearsal is measured against the plan as if the day
+    had begun when the rehearsal did)."""
     index = next(
         (i for i, s in enumerate(slots) if getattr(s.item, "pk", None) == current_pk), None
     )
@@ -107,7 +111,9 @@ def run_state(
         return RunState(None, None, None, 0, 0)
     slot = slots[index]
     ends_at = started_at + datetime.timedelta(minutes=slot.item.duration_minutes + extra_minutes)
-    planned_end = datetime.datetime.combine(started_at.date(), slot.end, tzinfo=started_at.tzinfo)
+    planned_end = (
+        datetime.datetime.combine(started_at.date(), slot.end, tzinfo=started_at.tzinfo) + shift
+    )
     delay = round((ends_at - planned_end).total_seconds() / 60)
     return RunState(
         current=slot,

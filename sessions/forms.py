@@ -212,6 +212,8 @@ class MoveForm(forms.Form):
 
 class RunActionForm(forms.Form):
     action = forms.ChoiceField(choices=RunAction.choices)
+    # Starting again or resetting a day under way is asked twice (sessions.services).
+    confirm = forms.BooleanField(required=False)
 
 
 class MethodPickForm(forms.Form):

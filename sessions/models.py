@@ -4,6 +4,7 @@ import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from labo.lib.text import LONG_TEXT
@@ -109,6 +110,10 @@ class Day(models.Model):
                 if not f.primary_key and f.name != "revision"
             ]
         super().save(*args, **kwargs)
+
+    def runs_as_rehearsal(self, today: datetime.date | None = None) -> bool:
+        """Run mode on any date but the day's own is a rehearsal (a DayRun of its own)."""
+        return self.date != (today or timezone.localdate())
 
 
 class ItemKind(models.TextChoices):
@@ -318,11 +323,16 @@ class RunAction(models.TextChoices):
 
 
 class DayRun(models.Model):
-    """The live state of a day being run: which block is on and since when."""
+    """The live state of a day being run: which block is on and since when.
 
-    day = models.OneToOneField(
-        Day, verbose_name=_("day"), on_delete=models.CASCADE, related_name="run"
+    A day has at most two: the real one, run on the day's date, and a rehearsal, run on any
+    other date, so that trying the run mode beforehand (or afterwards) never touches what
+    the room saw on the day."""
+
+    day = models.ForeignKey(
+        Day, verbose_name=_("day"), on_delete=models.CASCADE, related_name="runs"
     )
+    rehearsal = models.BooleanField(_("rehearsal"), default=False)
     current_item = models.ForeignKey(
         AgendaItem,
         verbose_name=_("current block"),
@@ -331,6 +341,7 @@ class DayRun(models.Model):
         blank=True,
         related_name="+",
     )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     item_started_at = models.DateTimeField(_("block started at"), null=True, blank=True)
     extra_minutes = models.PositiveSmallIntegerField(_("extra minutes"), default=0)
     finished = models.BooleanField(_("finished"), default=False)
@@ -338,6 +349,14 @@ class DayRun(models.Model):
     class Meta:
         verbose_name = _("day run")
         verbose_name_plural = _("day runs")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "rehearsal"], name="one_run_per_day_and_kind")
+        ]
 
     def __str__(self) -> str:
         return str(self.day)
+
+    @property
+    def has_started(self) -> bool:
+        """Started and not reset (still true once over, or if its block was deleted)."""
+        return self.finished or self.item_started_at is not None

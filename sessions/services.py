@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from labo.lib import events
 from labo.lib.versions import claim
 from labo.models import Person, Programme
 from sessions import signals
@@ -604,16 +605,41 @@ def record_attendance(
 # Run mode --------------------------------------------------------------------
 
 
+class ConfirmationNeeded(AgendaError):
+    """A run action that undoes what the room has seen: asked again, with ``confirm``."""
+
+
+def run_topic(day_pk: int) -> str:
+    """The events topic of a day's run mode (its projector follows it)."""
+    return f"dayrun:{day_pk}"
+
+
 @transaction.atomic
-def run_action(*, day: Day, action: RunAction | str) -> DayRun:
-    """Start the day, add five minutes to the current block, or go to the next block."""
+def run_action(
+    *, day: Day, action: RunAction | str, rehearsal: bool = False, confirm: bool = False
+) -> DayRun:
+    """Start the day, add five minutes to the current block, go to the next block, or reset.
+
+    Starting again a day that has started, or resetting it, needs ``confirm``. A rehearsal
+    writes its own DayRun, never the real one. The day's revision moves on (``_lock``): it
+    is the version the projector's stream sends (``sessions.views.day_run_stream``)."""
     day = _lock(day)
-    run, _created = DayRun.objects.get_or_create(day=day)
+    run, _created = DayRun.objects.get_or_create(day=day, rehearsal=rehearsal)
     items = _top_items(day)
     now = timezone.now()
-    if action == RunAction.START or (run.current_item_id is None and not run.finished):
+    if action in (RunAction.START, RunAction.RESET) and run.has_started and not confirm:
+        raise ConfirmationNeeded(
+            _("The day has started: confirm to start it again.")
+            if action == RunAction.START
+            else _("The day has started: confirm to reset it.")
+        )
+    if action in (RunAction.ADD_FIVE, RunAction.NEXT) and (run.finished or not run.has_started):
+        raise AgendaError(
+            _("The day is over.") if run.finished else _("The day has not started yet.")
+        )
+    if action == RunAction.START:
         run.current_item = items[0] if items else None
-        run.item_started_at = now
+        run.started_at = run.item_started_at = now
         run.extra_minutes = 0
         run.finished = not items
     elif action == RunAction.ADD_FIVE:
@@ -622,6 +648,7 @@ def run_action(*, day: Day, action: RunAction | str) -> DayRun:
             extra_minutes=Least(F("extra_minutes") + 5, MAX_EXTRA_MINUTES)
         )
         run.extra_minutes = min(run.extra_minutes + 5, MAX_EXTRA_MINUTES)
+        events.publish(run_topic(day.pk))
         return run
     elif action == RunAction.NEXT:
         ids = [i.pk for i in items]
@@ -634,13 +661,18 @@ def run_action(*, day: Day, action: RunAction | str) -> DayRun:
         run.item_started_at = now
         run.extra_minutes = 0
     elif action == RunAction.RESET:
-        run.current_item, run.item_started_at, run.extra_minutes, run.finished = (
-            None,
-            None,
-            0,
-            False,
-        )
+        run.current_item, run.started_at, run.item_started_at = None, None, None
+        run.extra_minutes, run.finished = 0, False
     else:
         raise AgendaError(_("Unknown action."))
-    run.save(update_fields=["current_item", "item_started_at", "extra_minutes", "finished"])
+    run.save(
+        update_fields=[
+            "current_item",
+            "started_at",
+            "item_started_at",
+            "extra_minutes",
+            "finished",
+        ]
+    )
+    events.publish(run_topic(day.pk))
     return run

@@ -24,6 +24,7 @@ urlpatterns = [
     path("days/<int:pk>/agenda.pdf", views.day_agenda_pdf, name="day-agenda-pdf"),
     path("days/<int:pk>/run/", views.day_run, name="day-run"),
     path("days/<int:pk>/run/action/", views.day_run_action, name="day-run-action"),
+    path("days/<int:pk>/run/stream/", views.day_run_stream, name="day-run-stream"),
     path("days/<int:pk>/sign-in.pdf", views.day_sign_in_pdf, name="day-sign-in-pdf"),
     path("items/<int:pk>/", planner.item_update, name="item-update"),
     path("items/<int:pk>/edit/", planner.item_edit, name="item-edit"),

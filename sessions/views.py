@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime
+
 import rules
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +18,7 @@ from labo.documents import request_document
 from labo.history import audit
 from labo.history.audit import history
 from labo.history.views import render_history
+from labo.lib import sse
 from labo.lib.exports import table_response
 from labo.lib.http import HtmxHttpRequest
 from labo.lib.pdf import pdf_response, render_pdf
@@ -159,50 +163,103 @@ def day_sign_in_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return pdf_response(content, f"emargement-{day.date:%Y-%m-%d}.pdf")
 
 
-def _run_context(request: HtmxHttpRequest, day: Day) -> dict:
-    entry = agenda_of(Day.objects.filter(pk=day.pk).select_related("session"))[0]
-    run = DayRun.objects.filter(day=day).first()
+def _run_view(day_pk: int) -> dict:
+    """What run mode shows of a day, for the console, the projector and its stream. The day
+    (and its revision, the version sent) is read first: a state is never sent under a
+    version newer than itself, at worst a newer state under an older one, sent again."""
+    entry = agenda_of(Day.objects.filter(pk=day_pk).select_related("session"))[0]
+    day = entry.day
+    rehearsal = day.runs_as_rehearsal()
+    run = DayRun.objects.filter(day=day, rehearsal=rehearsal).first()
+    shift = datetime.timedelta(0)
+    if rehearsal and run and run.started_at and entry.slots:
+        began = timezone.localtime(run.started_at)
+        shift = began - datetime.datetime.combine(
+            began.date(), entry.slots[0].start, tzinfo=began.tzinfo
+        )
     state = run_state(
         entry.slots,
         run.current_item_id if run else None,
         timezone.localtime(run.item_started_at) if run and run.item_started_at else None,
         run.extra_minutes if run else 0,
         timezone.localtime(),
+        shift=shift,
     )
     return {
         "session": day.session,
         "day": day,
         "entry": entry,
         "run": run,
+        "started": bool(run and run.has_started),
+        "rehearsal": rehearsal,
         "state": state,
+        "version": day.revision,
+    }
+
+
+def _run_context(request: HtmxHttpRequest, day: Day, **extra) -> dict:
+    return {
+        **_run_view(day.pk),
         "can_run": rules.test_rule("sessions.change_session", request.user, day.session),
-        "projector": request.GET.get("projector") == "1",
-        "actions": RunAction.choices,
+        "actions": RunAction,
+        **extra,
     }
 
 
 @require_GET
 def day_run(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The console; with ?projector=1 the room's screen, which follows day_run_stream."""
     day = get_day_for(request, pk)
+    if request.GET.get("projector") == "1":
+        page = "sessions/run_projector.html"
+        return render(request, f"{page}#state" if request.htmx else page, _run_view(day.pk))
     template = "sessions/run.html#state" if request.htmx else "sessions/run.html"
     return render(request, template, _run_context(request, day))
+
+
+@require_GET
+def day_run_stream(request: HtmxHttpRequest, pk: int) -> StreamingHttpResponse:
+    """The projector's part of run mode, sent again each time the day moves on."""
+    day = get_day_for(request, pk)
+
+    def read() -> sse.State:
+        view = _run_view(day.pk)
+        html = render_to_string("sessions/run_projector.html#state", view)
+        return sse.State(version=view["version"], data=html.strip())
+
+    return sse.stream(request, topic=services.run_topic(day.pk), read=read)
 
 
 @require_POST
 def day_run_action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk, write=True)
     form = RunActionForm(request.POST)
-    if form.is_valid():
-        services.run_action(day=day, action=form.cleaned_data["action"])
-        status = 200
-    else:
+    extra: dict = {}
+    if not form.is_valid():
         status = 422
-    if not request.htmx:
-        return redirect(
-            reverse("sessions:day-run", args=[day.pk])
-            + ("?projector=1" if request.POST.get("projector") == "1" else "")
-        )
-    return render(request, "sessions/run.html#state", _run_context(request, day), status=status)
+    else:
+        try:
+            services.run_action(
+                day=day,
+                action=form.cleaned_data["action"],
+                rehearsal=day.runs_as_rehearsal(),
+                confirm=form.cleaned_data["confirm"],
+            )
+            status = 200
+        except services.ConfirmationNeeded as needed:
+            # Nothing changed: the same page asks the question, with a form that confirms.
+            extra = {"confirming": form.cleaned_data["action"], "question": str(needed)}
+            status = 409
+        except services.AgendaError as refused:
+            extra = {"refusal": str(refused)}
+            status = 422
+    if request.htmx:
+        template = "sessions/run.html#state"
+    elif status == 200 or not extra:  # done, or a form the page never sends: back to it
+        return redirect("sessions:day-run", pk=day.pk)
+    else:
+        template = "sessions/run.html"
+    return render(request, template, _run_context(request, day, **extra), status=status)
 
 
 @require_GET

@@ -23,4 +23,5 @@
   tick();
   setInterval(tick, 1000);
   document.body.addEventListener("htmx:afterSwap", tick);
+  document.addEventListener("live:drawn", tick); // the projector, redrawn by live.js
 })();

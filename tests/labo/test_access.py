@@ -94,6 +94,7 @@ MATRIX = {
     "sessions:day-sign-in-pdf": ("get", [302, 403, 403, 200, 403]),
     "sessions:day-run": ("get", [302, 404, 200, 200, 200]),
     "sessions:day-run-action": ("post", [302, 403, 403, 302, 403]),
+    "sessions:day-run-stream": ("get", [302, 404, 200, 200, 200]),
     # Workshops: members log, management reads, outsiders never see them (404).
     "ateliers:atelier-detail": ("get", [302, 404, 200, 200, 200]),
     "ateliers:photo-file": ("get", [302, 404, 200, 200, 200]),
