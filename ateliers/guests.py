@@ -25,7 +25,7 @@ COOKIE = GUEST_COOKIE
 COOKIE_SALT = "labo.guest-cookie"
 
 
-def _guest_id(request: HttpRequest) -> tuple[str, bool]:
+def guest_id_of(request: HttpRequest) -> tuple[str, bool]:
     value = request.get_signed_cookie(COOKIE, default=None, salt=COOKIE_SALT)
     if value:
         return value, False
@@ -33,7 +33,7 @@ def _guest_id(request: HttpRequest) -> tuple[str, bool]:
 
 
 def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
-    guest_id, fresh = _guest_id(request)
+    guest_id, fresh = guest_id_of(request)
     # A person with an account who opens a guest link is still themself: their dots and
     # their rating are the ones of the workshop's page, never a second set.
     if request.user.is_authenticated:
@@ -120,11 +120,11 @@ def answer(request: HttpRequest, link: GuestLink, token: str) -> HttpResponse:
     }
     response = render(request, "ateliers/guest.html", context, status=status)
     if fresh:
-        _remember(response, guest_id)
+        remember_guest(response, guest_id)
     return response
 
 
-def _remember(response: HttpResponse, guest_id: str) -> None:
+def remember_guest(response: HttpResponse, guest_id: str) -> None:
     response.set_signed_cookie(
         COOKIE,
         guest_id,
@@ -139,5 +139,5 @@ def _remember(response: HttpResponse, guest_id: str) -> None:
 def _back(token: str, guest_id: str, fresh: bool) -> HttpResponse:
     response = redirect("ateliers:guest", token=token)
     if fresh:
-        _remember(response, guest_id)
+        remember_guest(response, guest_id)
     return response

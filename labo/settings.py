@@ -159,6 +159,15 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
 }
+# The cache shared by every process (sessions, rate limits, the live room's presence, the
+# planner's HTML) in Redis when REDIS_URL is set (Django's own Redis backend): a folder of
+# files lists itself at every write past a few thousand entries, and lives on one machine.
+if os.environ.get("REDIS_URL"):
+    CACHES[SHARED_CACHE] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": env_str("REDIS_KEY_PREFIX", "labo"),
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from "shared"
 SESSION_CACHE_ALIAS = SHARED_CACHE
 

@@ -64,6 +64,12 @@ def device_key(*, atelier: Atelier, identity: str) -> str:
     return salted_hmac("labo.live", f"{atelier.pk}:{identity}", algorithm="sha256").hexdigest()
 
 
+def dot_voter(identity: str) -> str:
+    """Whose dots: the account, as on the workshop's page (one limit across both), or the
+    guest's cookie."""
+    return identity if identity.startswith("p") else f"g:{identity[1:]}"
+
+
 def is_open(room: LiveRoom, now: datetime.datetime | None = None) -> bool:
     return room.closed_at is None and (now or timezone.now()) < room.closes_at
 
@@ -224,8 +230,14 @@ def answer(
 
 
 def _counted(room: LiveRoom) -> None:
-    """After an answer's commit: the room's version moves on and the streams hear it."""
+    """After an answer's commit: the room's version moves on and the streams hear it. This
+    short transaction holds the room's row while it commits, and every answer of the room
+    passes through it: it does not wait for the disk (a version lost in a crash costs the
+    projector one redraw, never an answer, which was committed before)."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         _touch(room, step=False)
 
 
@@ -248,7 +260,7 @@ def _take(room: LiveRoom, step: Step, *, identity: str, person, values: Mapping[
     elif step.kind == IDEAS:
         services.add_idea(atelier=atelier, text=values["text"], author=None, anonymous=True)
     elif step.kind == DOTS:
-        voter = identity if identity.startswith("p") else f"g:{identity[1:]}"
+        voter = dot_voter(identity)
         idea: Idea = values["idea"]
         if values.get("remove"):
             services.unvote(idea=idea, voter=voter)

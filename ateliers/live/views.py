@@ -16,6 +16,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -172,7 +173,7 @@ def board_stream(request: HtmxHttpRequest, pk: int, view: str) -> HttpResponseBa
 def _identity(request: HtmxHttpRequest) -> tuple[str, str, bool]:
     """Who answers: ``p<user id>`` for an account, ``g<cookie>`` for a guest (and the
     cookie, and whether it is new)."""
-    guest_id, fresh = guests._guest_id(request)
+    guest_id, fresh = guests.guest_id_of(request)
     if request.user.is_authenticated:
         return f"p{request.user.pk}", guest_id, False
     return f"g{guest_id}", guest_id, fresh
@@ -200,7 +201,7 @@ def _mine(room: LiveRoom, step: Step | None, identity: str) -> dict[str, Any]:
         answer = LiveAnswer.objects.filter(atelier=atelier, step=step.key, device=device).first()
         return {"answer": answer.value if answer else ""}
     if step.kind == DOTS:
-        voter = identity if identity.startswith("p") else f"g:{identity[1:]}"
+        voter = services.dot_voter(identity)
         mine = dict(
             Vote.objects.filter(idea__atelier=atelier, voter=voter)
             .values_list("idea")
@@ -254,7 +255,7 @@ def _phone_response(
     template = f"{PHONE}#step" if request.htmx else PHONE
     response = render(request, template, _phone_context(room, identity, **extra), status=status)
     if fresh:
-        guests._remember(response, guest_id)
+        guests.remember_guest(response, guest_id)
     return response
 
 
@@ -278,8 +279,8 @@ def room(request: HtmxHttpRequest, code: str) -> HttpResponse:
         join_form.is_valid()
         return render(request, JOIN, {"form": join_form, "closed": True}, status=404)
     identity, guest_id, fresh = _identity(request)
-    services.seen(room=current, identity=identity)
     if request.method == "GET":
+        services.seen(room=current, identity=identity)  # its stream keeps it counted
         return _phone_response(request, current, identity, guest_id, fresh)
     step = step_of(current, current.step) if current.step else None
     if step is None or request.POST.get("step") != step.key:
@@ -343,4 +344,14 @@ def room_stream(request: HtmxHttpRequest, code: str) -> HttpResponseBase:
     def tick() -> None:
         services.seen(room=current, identity=identity)
 
-    return sse.stream(request, topic=f"live:{room_pk}:step", read=read, on_tick=tick)
+    def peek() -> int:
+        # The step's version alone; a room just closed reads as moved (-1).
+        now = LiveRoom.objects.filter(pk=room_pk, closed_at=None).values_list(
+            "step_version", "closes_at"
+        )
+        found = now.first()
+        return found[0] if found and found[1] > timezone.now() else -1
+
+    return sse.stream(
+        request, topic=f"live:{room_pk}:step", read=read, on_tick=tick, peek=peek
+    )

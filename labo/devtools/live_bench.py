@@ -67,7 +67,11 @@ RATE_ENV = {"LABO_LIVE_REQUESTS_PER_MINUTE": "1000000", "LABO_LIVE_POSTS_PER_MIN
 # Under ASGI Django runs each request's sync code in a thread of its own: a connection kept
 # for a minute (the WSGI default here) stays open behind every finished request, and a
 # hundred phones use up PostgreSQL's max_connections. Persistent connections off.
-ASGI_ENV = {"CONN_MAX_AGE": "0", "DB_POOL_MAX_SIZE": "16"}
+ASGI_ENV = {
+    "CONN_MAX_AGE": "0",
+    "DB_POOL_MAX_SIZE": "16",  # a pool per process instead (labo/settings.py)
+    "REDIS_URL": "redis://127.0.0.1:6379/7",  # the shared cache (rate limits, presence)
+}
 REQUEST_TIMEOUT = 10  # seconds; a vote not answered by then is sent again, same key
 SETTLE = 3.0  # seconds the projector is still watched after the last vote
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -226,7 +230,10 @@ class Tally:
 class Config:
     phones: int
     seconds: float
-    interval: tuple[float, float] = (1.0, 4.0)
+    # A room: people scan the code over the first seconds, answer, and change their mind
+    # now and then (--every 1-4 --join 4 is a stress test: a phone tapping non-stop).
+    interval: tuple[float, float] = (10.0, 30.0)  # between two votes of a phone
+    join: float = 20.0  # phones arrive over this many seconds
     change: float = 0.3  # a vote changes the phone's answer
     repeat: float = 0.1  # an acknowledged vote is sent again with its key
     seed: int = 16
@@ -295,7 +302,7 @@ async def _phone(
         timeout=timeout,
     ) as session:
         # They do not all arrive at once (over the first quarter of a short run).
-        await asyncio.sleep(rng.uniform(0, min(config.interval[1], config.seconds / 4)))
+        await asyncio.sleep(rng.uniform(0, min(config.join, config.seconds / 3)))
         token = ""
         while not token:  # the page, again until it comes
             if loop.time() > deadline:
@@ -587,7 +594,7 @@ def report(result: Result) -> str:
     duration = c.seconds
     lines = [
         f"{result.label}: {c.phones} phones, {c.seconds:.0f} s, a vote every "
-        f"{c.interval[0]:g}–{c.interval[1]:g} s",
+        f"{c.interval[0]:g}–{c.interval[1]:g} s, arriving over {min(c.join, c.seconds / 3):g} s",
         f"  votes sent          {t.sent:>7}   ({t.sent / duration:.0f}/s; keys acknowledged "
         f"{len(t.keys)}, stored {result.keys_stored})",
         f"  acknowledged        {t.acknowledged:>7}",
@@ -705,6 +712,15 @@ class LiveBenchCommand(BaseCommand):
         parser.add_argument("--streams", type=int, default=300, help="idle streams for memory")
         parser.add_argument("--single", action="store_true", help="one process only")
         parser.add_argument(
+            "--every",
+            default="10-30",
+            metavar="MIN-MAX",
+            help="seconds between two votes of a phone (default 10-30; 1-4 to stress)",
+        )
+        parser.add_argument(
+            "--join", type=float, default=20, help="phones arrive over this many seconds"
+        )
+        parser.add_argument(
             "--server-env",
             action="append",
             default=[],
@@ -724,8 +740,14 @@ class LiveBenchCommand(BaseCommand):
         single: bool,
         dev: bool,
         server_env: list[str],
+        every: str,
+        join: float,
         **options,
     ) -> None:
+        try:
+            low, high = (float(part) for part in every.split("-", 1))
+        except ValueError as error:
+            raise CommandError("--every takes MIN-MAX seconds, e.g. 10-30.") from error
         extra_env = dict(item.split("=", 1) for item in server_env)
         if Programme.objects.exists():
             raise CommandError(
@@ -742,6 +764,8 @@ class LiveBenchCommand(BaseCommand):
                 single=single,
                 dev=dev,
                 extra_env=extra_env,
+                interval=(low, high),
+                join=join,
             )
 
     def _run(
@@ -753,10 +777,12 @@ class LiveBenchCommand(BaseCommand):
         single: bool,
         dev: bool,
         extra_env: dict[str, str],
+        interval: tuple[float, float],
+        join: float,
     ) -> None:
         pair = not single and connection.vendor == "postgresql"
         lab = build_lab(2 if pair else 1)
-        config = Config(phones=phones, seconds=seconds)
+        config = Config(phones=phones, seconds=seconds, interval=interval, join=join)
         limits = ", ".join(f"{name}={value}" for name, value in RATE_ENV.items())
         asgi = ", ".join(f"{name}={value}" for name, value in {**ASGI_ENV, **extra_env}.items())
         self.stdout.write(
