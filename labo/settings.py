@@ -134,6 +134,17 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # PostgreSQL opens a cursor on the server (three more round trips each); nothing here
     # reads more rows than fit in memory at once.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # A pool of connections per process (psycopg_pool), off by default: under an ASGI
+    # server each request runs in a thread of its own, and a room of phones answering at
+    # once would open as many connections as requests (docs/benchmarks.md, live room).
+    if env_int("DB_POOL_MAX_SIZE", 0) > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them instead
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # the pool checks them
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN_SIZE", 2),
+            "max_size": env_int("DB_POOL_MAX_SIZE", 0),
+            "timeout": env_int("DB_POOL_TIMEOUT", 20),
+        }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for a writer instead of failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
