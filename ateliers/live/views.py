@@ -36,6 +36,7 @@ CONSOLE = "ateliers/live/console.html"
 PROJECTOR = "ateliers/live/projector.html"
 PHONE = "ateliers/live/phone.html"
 JOIN = "ateliers/live/join.html"
+BOARD_EVERY = 0.25  # seconds between two drawings of a board's stream
 
 
 def _join_url(request: HtmxHttpRequest, room: LiveRoom) -> str:
@@ -164,7 +165,9 @@ def board_stream(request: HtmxHttpRequest, pk: int, view: str) -> HttpResponseBa
         }
         return sse.State(current.version, render_to_string(template, context))
 
-    return sse.stream(request, topic=f"live:{room_pk}", read=read)
+    # A few drawings a second at most, each with every vote received meanwhile: a room
+    # voting at once costs the server a handful of drawings, not one per vote.
+    return sse.stream(request, topic=f"live:{room_pk}", read=read, every=BOARD_EVERY)
 
 
 # The phones --------------------------------------------------------------------------

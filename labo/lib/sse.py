@@ -80,11 +80,14 @@ def stream(
     read: Callable[[], State],
     on_tick: Callable[[], None] | None = None,
     peek: Callable[[], int] | None = None,
+    every: float = 0.0,
 ) -> StreamingHttpResponse:
     """An ``text/event-stream`` of ``read()`` each time ``topic`` changes. ``read`` is a
     plain function (it may query the database); ``on_tick`` runs at connection and at each
     keep-alive (a presence, say). ``peek``, if given, says the version alone, cheaply: the
-    state is read only when it has moved (a room of phones reconnecting draws nothing)."""
+    state is read only when it has moved (a room of phones reconnecting draws nothing).
+    ``every``: at most one read in so many seconds (a projector under a room's votes draws
+    a few times a second, each time with every vote received meanwhile)."""
 
     since = last_version(request)
     if request.GET.get("once") or not isinstance(request, ASGIRequest):
@@ -92,7 +95,8 @@ def stream(
     else:
         _release_connections()
         response = StreamingHttpResponse(
-            _events(topic, read, since, on_tick, peek), content_type="text/event-stream"
+            _events(topic, read, since, on_tick, peek, every),
+            content_type="text/event-stream",
         )
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"  # nginx: send each event as it comes
@@ -123,6 +127,7 @@ async def _events(
     since: int | None,
     on_tick: Callable[[], None] | None,
     peek: Callable[[], int] | None = None,
+    every: float = 0.0,
 ) -> AsyncIterator[str]:
     read_now = sync_to_async(_read(read), thread_sensitive=False)
     peek_now = sync_to_async(_read(peek), thread_sensitive=False) if peek else None
@@ -134,7 +139,12 @@ async def _events(
         if tick:
             await tick()
         last, drawn = since, None
+        read_at = 0.0
         while loop.time() < ends:
+            wait = read_at + every - loop.time()
+            if wait > 0:  # the events of the wait are in the next read
+                await asyncio.sleep(wait)
+            read_at = loop.time()
             if peek_now is not None and last is not None and await peek_now() == last:
                 state = None  # nothing moved: nothing to read
             else:
