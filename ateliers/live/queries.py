@@ -3,7 +3,6 @@ draw) and the phones' answers as they land in the workshop's results."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count
@@ -32,6 +31,7 @@ from ateliers.models import (
     TribunalCase,
     Vote,
 )
+from ateliers.queries import words_given
 
 MAX_WORDS_SHOWN = 40
 MAX_IDEAS_SHOWN = 24
@@ -140,12 +140,8 @@ def _in_room(step: Step) -> list[Row]:
 
 
 def words_counted(atelier: Atelier) -> list[Word]:
-    counter: Counter[str] = Counter()
-    for value in LiveAnswer.objects.filter(atelier=atelier, step=WORDS).values_list(
-        "value", flat=True
-    ):
-        counter.update(word for word in value.split(", ") if word)
-    common = counter.most_common(MAX_WORDS_SHOWN)
+    """The word cloud, each word sized 1–5 by how many gave it."""
+    common = words_given([atelier.pk], limit=MAX_WORDS_SHOWN).get(atelier.pk, [])
     top = common[0][1] if common else 1
     return [
         Word(text, count, 1 + round(4 * (count - 1) / max(top - 1, 1))) for text, count in common

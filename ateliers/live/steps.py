@@ -15,12 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ateliers.formats import Part, parts_of
 from ateliers.models import Atelier, LiveRoom
+from ateliers.queries import WORDS_STEP
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a development dependency: types only
 
-WORDS, CHOICE, IDEAS, DOTS, STANDS, OBSERVE, RATING = (
-    "words",
+# The word cloud's step key is also its kind; ateliers.queries reads its answers.
+WORDS = WORDS_STEP
+CHOICE, IDEAS, DOTS, STANDS, OBSERVE, RATING = (
     "choice",
     "ideas",
     "dots",
@@ -54,12 +56,6 @@ class Step:
         facilitator to reveal them (nobody answers after seeing how the room answered);
         meanwhile the screen counts the answers as they come."""
         return self.kind == WORDS
-
-    @property
-    def stored_as_answer(self) -> bool:
-        """One answer per device, kept as a LiveAnswer (the others are the workshop's own
-        results: post-its, dots, feedback, observations, ratings)."""
-        return self.kind in (WORDS, CHOICE)
 
 
 def _debate(atelier: Atelier) -> list[Step]:

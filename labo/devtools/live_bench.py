@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import datetime
 import os
 import random
 import re
@@ -44,7 +43,6 @@ from django.db import connection
 from django.http import HttpRequest
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 from yarl import URL
 
 from ateliers.formats import Format
@@ -54,10 +52,8 @@ from ateliers.live.services import device_key
 from ateliers.models import Atelier, DebateQuestion, LiveAnswer, LiveRoom
 from ateliers.services import add_result, create_atelier
 from labo.devtools.loadtest import _free_port, _wait_until_up, server_env, session_cookie
-from labo.models import Person, Programme, Submission
-from labo.people.services import create_account
-from labo.roles import FACILITATOR
-from sessions.services import create_programme, create_session
+from labo.devtools.scratch import facilitator_and_session
+from labo.models import Programme, Submission
 
 USERNAME = "animatrice-live"
 PASSWORD = "un-mot-de-passe-de-banc"  # a scratch database's only account
@@ -83,19 +79,12 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 def build_lab(runs: int) -> list[tuple[Atelier, DebateQuestion]]:
     """A facilitator and ``runs`` débat mouvant workshops of one statement each, through the
     users' services."""
-    person = Person.objects.create(first_name="Léa", last_name="Banc", email="lea@example.org")
-    create_account(username=USERNAME, person=person, roles=[FACILITATOR], password=PASSWORD)
-    today = timezone.localdate()
-    programme = create_programme(
-        name="Banc live", organisation="Banc d'essai", starts_on=today, facilitators=[person]
-    )
-    session = create_session(
-        programme=programme,
-        number=1,
+    person, session = facilitator_and_session(
+        first_name="Léa",
+        username=USERNAME,
+        password=PASSWORD,
+        programme="Banc live",
         title="Séance en amphithéâtre",
-        starts_on=today,
-        ends_on=today + datetime.timedelta(days=1),
-        facilitators=[person],
     )
     lab = []
     for n in range(1, runs + 1):

@@ -7,7 +7,6 @@ Chromium (Playwright) talks to a server started here in a thread, on a scratch d
 
 from __future__ import annotations
 
-import datetime
 import statistics
 import tempfile
 import time
@@ -22,17 +21,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
 from django.urls import reverse
-from django.utils import timezone
 from PIL import Image, ImageChops, ImageDraw
 from playwright.sync_api import Browser, sync_playwright
 
 from ateliers.formats import Format
 from ateliers.models import Atelier, Photo
 from ateliers.services import create_atelier
-from labo.models import Person, Programme
-from labo.people.services import create_account
-from labo.roles import FACILITATOR
-from sessions.services import create_programme, create_session
+from labo.devtools.scratch import facilitator_and_session
+from labo.models import Programme
 
 PROGRAMME = "Banc photo"
 USERNAME = "animatrice-photo"
@@ -111,19 +107,12 @@ def live_server() -> Iterator[str]:
 
 def build_workshops(count: int) -> list[Atelier]:
     """A facilitator, a session and `count` empty workshops, through the users' services."""
-    person = Person.objects.create(first_name="Inès", last_name="Banc", email="ines@example.org")
-    create_account(username=USERNAME, person=person, roles=[FACILITATOR], password=PASSWORD)
-    today = timezone.localdate()
-    programme = create_programme(
-        name=PROGRAMME, organisation="Banc d'essai", starts_on=today, facilitators=[person]
-    )
-    session = create_session(
-        programme=programme,
-        number=1,
+    person, session = facilitator_and_session(
+        first_name="Inès",
+        username=USERNAME,
+        password=PASSWORD,
+        programme=PROGRAMME,
         title="Séance au sous-sol",
-        starts_on=today,
-        ends_on=today + datetime.timedelta(days=1),
-        facilitators=[person],
     )
     return [
         create_atelier(
