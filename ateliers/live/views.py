@@ -142,8 +142,9 @@ def projector(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def board_stream(request: HtmxHttpRequest, pk: int, view: str) -> HttpResponseBase:
     """The board of the room as it is now, each time it moves: for the projector (large,
     the join code while joining is open) or the console."""
-    atelier = get_atelier_for(request, pk, run=True)
-    room = open_room_of(atelier)
+    with sse.opening():
+        atelier = get_atelier_for(request, pk, run=True)
+        room = open_room_of(atelier)
     if room is None:
         return sse.ended()
     room_pk = room.pk
@@ -328,7 +329,8 @@ def room(request: HtmxHttpRequest, code: str) -> HttpResponse:
 @require_GET
 def room_stream(request: HtmxHttpRequest, code: str) -> HttpResponseBase:
     """The phone's step, drawn again each time the facilitator acts (not at each vote)."""
-    current = room_by_code(code.upper())
+    with sse.opening():  # a room of phones reconnecting at once opens a few connections
+        current = room_by_code(code.upper())
     if current is None:
         return sse.ended()
     identity, _guest_id, _fresh = _identity(request)

@@ -65,7 +65,6 @@ RATE_ENV = {"LABO_LIVE_REQUESTS_PER_MINUTE": "1000000", "LABO_LIVE_POSTS_PER_MIN
 # hundred phones use up PostgreSQL's max_connections. Persistent connections off.
 ASGI_ENV = {
     "CONN_MAX_AGE": "0",
-    "DB_POOL_MAX_SIZE": "40",  # a pool per process instead (labo/settings.py)
     "REDIS_URL": "redis://127.0.0.1:6379/7",  # the shared cache (rate limits, presence)
 }
 REQUEST_TIMEOUT = 10  # seconds; a vote not answered by then is sent again, same key

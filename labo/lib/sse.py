@@ -16,8 +16,10 @@ state once (if it moved since the version given) and closes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
-from collections.abc import AsyncIterator, Callable
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -101,6 +103,23 @@ def stream(
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"  # nginx: send each event as it comes
     return response
+
+
+# Streams are opened in bursts (a room of phones reconnecting after the Wi-Fi came back),
+# each by a request in a thread of its own under ASGI: the database work of opening one is
+# done a few at a time, each giving its connection back at once, so that a burst never
+# opens more connections than this (PostgreSQL's max_connections is 100 by default).
+_OPENING = threading.BoundedSemaphore(int(os.environ.get("LABO_SSE_OPENING", "8")))
+
+
+@contextlib.contextmanager
+def opening() -> Iterator[None]:
+    """Around what a stream's view reads before streaming."""
+    with _OPENING:
+        try:
+            yield
+        finally:
+            _release_connections()
 
 
 def _release_connections() -> None:
