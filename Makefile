@@ -85,7 +85,6 @@ LIVEBENCH_PG := postgres://postgres@127.0.0.1:5432/labo_livebench
 bench-live: install
 	dropdb -h 127.0.0.1 -U postgres --if-exists --force labo_livebench && createdb -h 127.0.0.1 -U postgres labo_livebench
 	DATABASE_URL=$(LIVEBENCH_PG) $(BIN)/python manage.py migrate --noinput -v0
-	redis-cli -n 7 flushdb > /dev/null  # the servers' shared cache (REDIS_URL in the bench)
 	DATABASE_URL=$(LIVEBENCH_PG) $(BIN)/python manage.py bench_live --phones $(PHONES) --seconds $(SECONDS)
 
 # gunicorn on loopback over the five-year lab on PostgreSQL: throughput, then locust.

@@ -148,8 +148,12 @@ def servers(count: int, *, dev: bool, extra_env: dict[str, str]) -> Iterator[lis
         cache_dir = stack.enter_context(tempfile.TemporaryDirectory())  # their shared cache
         env = {**server_env(static_root), **RATE_ENV, "SHARED_CACHE_DIR": cache_dir}
         env.update({**ASGI_ENV, **extra_env})
+        # Their own keys in Redis: a user's roles or a rate counter cached by another run
+        # (another database, the same ids) must not answer for this one's.
+        env.setdefault("REDIS_KEY_PREFIX", f"labo-bench-{secrets.token_hex(4)}")
         if dev:
             env["DEBUG"] = "1"
+            env.pop("REDIS_URL", None)  # the test: a folder of its own, no Redis needed
         else:
             manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
             subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
