@@ -197,7 +197,7 @@ def act(*, room: LiveRoom, action: str, step: str = "") -> LiveRoom:
 
 
 def answer(
-    *, room: LiveRoom, step: str, identity: str, person, values: Mapping[str, Any]
+    *, room: LiveRoom, step: str, identity: str, values: Mapping[str, Any]
 ) -> LiveRoom:
     """Take one answer to the room's current step; refused (LiveError) once the step has
     moved on or closed. ``identity`` is ``p<user id>`` or ``g<guest cookie>``.
@@ -224,7 +224,7 @@ def answer(
         current = step_of(room, step)
         if current is None:
             raise LiveError(_("This question is no longer in the workshop."))
-        _take(room, current, identity=identity, person=person, values=values)
+        _take(room, current, identity=identity, values=values)
         transaction.on_commit(lambda: _counted(room))
         return room
 
@@ -241,7 +241,7 @@ def _counted(room: LiveRoom) -> None:
         _touch(room, step=False)
 
 
-def _take(room: LiveRoom, step: Step, *, identity: str, person, values: Mapping[str, Any]) -> None:
+def _take(room: LiveRoom, step: Step, *, identity: str, values: Mapping[str, Any]) -> None:
     atelier = room.atelier
     if step.kind in (WORDS, CHOICE):
         value = values["value"]

@@ -305,7 +305,6 @@ def room(request: HtmxHttpRequest, code: str) -> HttpResponse:
             room=current,
             step=step.key,
             identity=identity,
-            person=None,
             values=form.cleaned_data,
         )
     except atelier_services.ResultError as refused:  # LiveError, dots used, report sent
