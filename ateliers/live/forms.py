@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ateliers import forms as f
 from ateliers.kinds import KINDS
-from ateliers.live.services import ACTIONS, ALPHABET, CODE_LENGTH
+from ateliers.live.services import ACTIONS, CODE_LENGTH
 from ateliers.live.steps import (
     CHOICE,
     DOTS,
@@ -66,7 +66,9 @@ class JoinForm(forms.Form):
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split()).upper()
-        if len(code) != CODE_LENGTH or any(char not in ALPHABET for char in code):
+        # Six letters and digits: one outside the alphabet is a code no room has (said so by
+        # the view), not a malformed one.
+        if len(code) != CODE_LENGTH or not code.isalnum() or not code.isascii():
             raise forms.ValidationError(
                 _("A code has %(count)d letters and digits, as shown on the screen."),
                 params={"count": CODE_LENGTH},

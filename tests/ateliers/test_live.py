@@ -560,3 +560,13 @@ def test_an_answer_asks_the_same_queries_however_many_answered(
         response = _answer(phone, room, step, "q" * 20, hx=True, **{"live-value": "no"})
 
     assert response.status_code == 200
+
+
+def test_a_code_of_six_signs_no_room_has_is_said_as_such(world):
+    _open(world)
+
+    response = _phone().post(reverse("live:join"), {"code": "ZZZZZZ"})
+    short = _phone().post(reverse("live:join"), {"code": "ABC"})
+
+    assert "Aucun direct n’est ouvert avec ce code" in response.content.decode()
+    assert "Un code a 6 lettres et chiffres" in short.content.decode()
