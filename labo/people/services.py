@@ -111,7 +111,8 @@ def create_account(
     else:
         user.set_unusable_password()
     user.save()
-    user.groups.set(Group.objects.filter(name__in=wanted))
+    # A role is a group of that name (made by a migration; made here if it went missing).
+    user.groups.set([Group.objects.get_or_create(name=name)[0] for name in sorted(wanted)])
     if person is not None:
         person.user = user
         person.save(update_fields=["user"])
