@@ -14,7 +14,7 @@ from tests.browser.test_roles import PASSWORD, assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FOLLOWS = 3_000  # ms: a second for EventSource to come back, the rest for a busy machine
+FOLLOWS = 5_000  # ms: a second for EventSource to come back, the rest for a busy machine
 
 
 def make_day(date):
@@ -56,6 +56,8 @@ def test_the_projector_follows_the_console_without_reload(page, live_server, reh
     expect(screen.locator(".run-title")).to_have_text("Tribunal de l'innovation", timeout=FOLLOWS)
     expect(screen.locator(".run-delay")).to_have_text("À l'heure")  # counted from now
     console.get_by_role("button", name="Ajouter cinq minutes").click()
+    # The console says it first (its own answer), then the screen follows.
+    expect(console.locator(".run-delay")).to_contain_text("5 min de retard", timeout=FOLLOWS)
     expect(screen.locator(".run-delay")).to_contain_text("5 min de retard", timeout=FOLLOWS)
     console.get_by_role("button", name="Bloc suivant").click()
     expect(screen.locator(".run-title")).to_have_text("Déjeuner", timeout=FOLLOWS)
