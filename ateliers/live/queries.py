@@ -31,7 +31,7 @@ from ateliers.models import (
     TribunalCase,
     Vote,
 )
-from ateliers.queries import words_given
+from ateliers.queries import phone_positions, words_given
 
 MAX_WORDS_SHOWN = 40
 MAX_IDEAS_SHOWN = 24
@@ -110,15 +110,6 @@ def _rows(pairs: list[tuple[str, int]], *, before: dict[str, int] | None = None)
     return rows
 
 
-def phone_counts(atelier: Atelier, step: str) -> dict[str, int]:
-    return dict(
-        LiveAnswer.objects.filter(atelier=atelier, step=step)
-        .values_list("value")
-        .annotate(n=Count("pk"))
-        .values_list("value", "n")
-    )
-
-
 def _in_room(step: Step) -> list[Row]:
     """What the facilitator counted of those standing in the room, for the same question."""
     if step.key.startswith("debate-"):
@@ -162,11 +153,12 @@ def board(room: LiveRoom) -> Board:
     if step is None:
         return result
     if step.kind == CHOICE:
-        counts = phone_counts(atelier, step.key)
+        answered = phone_positions([atelier.pk])  # every step's, in one query
+        counts = answered.get((atelier.pk, step.key), {})
         result.answered = sum(counts.values())
         before = None
         if step.pair:
-            earlier = phone_counts(atelier, step.pair)
+            earlier = answered.get((atelier.pk, step.pair), {})
             before = {str(label): earlier.get(value, 0) for value, label in step.choices}
         result.rows = _rows(
             [(str(label), counts.get(value, 0)) for value, label in step.choices], before=before

@@ -16,7 +16,6 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,7 +26,8 @@ from ateliers.live import forms as lf
 from ateliers.live import services
 from ateliers.live.queries import board, open_room_of, room_by_code
 from ateliers.live.steps import CHOICE, DOTS, RATING, WORDS, Step, step_of
-from ateliers.models import Atelier, Idea, LiveAnswer, LiveRoom, Rating, Vote
+from ateliers.models import Atelier, Idea, LiveAnswer, LiveRoom, Vote
+from ateliers.queries import rating_by
 from labo.idempotency import idempotent
 from labo.lib import sse
 from labo.lib.http import HtmxHttpRequest
@@ -219,7 +219,7 @@ def _mine(room: LiveRoom, step: Step | None, identity: str) -> dict[str, Any]:
         return {"ideas": ideas, "dots_left": max(0, atelier.votes_per_person - used)}
     if step.kind == RATING:
         rater = atelier_services.rater_key(atelier=atelier, identity=identity)
-        return {"rating": Rating.objects.filter(atelier=atelier, rater=rater).first()}
+        return {"rating": rating_by(atelier, rater=rater)}
     return {}
 
 
@@ -350,11 +350,9 @@ def room_stream(request: HtmxHttpRequest, code: str) -> HttpResponseBase:
 
     def peek() -> int:
         # The step's version alone; a room just closed reads as moved (-1).
-        now = LiveRoom.objects.filter(pk=room_pk, closed_at=None).values_list(
-            "step_version", "closes_at"
-        )
-        found = now.first()
-        return found[0] if found and found[1] > timezone.now() else -1
+        fields = ("atelier_id", "step_version", "closed_at", "closes_at")
+        now = LiveRoom.objects.only(*fields).filter(pk=room_pk).first()
+        return now.step_version if now is not None and services.is_open(now) else -1
 
     return sse.stream(
         request, topic=f"live:{room_pk}:step", read=read, on_tick=tick, peek=peek
