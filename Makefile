@@ -77,8 +77,9 @@ bench-photo: install
 	DATABASE_URL=sqlite:///var/bench-photo.sqlite3 $(BIN)/python manage.py bench_photo
 
 # The live room under load (issue #16): 300 simulated phones vote for 60 s while the
-# projector's stream is open, on uvicorn, one app process then two on one scratch PostgreSQL
-# database (`make bench-live PHONES=100 SECONDS=20` for less). Some four minutes.
+# projector's stream is open, on uvicorn: one app process, two (phones on one, projector on
+# the other), then two workers on one port as deployed, on one scratch PostgreSQL database
+# (`make bench-live PHONES=100 SECONDS=20` for less). Some six minutes.
 PHONES ?= 300
 SECONDS ?= 60
 LIVEBENCH_PG := postgres://postgres@127.0.0.1:5432/labo_livebench

@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from ateliers.live.steps import (
     STANDS,
     WORDS,
     Step,
+    keep_steps,
     step_of,
     steps_of,
     words_of,
@@ -96,13 +96,14 @@ def new_code() -> str:
 
 def _touch(room: LiveRoom, *, step: bool) -> None:
     """Move the room's version (and the phones' one for an action) on, and say so."""
-    changes: dict[str, Any] = {"version": F("version") + 1}
-    if step:
-        changes["step_version"] = F("step_version") + 1
-    LiveRoom.objects.filter(pk=room.pk).update(**changes)
-    room.version, room.step_version = LiveRoom.objects.filter(pk=room.pk).values_list(
-        "version", "step_version"
-    )[0]
+    moved = "version = version + 1" + (", step_version = step_version + 1" if step else "")
+    with connection.cursor() as cursor:  # one statement: moved, and the numbers it moved to
+        cursor.execute(
+            f"UPDATE {LiveRoom._meta.db_table} SET {moved} WHERE id = %s"
+            " RETURNING version, step_version",
+            [room.pk],
+        )
+        room.version, room.step_version = cursor.fetchone()
     events.publish(topic(room), str(room.version))
     if step:
         events.publish(step_topic(room), str(room.step_version))
@@ -196,9 +197,7 @@ def act(*, room: LiveRoom, action: str, step: str = "") -> LiveRoom:
     return room
 
 
-def answer(
-    *, room: LiveRoom, step: str, identity: str, values: Mapping[str, Any]
-) -> LiveRoom:
+def answer(*, room: LiveRoom, step: str, identity: str, values: Mapping[str, Any]) -> LiveRoom:
     """Take one answer to the room's current step; refused (LiveError) once the step has
     moved on or closed. ``identity`` is ``p<user id>`` or ``g<guest cookie>``.
 
@@ -209,12 +208,7 @@ def answer(
     at a version includes every answer that version counts. The room returned gets its new
     version then."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT 1 FROM ateliers_liveroom WHERE id = %s FOR KEY SHARE", [room.pk]
-                )
-        room = LiveRoom.objects.select_related("atelier").get(pk=room.pk)
+        room = _held(room)
         if not is_open(room):
             raise LiveError(_("This live room is closed: answers are no longer taken."))
         if room.step != step:
@@ -227,6 +221,24 @@ def answer(
         _take(room, current, identity=identity, values=values)
         transaction.on_commit(lambda: _counted(room))
         return room
+
+
+def _held(room: LiveRoom) -> LiveRoom:
+    """The room's row as it is now, held against the facilitator's actions (``FOR KEY
+    SHARE`` on PostgreSQL, in the same statement). ``room`` was read by this request a
+    moment ago: its workshop and, if no action moved the step since, its steps stand."""
+    if connection.vendor == "postgresql":
+        table = LiveRoom._meta.db_table
+        held = LiveRoom.objects.raw(
+            f"SELECT * FROM {table} WHERE id = %s FOR KEY SHARE",
+            [room.pk],
+        )[0]
+    else:
+        held = LiveRoom.objects.get(pk=room.pk)
+    held.atelier = room.atelier
+    if held.step_version == room.step_version:
+        keep_steps(room, held)
+    return held
 
 
 def _counted(room: LiveRoom) -> None:
@@ -251,11 +263,19 @@ def _take(room: LiveRoom, step: Step, *, identity: str, values: Mapping[str, Any
             value = ", ".join(words_of(value))
             if not value:
                 raise LiveError(_("Write at least one word."))
-        LiveAnswer.objects.update_or_create(
-            atelier=atelier,
-            step=step.key,
-            device=device_key(atelier=atelier, identity=identity),
-            defaults={"value": value},
+        # One statement, a new answer or the device's earlier one changed (an upsert).
+        LiveAnswer.objects.bulk_create(
+            [
+                LiveAnswer(
+                    atelier=atelier,
+                    step=step.key,
+                    device=device_key(atelier=atelier, identity=identity),
+                    value=value,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["atelier", "step", "device"],
+            update_fields=["value"],
         )
     elif step.kind == IDEAS:
         services.add_idea(atelier=atelier, text=values["text"], author=None, anonymous=True)

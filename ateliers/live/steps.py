@@ -124,6 +124,14 @@ def steps_of(room: LiveRoom) -> list[Step]:
     return steps
 
 
+def keep_steps(earlier: LiveRoom, room: LiveRoom) -> None:
+    """``room`` is ``earlier`` read again with its step unmoved: the steps read for
+    ``earlier`` (if any) serve it too."""
+    cached = getattr(earlier, "_steps", None)
+    if cached is not None:
+        room._steps = cached  # type: ignore[attr-defined]
+
+
 def step_of(room: LiveRoom, key: str) -> Step | None:
     return next((step for step in steps_of(room) if step.key == key), None)
 

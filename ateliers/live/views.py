@@ -36,7 +36,7 @@ CONSOLE = "ateliers/live/console.html"
 PROJECTOR = "ateliers/live/projector.html"
 PHONE = "ateliers/live/phone.html"
 JOIN = "ateliers/live/join.html"
-BOARD_EVERY = 0.25  # seconds between two drawings of a board's stream
+BOARD_EVERY = 0.1  # seconds between two drawings of a board's stream
 
 
 def _join_url(request: HtmxHttpRequest, room: LiveRoom) -> str:

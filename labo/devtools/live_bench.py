@@ -1,12 +1,15 @@
 """The live room under load (#16): N simulated phones vote on one débat mouvant statement
 while the projector's stream is open, against uvicorn started here as a subprocess.
 
-What it prints, for one app process and then for two behind the same database (phones post
-to process A, the projector's stream is held on process B: a vote must cross processes):
+What it prints, for one app process, then for two behind the same database (phones post
+to process A, the projector's stream is held on process B: a vote must cross processes),
+then for two workers sharing one port as the application is deployed on two cores (each
+request taken by whichever worker is free):
 
 - vote-to-projector latency: for each acknowledged vote, from sending it to the first
   projector event whose ``id`` (the room's version) is at least the ``Labo-Live-Version``
-  its answer carried;
+  its answer carried; its 95th percentile apart for the votes sent while phones were still
+  arriving (each loading the page: the peak of a room);
 - votes sent, acknowledged, refused, in error; repeats (the same request sent again with
   the same ``Idempotency-Key``) and how many were answered as replays;
 - lost and doubled, counted: each phone's last acknowledged answer against the
@@ -23,10 +26,12 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 import os
 import random
 import re
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -65,8 +70,10 @@ RATE_ENV = {"LABO_LIVE_REQUESTS_PER_MINUTE": "1000000", "LABO_LIVE_POSTS_PER_MIN
 # hundred phones use up PostgreSQL's max_connections. Persistent connections off.
 ASGI_ENV = {
     "CONN_MAX_AGE": "0",
+    "DB_POOL_MAX_SIZE": "40",  # per process; two processes stay under max_connections (100)
     "REDIS_URL": "redis://127.0.0.1:6379/7",  # the shared cache (rate limits, presence)
 }
+DEPLOYED_WORKERS = 2  # one per core of the machine the goal is set for
 REQUEST_TIMEOUT = 10  # seconds; a vote not answered by then is sent again, same key
 SETTLE = 3.0  # seconds the projector is still watched after the last vote
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -140,9 +147,12 @@ class Server:
 
 
 @contextmanager
-def servers(count: int, *, dev: bool, extra_env: dict[str, str]) -> Iterator[list[Server]]:
-    """``count`` uvicorn processes (one worker each) on free loopback ports, on this
-    process's database, with production settings (``dev``: DEBUG on, no collectstatic)."""
+def servers(
+    count: int, *, dev: bool, extra_env: dict[str, str], workers: int = 1
+) -> Iterator[list[Server]]:
+    """``count`` uvicorn servers of ``workers`` processes each on free loopback ports, on
+    this process's database, with production settings (``dev``: DEBUG on, no
+    collectstatic)."""
     with ExitStack() as stack:
         static_root = stack.enter_context(tempfile.TemporaryDirectory())
         cache_dir = stack.enter_context(tempfile.TemporaryDirectory())  # their shared cache
@@ -168,11 +178,13 @@ def servers(count: int, *, dev: bool, extra_env: dict[str, str]) -> Iterator[lis
                     *(str(uvicorn), "labo.asgi:application", "--host", "127.0.0.1"),
                     *("--port", str(port), "--log-level", "warning", "--no-access-log"),
                     *("--timeout-graceful-shutdown", "2"),  # streams end with the server
+                    *("--workers", str(workers)),
                 ],
                 cwd=settings.BASE_DIR,
                 env=env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its workers with it, stopped together
             )
             stack.callback(_stop, process)
             started.append(Server(f"http://127.0.0.1:{port}", process, log))
@@ -182,12 +194,15 @@ def servers(count: int, *, dev: bool, extra_env: dict[str, str]) -> Iterator[lis
 
 
 def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
+    """Stop the server and its workers (a session of their own: none is left behind)."""
+    os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+    with contextlib.suppress(ProcessLookupError):  # a worker still shutting down
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 # The run -------------------------------------------------------------------------------
@@ -215,6 +230,7 @@ class Tally:
     answer_ms: list[float] = field(default_factory=list)  # sending to answer, acknowledged
     keys: set[str] = field(default_factory=set)  # acknowledged (or replayed) keys
     events: list[tuple[float, int]] = field(default_factory=list)  # projector (at, id)
+    started: float = 0.0  # when the phones set off (the loop's clock)
     projector_reconnects: int = 0
 
 
@@ -395,7 +411,8 @@ async def _drive(
         ready = asyncio.Event()
         watcher = asyncio.create_task(_projector(facilitator, projector_url, tally, ready))
         await asyncio.wait_for(ready.wait(), 30)
-        deadline = loop.time() + config.seconds
+        tally.started = loop.time()
+        deadline = tally.started + config.seconds
         connector = aiohttp.TCPConnector(limit=config.phones, force_close=False)
         try:
             await asyncio.gather(
@@ -469,6 +486,8 @@ class Result:
     config: Config
     tally: Tally
     latencies_ms: list[float]
+    arriving_ms: list[float]  # of the votes sent while phones were still arriving
+    settled_ms: list[float]  # of the votes sent after
     unseen: int  # acknowledged votes the projector never showed
     rows: int
     lost: int  # phones whose last acknowledged answer is not the one stored
@@ -501,9 +520,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def latencies(tally: Tally) -> tuple[list[float], int]:
-    """For each acknowledged vote, ms to the first projector event at or past its version;
-    and how many never reached the projector."""
+def latencies(tally: Tally) -> tuple[list[tuple[float, float]], int]:
+    """For each acknowledged vote, (sent at, ms to the first projector event at or past its
+    version); and how many never reached the projector."""
     times = [at for at, _version in tally.events]
     reached, top = [], -1
     for _at, version in tally.events:
@@ -515,7 +534,7 @@ def latencies(tally: Tally) -> tuple[list[float], int]:
         if index == len(reached):
             unseen += 1
         else:
-            found.append(max(0.0, times[index] - sent) * 1000)
+            found.append((sent, max(0.0, times[index] - sent) * 1000))
     return found, unseen
 
 
@@ -546,11 +565,14 @@ def check(
     counted = Counter(phone.value for phone in phones if phone.answered and not phone.unsure)
     in_db = Counter(stored.values())
     found, unseen = latencies(tally)
+    arrived = tally.started + min(config.join, config.seconds / 3)
     return Result(
         label=label,
         config=config,
         tally=tally,
-        latencies_ms=found,
+        latencies_ms=[ms for _sent, ms in found],
+        arriving_ms=[ms for sent, ms in found if sent < arrived],
+        settled_ms=[ms for sent, ms in found if sent >= arrived],
         unseen=unseen,
         rows=rows,
         lost=lost,
@@ -600,6 +622,9 @@ def report(result: Result) -> str:
         f"  vote → projector    p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {worst:.0f} ms "
         f"({len(result.latencies_ms)} votes, {result.unseen} never shown; "
         f"{len(t.events)} projector events, {t.projector_reconnects} reconnections)",
+        f"                      p95 {percentile(result.arriving_ms, 0.95):.0f} ms while phones "
+        f"arrive ({len(result.arriving_ms)} votes), "
+        f"{percentile(result.settled_ms, 0.95):.0f} ms after",
         f"  in the database     {result.rows} answers for {c.phones} phones; last answer per "
         f"phone/rows: {per_value}",
         f"  {result.lost} lost, {result.doubled} doubled"
@@ -695,7 +720,8 @@ class LiveBenchCommand(BaseCommand):
     help = (
         "Simulated phones vote in a live room served by uvicorn while the projector's stream "
         "is open: latency to the projector, lost and doubled votes, memory per stream; with "
-        "one app process, then two (make bench-live, on a scratch PostgreSQL database)."
+        "one app process, then two, then two workers on one port (make bench-live, on a "
+        "scratch PostgreSQL database)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -773,12 +799,12 @@ class LiveBenchCommand(BaseCommand):
         join: float,
     ) -> None:
         pair = not single and connection.vendor == "postgresql"
-        lab = build_lab(2 if pair else 1)
+        lab = build_lab(3 if pair else 1)
         config = Config(phones=phones, seconds=seconds, interval=interval, join=join)
         limits = ", ".join(f"{name}={value}" for name, value in RATE_ENV.items())
         asgi = ", ".join(f"{name}={value}" for name, value in {**ASGI_ENV, **extra_env}.items())
         self.stdout.write(
-            f"Live room under load, {connection.vendor}, uvicorn (one worker per process), "
+            f"Live room under load, {connection.vendor}, uvicorn, "
             f"{os.cpu_count()} CPUs; the phones run in this process.\n"
             f"Rate limits raised for the run (every phone is 127.0.0.1): {limits}.\n"
             f"Servers' settings: {asgi}, DEBUG {'on' if dev else 'off'}.\n"
@@ -805,6 +831,18 @@ class LiveBenchCommand(BaseCommand):
                 projector_server=b,
                 atelier=lab[1][0],
                 question=lab[1][1],
+                config=config,
+            )
+        self.stdout.write(report(result) + "\n")
+        # As it is served on a machine of two cores: one port, a worker per core, each
+        # request (phone or projector) taken by whichever worker is free.
+        with servers(1, dev=dev, extra_env=extra_env, workers=DEPLOYED_WORKERS) as (both,):
+            result = run_once(
+                f"As deployed (one port, uvicorn --workers {DEPLOYED_WORKERS})",
+                phone_server=both,
+                projector_server=both,
+                atelier=lab[2][0],
+                question=lab[2][1],
                 config=config,
             )
         self.stdout.write(report(result))
