@@ -20,10 +20,13 @@ from django.utils.translation import ngettext
 from docx import Document as new_document
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PHOTO_WIDTH = Cm(8)  # two photos side by side would be 16 cm: A4 less its margins
+PHOTO_WIDTH = Cm(7.5)  # two photos side by side: A4 less Word's default margins is 16 cm
+PHOTOS_PER_ROW = 2
 
 Context = dict
 Section = Callable[[Document, Context], None]
@@ -52,10 +55,9 @@ def _labelled(doc: Document, label: str, text: str) -> None:
     _lines(paragraph, text)
 
 
-def _bullets(doc: Document, items: Iterable[str], *, numbered: bool = False) -> None:
-    style = "List Number" if numbered else "List Bullet"
+def _bullets(doc: Document, items: Iterable[str]) -> None:
     for item in items:
-        doc.add_paragraph(str(item), style=style)
+        doc.add_paragraph(str(item), style="List Bullet")
 
 
 def _table(doc: Document, headers: list[str], rows: Iterable[Iterable[object]]) -> None:
@@ -76,9 +78,6 @@ def _table(doc: Document, headers: list[str], rows: Iterable[Iterable[object]]) 
 
 def _repeat_header(row) -> None:
     """Mark a row as the table's header (Word repeats it and reads it as such)."""
-    from docx.oxml import OxmlElement  # noqa: PLC0415 -- only this helper writes raw XML
-    from docx.oxml.ns import qn  # noqa: PLC0415 -- only this helper writes raw XML
-
     properties = row._tr.get_or_add_trPr()
     mark = OxmlElement("w:tblHeader")
     mark.set(qn("w:val"), "true")
@@ -109,8 +108,10 @@ def _chart(doc: Document, chart: object) -> None:
         _table(
             doc,
             [_("Item"), _("Value")],
-            [(bar.label, f"{bar.display}{unit}" if bar.value is not None else bar.display)
-             for bar in bars],
+            [
+                (bar.label, f"{bar.display}{unit}" if bar.value is not None else bar.display)
+                for bar in bars
+            ],
         )
     elif series is not None:
         names = [str(name) for name, *_rest in series]
@@ -294,7 +295,9 @@ def _ideas(doc: Document, part) -> None:
     doc.add_heading(_("Ideas by theme"), level=2)
     if results.hidden_ideas:
         doc.add_paragraph(
-            ngettext("%(n)s idea, not revealed.", "%(n)s ideas, not revealed.", results.hidden_ideas)
+            ngettext(
+                "%(n)s idea, not revealed.", "%(n)s ideas, not revealed.", results.hidden_ideas
+            )
             % {"n": results.hidden_ideas}
         )
     for name, ideas in part.themes:
@@ -327,18 +330,23 @@ def _ratings(doc: Document, results) -> None:
 
 
 def _photos(doc: Document, part) -> None:
+    """The photos two by two in a table without borders, each with its caption."""
     photos = [(photo, _photo_path(photo.src)) for photo in part.photos]
-    photos = [(photo, path) for photo, path in photos if path]
-    if not photos:
+    kept = [(photo, path) for photo, path in photos if path]
+    if not kept:
         return
     doc.add_heading(_("Photos of the boards"), level=2)
-    for photo, path in photos:
-        doc.add_picture(str(path), width=PHOTO_WIDTH)
-        picture = doc.inline_shapes[-1]
-        # The text alternative Word reads aloud (the PDF's alt).
-        picture._inline.docPr.set("descr", photo.caption or _("Photo of a board"))
-        if photo.caption:
-            doc.add_paragraph(photo.caption, style="Caption")
+    grid = doc.add_table(rows=0, cols=PHOTOS_PER_ROW)
+    for start in range(0, len(kept), PHOTOS_PER_ROW):
+        cells = grid.add_row().cells
+        for cell, (photo, path) in zip(cells, kept[start : start + PHOTOS_PER_ROW], strict=False):
+            run = cell.paragraphs[0].add_run()
+            run.add_picture(str(path), width=PHOTO_WIDTH)
+            # The text alternative Word reads aloud (the PDF's alt).
+            inline = run._r.xpath(".//wp:inline")[0]
+            inline.docPr.set("descr", photo.caption or _("Photo of a board"))
+            if photo.caption:
+                cell.add_paragraph(photo.caption, style="Caption")
 
 
 def workshops(doc: Document, context: Context) -> None:
@@ -412,7 +420,12 @@ def synthesis_docx(context: Context) -> bytes:
     }
     doc.core_properties.author = str(context["programme"].organisation)
     doc.core_properties.language = "fr-FR"
-    doc.styles["Normal"].font.size = Pt(10.5)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10.5)
+    # French, so that Word checks the spelling in French.
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), "fr-FR")
+    normal.element.get_or_add_rPr().append(language)
     for section in SECTIONS:
         section(doc, context)
     buffer = io.BytesIO()

@@ -61,9 +61,14 @@ def test_docx_tables_carry_the_agenda_the_figures_and_the_actions(synthesis):
 def test_docx_embeds_the_photos_with_their_text_alternative(synthesis):
     assert len(synthesis.inline_shapes) == 1
     assert synthesis.inline_shapes[0]._inline.docPr.get("descr") == "Le tableau des stands"
-    assert "Le tableau des stands" in [
-        p.text for p in synthesis.paragraphs if p.style.name == "Caption"
+    captions = [
+        p.text
+        for table in synthesis.tables
+        for cell in table._cells
+        for p in cell.paragraphs
+        if p.style.name == "Caption"
     ]
+    assert captions == ["Le tableau des stands"]
 
 
 def test_docx_leaves_out_what_the_query_leaves_out(grand_atelier, facilitator_client):  # noqa: F811
