@@ -20,12 +20,14 @@ from django.utils.translation import ngettext
 from docx import Document as new_document
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PHOTO_WIDTH = Cm(7.5)  # two photos side by side: A4 less Word's default margins is 16 cm
+MARGIN = Cm(2)
+PHOTO_WIDTH = Cm(8)  # two photos side by side: A4 less its margins is 17 cm
 PHOTOS_PER_ROW = 2
 
 Context = dict
@@ -82,6 +84,25 @@ def _repeat_header(row) -> None:
     mark = OxmlElement("w:tblHeader")
     mark.set(qn("w:val"), "true")
     properties.append(mark)
+
+
+def _a4_with_page_numbers(doc: Document) -> None:
+    """A4 portrait, 2 cm margins, the page number centred in the footer, as the PDF."""
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = MARGIN
+    section.top_margin = section.bottom_margin = MARGIN
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = footer.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            field = OxmlElement("w:fldChar")
+            field.set(qn("w:fldCharType"), kind)
+        else:
+            field = OxmlElement("w:instrText")
+            field.text = text
+        run._r.append(field)
 
 
 def _photo_path(src: str) -> Path | None:
@@ -420,6 +441,7 @@ def synthesis_docx(context: Context) -> bytes:
     }
     doc.core_properties.author = str(context["programme"].organisation)
     doc.core_properties.language = "fr-FR"
+    _a4_with_page_numbers(doc)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10.5)
     # French, so that Word checks the spelling in French.

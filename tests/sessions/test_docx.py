@@ -96,3 +96,24 @@ def test_docx_access_for_every_persona(world, persona, status):
     assert response.status_code == status
     if status == 200:
         assert opened(response.content).paragraphs[0].text != ""
+
+
+def test_docx_pages_are_a4_with_their_number(synthesis):
+    section = synthesis.sections[0]
+
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert "PAGE" in section.footer.paragraphs[0]._p.xml
+
+
+def test_docx_reads_no_file_but_the_processed_photos(tmp_path, settings):
+    from sessions.docx import _photo_path
+
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "photos").mkdir()
+    board = tmp_path / "photos" / "board.jpg"
+    board.write_bytes(b"\xff\xd8")
+    (tmp_path / "secret.jpg").write_bytes(b"\xff\xd8")
+
+    assert _photo_path(board.as_uri()) == board
+    assert _photo_path((tmp_path / "photos" / ".." / "secret.jpg").as_uri()) is None
+    assert _photo_path("/ateliers/photos/1/thumb/") is None
