@@ -12,8 +12,9 @@ from django.core.mail import EmailMessage
 from django.db.models import Field
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from ateliers.models import DemarreurReport
+from ateliers.models import DemarreurReport, DemarreurRoleKind
 from labo.lib import mail
 
 # The report's own fields, as its edit form writes them.
@@ -119,3 +120,58 @@ def changes(report: DemarreurReport) -> list[Change]:
 
 def unchanged_since_review(report: DemarreurReport) -> bool:
     return bool(report.reviewed_content) and content(report) == report.reviewed_content
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A key figure of a document's summary: a value and what it counts."""
+
+    value: str
+    label: str
+
+
+def pdf_context(report: DemarreurReport) -> dict[str, Any]:
+    """What the printed report shows: a summary first (who asked, where it stands, the key
+    figures, what was decided), then the details. Reads the roles, questions and
+    observations once (prefetched by the view)."""
+    atelier = report.atelier
+    roles = list(report.roles.all())
+    questions = list(report.questions.all())
+    observations = list(report.observations.all())
+    uncomfortable = sum(1 for q in questions if q.uncomfortable)
+    people = {role.person_id for role in roles}
+    figures = [
+        Figure(
+            f"{report.used_minutes} / {report.timebox_minutes} min"
+            if report.used_minutes
+            else f"{report.timebox_minutes} min",
+            _("time used / timebox") if report.used_minutes else _("timebox"),
+        ),
+        Figure(
+            str(len(people)),
+            ngettext("person around the table", "people around the table", len(people)),
+        ),
+        Figure(
+            str(len(questions)),
+            ngettext(
+                "question in the grid, %(n)s uncomfortable",
+                "questions in the grid, %(n)s uncomfortable",
+                len(questions),
+            )
+            % {"n": uncomfortable},
+        ),
+        Figure(
+            str(len(observations)),
+            ngettext("observation noted", "observations noted", len(observations)),
+        ),
+    ]
+    return {
+        "atelier": atelier,
+        "report": report,
+        "commande": atelier.commande,
+        "askers": [role for role in roles if role.role == DemarreurRoleKind.COMMANDITAIRE],
+        "roles": roles,
+        "questions": questions,
+        "observations": observations,
+        "figures": figures,
+    }

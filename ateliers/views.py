@@ -673,10 +673,10 @@ def guest(request: HtmxHttpRequest, token: str) -> HttpResponse:
 def report_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     atelier = get_atelier_for(request, pk)
     report = get_object_or_404(
-        DemarreurReport.objects.prefetch_related(
-            "roles__person__direction", "questions", "observations"
-        ),
+        DemarreurReport.objects.select_related(
+            "atelier__session", "atelier__commande__commanditaire__direction", "reviewed_by"
+        ).prefetch_related("roles__person__direction", "questions", "observations"),
         atelier=atelier,
     )
-    content = render_pdf("ateliers/pdf/demarreur.html", {"atelier": atelier, "report": report})
+    content = render_pdf("ateliers/pdf/demarreur.html", reports.pdf_context(report))
     return pdf_response(content, f"demarreur-{atelier.pk}.pdf")

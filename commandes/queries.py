@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, F, Model, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commandes import workflow
 from commandes.models import Commande, Deliverable, GateReview, Status, StatusChange, Task
@@ -197,3 +198,44 @@ def demarreur_reports(commande: Commande) -> list[Model]:
         .select_related("demarreur")
         .order_by("demarreur__pk")
     ]
+
+
+class FileFigure(NamedTuple):
+    """A key figure of the commande file's summary: a value and what it counts."""
+
+    value: str
+    label: str
+
+
+def file_context(commande: Commande) -> dict[str, Any]:
+    """What the commande file shows: a summary first (what, who asked, where it stands,
+    the key figures and the decisions), then the details. A document: grades never
+    (docs/privacy.md)."""
+    reports = demarreur_reports(commande)
+    team = list(commande.team.select_related("person__direction"))
+    sessions = list(commande.sessions.order_by("starts_on"))
+    tasks = list(commande.tasks.select_related("owner").order_by("due_on", "pk"))
+    decisions = list(commande.history.select_related("changed_by").order_by("changed_at", "pk"))
+    done = sum(1 for task in tasks if task.done)
+    figures = [
+        FileFigure(
+            str(len(sessions)), ngettext("session of the lab", "sessions of the lab", len(sessions))
+        ),
+        FileFigure(
+            str(len(reports)),
+            ngettext("démarreur interview", "démarreur interviews", len(reports)),
+        ),
+        FileFigure(str(len(team)), ngettext("person in the team", "people in the team", len(team))),
+        FileFigure(f"{done} / {len(tasks)}", _("tasks done")),
+    ]
+    return {
+        "commande": commande,
+        "reports": reports,
+        "team": team,
+        "warnings": team_warnings(commande, grades=False),
+        "sessions": sessions,
+        "tasks": tasks,
+        "decisions": decisions,
+        "last_decision": decisions[-1] if decisions else None,
+        "figures": figures,
+    }

@@ -25,7 +25,7 @@ from commandes.access import (
 from commandes.models import Commande
 from commandes.queries import (
     board,
-    demarreur_reports,
+    file_context,
     review_mean,
     suggestions,
     team_warnings,
@@ -280,14 +280,6 @@ def commande_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The file submitted to management: wordings, the démarreur's findings, team, calendar."""
 
     commande = get_commande_for(request, pk)
-    context = {
-        "commande": commande,
-        "reports": demarreur_reports(commande),
-        "team": commande.team.select_related("person__direction"),
-        # A document: grades never (docs/privacy.md).
-        "warnings": team_warnings(commande, grades=False),
-        "sessions": commande.sessions.order_by("starts_on"),
-        "tasks": commande.tasks.select_related("owner").order_by("due_on"),
-    }
+    context = file_context(commande)
     content = render_pdf("commandes/pdf/file.html", context)
     return pdf_response(content, f"commande-{commande.pk}.pdf")

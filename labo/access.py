@@ -92,6 +92,7 @@ POLICY: dict[str, Access] = {
     "sessions:personal-feed": Access(public=True, scope="a signed token names the person"),
     "sessions:session-create": roles(FACILITATOR, scope="in a programme they facilitate"),
     "sessions:session-synthesis": roles(FACILITATOR, scope=PLANNER_SCOPE),
+    "sessions:session-synthesis-docx": roles(FACILITATOR, scope=PLANNER_SCOPE),
     "sessions:session-history": roles(FACILITATOR, scope=PLANNER_SCOPE),
     **{
         f"sessions:{name}": roles(FACILITATOR, scope=PLANNER_SCOPE)

@@ -28,6 +28,7 @@ from sessions import exports, services
 from sessions.access import get_day_for, get_restorable_entry_for, get_session_for
 from sessions.agenda import run_state
 from sessions.calendar import build_calendar, person_from_token
+from sessions.docx import DOCX_TYPE, synthesis_docx
 from sessions.forms import RunActionForm, SynthesisForm
 from sessions.models import Day, DayRun, RunAction
 from sessions.queries import agenda_of, sessions_of, visible_sessions
@@ -294,3 +295,18 @@ def history_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         request, _("“%(what)s” is back where it was.") % {"what": entry.object_repr[:80]}
     )
     return redirect(back)
+
+
+@require_GET
+def session_synthesis_docx(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The synthesis as an editable Word document, from the same content as the PDF (the
+    workshops and photos of the query, as the preview's form names them; all by default)."""
+    session = get_session_for(request, pk, write=True)
+    form = SynthesisForm(request.GET or None, session=session)
+    chosen = form.chosen_ids() if form.is_bound and form.is_valid() else {}
+    context = synthesis_of(
+        session, atelier_ids=chosen.get("ateliers"), photo_ids=chosen.get("photos"), for_pdf=True
+    )
+    response = HttpResponse(synthesis_docx(context), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="synthese-{session.number}.docx"'
+    return response

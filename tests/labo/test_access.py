@@ -63,6 +63,7 @@ MATRIX = {
     "labo:document-status": ("get", [302, 403, 403, 200, 200]),
     "labo:document-file": ("get", [302, 403, 403, 200, 200]),
     "sessions:session-synthesis": ("get", [302, 403, 403, 200, 403]),
+    "sessions:session-synthesis-docx": ("get", [302, 403, 403, 200, 403]),
     "sessions:session-history": ("get", [302, 403, 403, 200, 403]),
     "commandes:commande-history": ("get", [302, 403, 403, 200, 403]),
     # Restoring needs a deleted result: the world's workshop loses an action.
