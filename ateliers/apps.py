@@ -7,9 +7,10 @@ class AteliersConfig(AppConfig):
     verbose_name = _("Workshops")
 
     def ready(self) -> None:
-        # What the workshops give to the session's synthesis, exports and history.
-        from ateliers import exports, history, signals, synthesis  # noqa: PLC0415 -- wiring once every app is loaded
+        # What the workshops give to the session's synthesis, exports, printed agenda and history.
+        from ateliers import exports, history, queries, signals, synthesis  # noqa: PLC0415 -- wiring once every app is loaded
         from sessions import exports as session_exports  # noqa: PLC0415 -- wiring once every app is loaded
+        from sessions import queries as session_queries  # noqa: PLC0415 -- wiring once every app is loaded
         from sessions import synthesis as session_synthesis  # noqa: PLC0415 -- wiring once every app is loaded
 
         signals.connect()
@@ -19,4 +20,5 @@ class AteliersConfig(AppConfig):
             )
         )
         session_exports.register_result_rows(exports.result_rows)
+        session_queries.register_workshop_plans(queries.agenda_plans)
         history.track()

@@ -34,6 +34,7 @@ from ateliers.models import (
 from commandes.models import Commande, TeamMember
 from labo.models import Person, Programme
 from sessions.models import Attendance
+from sessions.queries import WorkshopPlan
 
 
 class StandScores(TypedDict):
@@ -279,3 +280,31 @@ def people_around(atelier: Atelier) -> QuerySet[Person]:
     unordered = [group.order_by() for group in groups]  # UNION allows no ORDER BY inside
     ids = set(unordered[0].union(*unordered[1:]))
     return Person.objects.active().filter(pk__in=ids)
+
+
+def agenda_plans(item_ids: list[int]) -> dict[int, WorkshopPlan]:
+    """For the printed agenda (sessions.queries.printed_agenda_of): the facilitators and the
+    stand rotation of the workshop held during each of these blocks. Two queries."""
+    runners: defaultdict[int, list[Person]] = defaultdict(list)
+    links = (
+        Atelier.facilitators.through.objects.filter(atelier__agenda_item__in=item_ids)
+        .select_related("person", "atelier")
+        .order_by("person__last_name", "person__first_name")
+    )
+    for link in links:
+        if link.atelier.agenda_item_id is not None:
+            runners[link.atelier.agenda_item_id].append(link.person)
+    rounds: defaultdict[int, defaultdict[int, list[tuple[str, str]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    visits = (
+        StandVisit.objects.filter(stand__atelier__agenda_item__in=item_ids)
+        .order_by("round", "pk")  # groups in the order the rotation was planned
+        .values_list("stand__atelier__agenda_item", "round", "group", "stand__name")
+    )
+    for item_id, round_, group, stand in visits:
+        rounds[item_id][round_].append((group, stand))
+    return {
+        item_id: WorkshopPlan(runners=runners[item_id], rounds=sorted(rounds[item_id].items()))
+        for item_id in set(runners) | set(rounds)
+    }

@@ -85,6 +85,7 @@ POLICY: dict[str, Access] = {
         roles=frozenset({FACILITATOR, MANAGEMENT}), scope="any session they can see"
     ),
     "sessions:day-agenda-pdf": Access(roles=ALL_ROLES, scope="as the session page"),
+    "sessions:day-agenda-facilitators-pdf": roles(FACILITATOR, scope=PLANNER_SCOPE),
     "sessions:day-sign-in-pdf": roles(FACILITATOR, scope=PLANNER_SCOPE),
     "sessions:day-run": Access(roles=ALL_ROLES, scope="as the session page; actions for editors"),
     "sessions:day-run-action": roles(FACILITATOR, scope=PLANNER_SCOPE),

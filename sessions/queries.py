@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, QuerySet
@@ -116,6 +116,7 @@ class Block:
     past_day_end: bool
     runners: list[Person]
     subgroups: list[AgendaItem]
+    group_runners: dict[int, list[Person]] = field(default_factory=dict)  # by sub-group id
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def agenda_of(days: Iterable[Day]) -> list[DayAgenda]:
                 past_day_end=slot.past_day_end,
                 runners=runners[slot.item.pk],
                 subgroups=children[slot.item.pk],
+                group_runners={sub.pk: runners[sub.pk] for sub in children[slot.item.pk]},
             )
             for slot in cascade(top[day.pk], day.starts_at, day.ends_at)
         ]
@@ -180,3 +182,146 @@ def agenda_of(days: Iterable[Day]) -> list[DayAgenda]:
             )
         )
     return agenda
+
+
+# The printed agenda (déroulé) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkshopPlan:
+    """What the workshop held during a block adds to its printed agenda: who runs the
+    workshop, and its stand rotation as (round number, [(group, stand)]) in order."""
+
+    runners: list[Person]
+    rounds: list[tuple[int, list[tuple[str, str]]]]
+
+
+# (agenda item ids) -> {item id: its workshop's plan}; registered at start-up by the app that
+# holds the workshops (ateliers), which sessions may not import.
+_workshop_plans: list[Callable[[list[int]], dict[int, WorkshopPlan]]] = []
+
+
+def register_workshop_plans(read: Callable[[list[int]], dict[int, WorkshopPlan]]) -> None:
+    """Called once at start-up by the app that holds the workshops."""
+    _workshop_plans[:] = [read]
+
+
+@dataclass(frozen=True)
+class Round:
+    """A round of a stand rotation, at its time."""
+
+    number: int
+    start: datetime.time
+    end: datetime.time
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """A stand rotation as a timetable: its rounds, and for each group the stand it is at
+    in each round ("" when it waits)."""
+
+    rounds: list[Round]
+    groups: list[tuple[str, list[str]]]
+
+
+@dataclass(frozen=True)
+class PrintedGroup:
+    """A sub-group working in parallel during its block, at its own times."""
+
+    item: AgendaItem
+    start: datetime.time
+    end: datetime.time
+    past_block_end: bool
+    runners: list[Person]
+    rotation: Rotation | None
+
+
+@dataclass(frozen=True)
+class PrintedBlock:
+    """A block as the printed agenda shows it: its times, the free time before it, who runs
+    it (its own runners, else its workshop's facilitators), its groups and stand rotation."""
+
+    slot: Block
+    gap_before: int  # minutes free between the previous block (or the day's start) and this
+    runners: list[Person]
+    groups: list[PrintedGroup]
+    rotation: Rotation | None
+
+    @property
+    def item(self) -> AgendaItem:
+        return self.slot.item
+
+    @property
+    def gap_starts(self) -> datetime.time:
+        return _at(_minutes_of(self.slot.start) - self.gap_before)
+
+
+def _minutes_of(t: datetime.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _at(minutes: int) -> datetime.time:
+    minutes = max(0, min(minutes, 24 * 60 - 1))
+    return datetime.time(minutes // 60, minutes % 60)
+
+
+def _rotation(
+    plan: WorkshopPlan | None, start: datetime.time, end: datetime.time
+) -> Rotation | None:
+    """The rotation's rounds share their block's time evenly (the last one takes what a
+    division leaves)."""
+    if plan is None or not plan.rounds:
+        return None
+    first, last, count = _minutes_of(start), _minutes_of(end), len(plan.rounds)
+    each = (last - first) // count
+    rounds = [
+        Round(
+            number=number,
+            start=_at(first + index * each),
+            end=_at(last if index == count - 1 else first + (index + 1) * each),
+        )
+        for index, (number, _visits) in enumerate(plan.rounds)
+    ]
+    stands: defaultdict[str, list[str]] = defaultdict(lambda: [""] * count)
+    for index, (_number, visits) in enumerate(plan.rounds):
+        for group, stand in visits:
+            stands[group][index] = stand
+    return Rotation(rounds=rounds, groups=list(stands.items()))
+
+
+def printed_agenda_of(entry: DayAgenda) -> list[PrintedBlock]:
+    """A day's blocks as the printed agenda shows them (one query more, for the workshops
+    held during them: their facilitators and stand rotations)."""
+    ids = [s.item.pk for s in entry.slots] + [g.pk for s in entry.slots for g in s.subgroups]
+    plans = _workshop_plans[0](ids) if _workshop_plans and ids else {}
+    printed = []
+    previous_end = _minutes_of(entry.day.starts_at)
+    for slot in entry.slots:
+        start = _minutes_of(slot.start)
+        groups = []
+        for sub in slot.subgroups:
+            sub_start = _minutes_of(sub.fixed_start) if sub.fixed_start else start
+            sub_end = sub_start + sub.duration_minutes
+            plan = plans.get(sub.pk)
+            groups.append(
+                PrintedGroup(
+                    item=sub,
+                    start=_at(sub_start),
+                    end=_at(sub_end),
+                    past_block_end=sub_end > _minutes_of(slot.end),
+                    runners=slot.group_runners.get(sub.pk) or (plan.runners if plan else []),
+                    rotation=_rotation(plan, _at(sub_start), _at(sub_end)),
+                )
+            )
+        plan = plans.get(slot.item.pk)
+        printed.append(
+            PrintedBlock(
+                slot=slot,
+                gap_before=max(0, start - previous_end),
+                runners=slot.runners or (plan.runners if plan else []),
+                groups=groups,
+                rotation=_rotation(plan, slot.start, slot.end),
+            )
+        )
+        previous_end = _minutes_of(slot.end)
+    return printed

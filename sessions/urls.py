@@ -25,6 +25,11 @@ urlpatterns = [
     path("days/<int:pk>/reorder/", planner.day_reorder, name="day-reorder"),
     path("days/<int:pk>/attendance/", planner.day_attendance, name="day-attendance"),
     path("days/<int:pk>/agenda.pdf", views.day_agenda_pdf, name="day-agenda-pdf"),
+    path(
+        "days/<int:pk>/agenda-facilitators.pdf",
+        views.day_agenda_facilitators_pdf,
+        name="day-agenda-facilitators-pdf",
+    ),
     path("days/<int:pk>/run/", views.day_run, name="day-run"),
     path("days/<int:pk>/run/action/", views.day_run_action, name="day-run-action"),
     path("days/<int:pk>/run/stream/", views.day_run_stream, name="day-run-stream"),

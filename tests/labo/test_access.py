@@ -92,6 +92,7 @@ MATRIX = {
     "sessions:session-ics": ("get", [302, 404, 200, 200, 200]),
     "sessions:session-export": ("get", [302, 403, 403, 200, 200]),
     "sessions:day-agenda-pdf": ("get", [302, 404, 200, 200, 200]),
+    "sessions:day-agenda-facilitators-pdf": ("get", [302, 403, 403, 200, 403]),
     "sessions:day-sign-in-pdf": ("get", [302, 403, 403, 200, 403]),
     "sessions:day-run": ("get", [302, 404, 200, 200, 200]),
     "sessions:day-run-action": ("post", [302, 403, 403, 302, 403]),
