@@ -326,7 +326,7 @@ class KeyMessagesForm(VersionedForm):
     class Meta:
         model = Session
         fields = ["key_messages"]
-        labels = {"key_messages": _("Key messages")}
+        labels = {"key_messages": _("Write or edit the key messages")}
         help_texts = {
             "key_messages": _(
                 "One message per line: three to five, of at most 200 characters each."
