@@ -109,7 +109,7 @@ def _themes(results: Results) -> list[tuple[str, list[DottedIdea]]]:
     return themes
 
 
-HEADLINE_QUOTE = 60  # characters of a statement, an idea or a request quoted in a headline
+HEADLINE_QUOTE = 45  # characters of a statement, an idea or a request quoted in a headline
 HEADLINE_SUMMARY = 120  # characters of a workshop's summary, when its results tell nothing
 
 
