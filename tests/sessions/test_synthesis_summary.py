@@ -8,7 +8,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from ateliers import models as m
-from ateliers.synthesis import parts_of
+from ateliers.formats import FORMATS
+from ateliers.synthesis import HEADLINES, parts_of
 from labo.lib.pdf import render_pdf
 from sessions import synthesis
 from sessions.models import AttendanceRole, Session
@@ -92,6 +93,12 @@ def test_an_empty_session_has_a_clean_summary(db):
 
 
 # Each workshop in one line, as its format says it ---------------------------------
+
+
+def test_every_format_has_a_part_that_gives_its_headline():
+    silent = [spec.format for spec in FORMATS.values() if not set(spec.parts) & set(HEADLINES)]
+
+    assert silent == []
 
 
 def test_the_debate_headline_is_its_clearest_majority(world):
