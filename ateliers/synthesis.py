@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ateliers.formats import Part
 from ateliers.models import Action, Atelier, Photo, Rating
@@ -106,6 +109,143 @@ def _themes(results: Results) -> list[tuple[str, list[DottedIdea]]]:
     return themes
 
 
+HEADLINE_QUOTE = 45  # characters of a statement, an idea or a request quoted in a headline
+HEADLINE_SUMMARY = 120  # characters of a workshop's summary, when its results tell nothing
+
+
+def _quoted(text: str) -> str:
+    return f"« {Truncator(' '.join(text.split())).chars(HEADLINE_QUOTE)} »"
+
+
+def _questions_headline(results: Results) -> str | None:
+    voted = [q for q in results.questions if q.yes + q.no + q.mixed]
+    if not voted:
+        return None
+    clearest = max(voted, key=lambda q: abs(q.yes - q.no) / (q.yes + q.no + q.mixed))
+    if clearest.yes > clearest.no:
+        side = _("a majority for")
+    elif clearest.no > clearest.yes:
+        side = _("a majority against")
+    else:
+        side = _("a split room")
+    line = _("%(side)s %(statement)s (yes %(yes)s, no %(no)s, mixed %(mixed)s)") % {
+        "side": side,
+        "statement": _quoted(clearest.text),
+        "yes": clearest.yes,
+        "no": clearest.no,
+        "mixed": clearest.mixed,
+    }
+    if len(voted) > 1:
+        line += " " + ngettext(
+            "— %(n)s other statement in the details",
+            "— %(n)s other statements in the details",
+            len(voted) - 1,
+        ) % {"n": len(voted) - 1}
+    return line
+
+
+def _cases_headline(results: Results) -> str | None:
+    judged = [c for c in results.cases if c.before_for + c.before_against + c.after_for]
+    if not judged:
+        return None
+    if len(judged) == 1:
+        case = judged[0]
+        return _("convinced %(before)s → %(after)s, sceptical %(sb)s → %(sa)s") % {
+            "before": case.before_for,
+            "after": case.after_for,
+            "sb": case.before_against,
+            "sa": case.after_against,
+        }
+    shifts = ", ".join(f"{c.before_for} → {c.after_for}" for c in judged)
+    return ngettext(
+        "convinced %(shifts)s (%(n)s trial)", "convinced %(shifts)s (%(n)s trials)", len(judged)
+    ) % {"shifts": shifts, "n": len(judged)}
+
+
+def _report_headline(results: Results) -> str | None:
+    report = results.report
+    if report is None or not report.reformulated_request.strip():
+        return None
+    return _("request reformulated: %(request)s") % {
+        "request": _quoted(report.reformulated_request)
+    }
+
+
+def _stands_headline(results: Results) -> str | None:
+    scored = [stand for stand in results.stands if stand.interest is not None]
+    if not scored:
+        return None
+    best = max(scored, key=lambda stand: (stand.interest, stand.understanding or 0))
+    return _("%(stand)s convinced most (interest %(interest)s/5)") % {
+        "stand": _quoted(best.name),
+        "interest": number_format(best.interest or 0, 1),
+    }
+
+
+def _retro_headline(results: Results) -> str | None:
+    counts = [(label, len(entries)) for label, entries in results.retro.items() if entries]
+    if not counts:
+        return None
+    return " · ".join(f"{label} : {n}" for label, n in counts)
+
+
+TOP_IDEAS = 2
+
+
+def _ideas_headline(results: Results) -> str | None:
+    if results.hidden_ideas:
+        return ngettext(
+            "%(n)s idea, not revealed yet", "%(n)s ideas, not revealed yet", results.hidden_ideas
+        ) % {"n": results.hidden_ideas}
+    voted = sorted(
+        (idea for idea in results.ideas if idea.dots), key=lambda idea: (-idea.dots, idea.pk)
+    )
+    if not voted:
+        if not results.ideas:
+            return None
+        return ngettext("%(n)s idea, no vote", "%(n)s ideas, no vote", len(results.ideas)) % {
+            "n": len(results.ideas)
+        }
+    top = ", ".join(
+        ngettext("%(idea)s (%(n)s dot)", "%(idea)s (%(n)s dots)", idea.dots)
+        % {"idea": _quoted(idea.text), "n": idea.dots}
+        for idea in voted[:TOP_IDEAS]
+    )
+    return _("most voted: %(top)s") % {"top": top}
+
+
+# A workshop's result in one line, for the synthesis's first page: the first part of its
+# format that has something to say gives it (a tribunal's shift before its ideas).
+HEADLINES: dict[Part, Callable[[Results], str | None]] = {
+    Part.QUESTIONS: _questions_headline,
+    Part.CASES: _cases_headline,
+    Part.REPORT: _report_headline,
+    Part.STANDS: _stands_headline,
+    Part.RETRO: _retro_headline,
+    Part.IDEAS: _ideas_headline,
+}
+
+
+@dataclass(frozen=True)
+class Headline:
+    title: str
+    text: str  # "" when the workshop recorded nothing that a part can tell
+
+
+def headline_of(atelier: Atelier, results: Results) -> Headline:
+    for part in atelier.parts:
+        if part in HEADLINES and (text := HEADLINES[part](results)):
+            return Headline(title=atelier.title, text=text[:1].upper() + text[1:])
+    # Nothing a part can tell: the facilitator's own summary, if written.
+    summary = Truncator(" ".join(atelier.summary.split())).chars(HEADLINE_SUMMARY)
+    return Headline(title=atelier.title, text=summary)
+
+
+def idea_count(results: Results) -> int:
+    """Every idea given, revealed or not."""
+    return len(results.ideas) + results.hidden_ideas
+
+
 def _photo_src(photo: Photo, *, for_pdf: bool) -> str:
     if for_pdf:
         return print_copy(photo).as_uri()
@@ -148,4 +288,9 @@ def parts_of(
         .select_related("owner", "atelier")
         .order_by("done", "due_on", "pk")
     )
-    return {"parts": parts, "actions": actions}
+    return {
+        "parts": parts,
+        "actions": actions,
+        "headlines": [headline_of(part.atelier, part.results) for part in parts],
+        "idea_count": sum(idea_count(part.results) for part in parts),
+    }

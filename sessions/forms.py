@@ -23,6 +23,8 @@ from sessions.models import (
 from sessions.synthesis import choices_of
 
 MAX_SESSION_DAYS = 14
+MAX_KEY_MESSAGES = 5
+MAX_KEY_MESSAGE_LENGTH = 200
 
 
 class SessionForm(VersionedForm):
@@ -316,3 +318,34 @@ class SynthesisForm(forms.Form):
             name: sorted(obj.pk for obj in self.cleaned_data[name])
             for name in ("ateliers", "photos")
         }
+
+
+class KeyMessagesForm(VersionedForm):
+    """The synthesis's "À retenir": a few short messages, one a line."""
+
+    class Meta:
+        model = Session
+        fields = ["key_messages"]
+        labels = {"key_messages": _("Write or edit the key messages")}
+        help_texts = {
+            "key_messages": _(
+                "One message per line: three to five, of at most 200 characters each."
+            )
+        }
+        widgets = {"key_messages": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_key_messages(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data["key_messages"].splitlines()]
+        messages = [line for line in lines if line]
+        if len(messages) > MAX_KEY_MESSAGES:
+            raise forms.ValidationError(
+                _("At most %(max)s messages: there are %(n)s.")
+                % {"max": MAX_KEY_MESSAGES, "n": len(messages)}
+            )
+        for number, message in enumerate(messages, start=1):
+            if len(message) > MAX_KEY_MESSAGE_LENGTH:
+                raise forms.ValidationError(
+                    _("Message %(number)s is too long: %(length)s characters, at most %(max)s.")
+                    % {"number": number, "length": len(message), "max": MAX_KEY_MESSAGE_LENGTH}
+                )
+        return "\n".join(messages)

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from labo.lib.text import LONG_TEXT
+from labo.lib.text import LONG_TEXT, SHORT_TEXT
 from labo.lib.versions import version_field
 from labo.models import Person, Programme
 
@@ -50,6 +50,8 @@ class Session(models.Model):
     )
     debrief = models.TextField(_("debrief"), max_length=LONG_TEXT, blank=True)
     next_steps = models.TextField(_("next steps"), max_length=LONG_TEXT, blank=True)
+    # The synthesis's "À retenir": a few messages, one a line, written in its preview.
+    key_messages = models.TextField(_("key messages"), max_length=SHORT_TEXT, blank=True)
 
     class Meta:
         ordering = ["-starts_on", "-number"]
@@ -67,6 +69,10 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.number} {self.title}"
+
+    def key_message_list(self) -> list[str]:
+        """The "À retenir" of the synthesis, one message a line, blank lines left out."""
+        return [line.strip() for line in self.key_messages.splitlines() if line.strip()]
 
 
 class Day(models.Model):

@@ -272,6 +272,17 @@ def save_debrief(*, session: Session, debrief: str, next_steps: str = "") -> Ses
 
 
 @transaction.atomic
+def save_key_messages(*, session: Session, key_messages: str, version: int | None) -> Session:
+    """The synthesis's "À retenir". ``version``: the one its form was read at (StaleVersion
+    if the session was saved since); None for a tool's write."""
+    if version is not None:
+        claim(session, version)
+    session.key_messages = key_messages
+    session.save(update_fields=["key_messages", "version"])
+    return session
+
+
+@transaction.atomic
 def update_session_dates(
     *, session: Session, starts_on: datetime.date, ends_on: datetime.date
 ) -> None:

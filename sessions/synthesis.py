@@ -43,8 +43,15 @@ def participation_of(session: Session) -> dict:
     people = Person.objects.filter(
         pk__in=present.values("person"),
     )
-    per_day = Day.objects.filter(session=session).annotate(
-        present=Count("attendances", filter=Q(attendances__present=True))
+    per_day = list(
+        Day.objects.filter(session=session).annotate(
+            registered=Count("attendances"),
+            present=Count("attendances", filter=Q(attendances__present=True)),
+            guests=Count(
+                "attendances",
+                filter=Q(attendances__present=True, attendances__role=AttendanceRole.GUEST),
+            ),
+        )
     )
     labels = dict(AttendanceRole.choices)
     by_role = [
@@ -54,6 +61,51 @@ def participation_of(session: Session) -> dict:
         .annotate(n=Count("person", distinct=True))
     ]
     return {"mix": grade_mix(people), "per_day": per_day, "by_role": by_role}
+
+
+@dataclass(frozen=True)
+class DayFigure:
+    """A day's attendance as page 1 says it: who was expected against who came."""
+
+    day: Day
+    expected: int  # the day's expected attendance, else those registered; 0: unknown
+    present: int
+    guests: int  # of those present
+
+    @property
+    def fell_short(self) -> bool:
+        """Fewer than half of those expected came: the fact page 1 must not hide."""
+        return self.present * 2 < self.expected
+
+
+NEXT_ACTIONS = 5  # on page 1; all of them follow in the details
+
+
+def summary_of(session: Session, *, per_day: list[Day], workshops: dict) -> dict:
+    """Page 1 of the synthesis, read in two minutes: attendance against what was planned,
+    the key figures, the "À retenir", each workshop in one line and what comes next. Asks
+    the database nothing: it reads what the rest of the synthesis has loaded."""
+    actions = workshops["actions"]
+    open_actions = [action for action in actions if not action.done]
+    return {
+        "days": [
+            DayFigure(
+                day=day,
+                expected=day.capacity or day.registered,  # type: ignore[attr-defined]
+                present=day.present,  # type: ignore[attr-defined]
+                guests=day.guests,  # type: ignore[attr-defined]
+            )
+            for day in per_day
+        ],
+        "workshop_count": len(workshops["parts"]),
+        "idea_count": workshops["idea_count"],
+        "action_count": len(actions),
+        "actions_done": len(actions) - len(open_actions),
+        "next_actions": open_actions[:NEXT_ACTIONS],
+        "more_actions": max(0, len(open_actions) - NEXT_ACTIONS),
+        "headlines": workshops["headlines"],
+        "key_messages": session.key_message_list(),
+    }
 
 
 def synthesis_of(
@@ -67,11 +119,14 @@ def synthesis_of(
     workshops = _workshops[0].parts(
         session, atelier_ids=atelier_ids, photo_ids=photo_ids, for_pdf=for_pdf
     )
+    workshops["actions"] = list(workshops["actions"])  # page 1 and the details: one query
+    participation = participation_of(session)
     return {
         "session": session,
         "programme": session.programme,
         "agenda": agenda_of(Day.objects.filter(session=session)),
-        "participation": participation_of(session),
+        "participation": participation,
+        "summary": summary_of(session, per_day=participation["per_day"], workshops=workshops),
         "parts": workshops["parts"],
         "actions": workshops["actions"],
         "for_pdf": for_pdf,

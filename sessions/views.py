@@ -22,6 +22,7 @@ from labo.lib import sse
 from labo.lib.exports import table_response
 from labo.lib.http import HtmxHttpRequest
 from labo.lib.pdf import pdf_response, render_pdf
+from labo.lib.versions import StaleVersion, rebind
 from labo.models import Direction, DocumentKind, DocumentStatus
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 from sessions import exports, services
@@ -29,8 +30,8 @@ from sessions.access import get_day_for, get_restorable_entry_for, get_session_f
 from sessions.agenda import run_state
 from sessions.calendar import build_calendar, person_from_token
 from sessions.docx import DOCX_TYPE, synthesis_docx
-from sessions.forms import RunActionForm, SynthesisForm
-from sessions.models import Attendance, Day, DayRun, RunAction
+from sessions.forms import KeyMessagesForm, RunActionForm, SynthesisForm
+from sessions.models import Attendance, Day, DayRun, RunAction, Session
 from sessions.queries import agenda_of, printed_agenda_of, sessions_of, visible_sessions
 from sessions.synthesis import synthesis_of
 
@@ -80,11 +81,23 @@ def session_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_synthesis(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Preview the synthesis as HTML, choose its workshops and photos, then generate it."""
+    """Preview the synthesis as HTML, choose its workshops and photos, write its "À retenir",
+    then generate it."""
     session = get_session_for(request, pk, write=True)
-    form = SynthesisForm(request.POST or None, session=session)
+    action = request.POST.get("action")
+    messages_form = KeyMessagesForm(
+        request.POST if action == "messages" else None, instance=session, prefix="messages"
+    )
+    # The messages' form sends the choice along only through htmx (hx-include).
+    bound = request.POST if action != "messages" or request.htmx else None
+    form = SynthesisForm(bound or None, session=session)
     valid = form.is_valid() if form.is_bound else True
-    if valid and request.POST.get("action") == "generate":
+    status = 200 if valid else 422
+    if action == "messages":
+        messages_form, status = _save_key_messages(session, messages_form)
+        if status == 200 and not request.htmx:
+            return redirect(reverse("sessions:session-synthesis", args=[pk]) + "#key-messages")
+    elif valid and action == "generate":
         document = request_document(
             kind=DocumentKind.SYNTHESIS,
             programme=session.programme,
@@ -104,9 +117,31 @@ def session_synthesis(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = synthesis_of(
         session, atelier_ids=chosen.get("ateliers"), photo_ids=chosen.get("photos")
     )
-    context.update(form=form, documents=session.documents.select_related("session")[:5])
+    context.update(
+        form=form,
+        key_messages_form=messages_form,
+        documents=session.documents.select_related("session")[:5],
+    )
     template = "sessions/synthesis.html#preview" if request.htmx else "sessions/synthesis.html"
-    return render(request, template, context, status=200 if valid else 422)
+    return render(request, template, context, status=status)
+
+
+def _save_key_messages(session: Session, form: KeyMessagesForm) -> tuple[KeyMessagesForm, int]:
+    """Save the "À retenir" if the form is valid and still current. Returns the form to show
+    (a fresh one once saved; else with its errors, or rebound over the session as it is
+    now) and the status to answer."""
+    if not form.is_valid():
+        return form, 422
+    try:
+        services.save_key_messages(
+            session=session,
+            key_messages=form.cleaned_data["key_messages"],
+            version=form.cleaned_data.get("version"),
+        )
+    except StaleVersion:
+        session.refresh_from_db()
+        return rebind(form, session), 409
+    return KeyMessagesForm(instance=session, prefix="messages"), 200
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:
