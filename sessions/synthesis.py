@@ -74,6 +74,7 @@ def synthesis_of(
         "participation": participation_of(session),
         "parts": workshops["parts"],
         "actions": workshops["actions"],
+        "empty_parts": workshops.get("empty_parts", []),
         "for_pdf": for_pdf,
     }
 
