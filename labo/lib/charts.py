@@ -36,6 +36,8 @@ PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00")
 # Black reads on every colour of the palette but the blue, which takes white.
 INK_ON = {"#0072b2": "#ffffff"}
 MAX_LABEL_CHARS = 38  # what fits in LABEL_WIDTH at FONT_SIZE, DejaVu Sans
+# Advance widths of DejaVu Sans, in em, rounded up: to crop the drawing to its longest label.
+NARROW, WIDE = set("iljtfr.,;:'’!|()[] "), set("mwMW@%")
 DIGIT_WIDTH = 2.2  # a digit at FONT_SIZE, in drawing units, with some room
 
 
@@ -44,6 +46,28 @@ def wrap(label: str | Promise, width: int = MAX_LABEL_CHARS) -> list[str]:
     broken, nothing left out."""
     lines = textwrap.wrap(str(label), width, break_on_hyphens=False) or [""]
     return lines
+
+
+def text_width(text: str) -> float:
+    """About how wide a text is drawn, in drawing units (a little more, never less)."""
+    em = 0.0
+    for char in text:
+        if char in NARROW:
+            em += 0.4
+        elif char in WIDE:
+            em += 0.9
+        elif char.isupper():
+            em += 0.75
+        else:
+            em += 0.64
+    return round(em * FONT_SIZE, 2)
+
+
+def left_edge(rows: Sequence[_Row]) -> float:
+    """Where the longest label starts: the drawing starts there, not at 0, so that short
+    labels leave no blank on the left (the labels end at LABEL_WIDTH)."""
+    widest = max((text_width(line) for row in rows for line in row.lines), default=0.0)
+    return round(min(LABEL_WIDTH - widest - 1, LABEL_WIDTH - 10), 2)
 
 
 def tint(colour: str, amount: float = 0.6) -> str:
@@ -154,7 +178,7 @@ class BarChart:
                     self.unit,
                 )
             rows.append(format_html("<g>{}{}</g>", _label(bar), drawn))
-        return _svg(self.height, self.text, SafeString("".join(rows)))
+        return _svg(self.height, self.text, SafeString("".join(rows)), left_edge(self.bars))
 
 
 def bar_chart(
@@ -231,6 +255,7 @@ class StackedChart:
     series: list[tuple[str, str, float]]  # (label, colour, x of its legend key)
     rows: list[StackedRow]
     height: float
+    left: float = 0.0  # where the drawing starts: its longest label, or its legend
     note: str = ""
     masked_label: str = ""
 
@@ -292,7 +317,7 @@ class StackedChart:
             ((x, self.legend_y, colour, x, self.legend_y, name) for name, colour, x in self.series),
         )
         body = SafeString("".join(rows)) + format_html("<g>{}</g>", legend)
-        return _svg(self.full_height, self.text, body)
+        return _svg(self.full_height, self.text, body, self.left)
 
 
 def stacked_chart(
@@ -344,11 +369,16 @@ def stacked_chart(
             row.after = str(row.total)
         if narrow:
             row.after += f" ({', '.join(narrow)})"
-    legend = [(name, PALETTE[j % len(PALETTE)], j * 40.0) for j, name in enumerate(series)]
+    left = max(0.0, min(left_edge(out), WIDTH - 40.0 * len(series)))
+    legend = [
+        (name, PALETTE[j % len(PALETTE)], round(left + j * 40.0, 2))
+        for j, name in enumerate(series)
+    ]
     return StackedChart(
         title=title,
         series=legend,
         rows=out,
+        left=left,
         height=_stack_rows(out),
         note=note,
         masked_label=masked_label,
@@ -448,7 +478,7 @@ class ShiftChart:
                 self.after_label.lower(),
             )
             rows.append(format_html("<g>{}{}</g>", _label(row), drawn))
-        return _svg(self.height, self.text, SafeString("".join(rows)))
+        return _svg(self.height, self.text, SafeString("".join(rows)), left_edge(self.rows))
 
 
 def shift_chart(
@@ -514,14 +544,18 @@ def _label(row: _Row) -> SafeString:
     return format_html('<text text-anchor="end" fill="#111111">{}</text>', lines)
 
 
-def _svg(height: float, text: str, body: SafeString) -> SafeString:
+def _svg(height: float, text: str, body: SafeString, left: float = 0.0) -> SafeString:
     """Presentation attributes only (no inline style: the CSP forbids it); the figures are
-    the image's text alternative."""
+    the image's text alternative. The drawing starts at ``left``; its width is given as its
+    share of a whole drawing, so that every chart of a document has the same scale."""
+    drawn = WIDTH - left
     return format_html(
-        '<svg viewBox="0 0 {} {}" width="100%" class="chart-svg" role="img" aria-label="{}" '
+        '<svg viewBox="{} 0 {} {}" width="{}%" class="chart-svg" role="img" aria-label="{}" '
         'font-family="DejaVu Sans, sans-serif" font-size="{}"><title>{}</title>{}</svg>',
-        WIDTH,
+        left,
+        drawn,
         height,
+        min(100.0, round(100 * drawn / WIDTH, 1)),
         text,
         FONT_SIZE,
         text,

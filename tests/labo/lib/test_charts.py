@@ -9,6 +9,7 @@ from labo.lib.charts import (
     bar_chart,
     shift_chart,
     stacked_chart,
+    text_width,
     tint,
     wrap,
 )
@@ -167,3 +168,16 @@ def test_each_cell_of_a_stacked_bar_carries_its_number_inside_or_after_the_bar()
     assert row.segments[0].fits and not row.segments[1].fits
     assert "40" in drawn_texts(chart.svg)  # inside its cell
     assert row.after == "41 (B 1)"  # too narrow: named after the total
+
+
+def test_the_drawing_starts_at_its_longest_label_and_keeps_the_documents_scale():
+    short = bar_chart("Positions", [("Oui", 9), ("Non", 3)])
+    long = bar_chart("Stands", [("Le labo d’accompagnement de projets transversaux", 4)])
+
+    left = float(re.search(r'viewBox="([-\d.]+) ', str(short.svg)).group(1))
+    width = float(re.search(r'width="([\d.]+)%"', str(short.svg)).group(1))
+    assert left > 0
+    assert width == round(100 * (200 - left) / 200, 1)  # the same scale as a whole drawing
+    long_left = float(re.search(r'viewBox="([-\d.]+) ', str(long.svg)).group(1))
+    assert long_left < left
+    assert long_left <= 78 - max(text_width(line) for line in long.bars[0].lines)
