@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ateliers.formats import Format, Part, parts_of
-from labo.lib.charts import BarChart, StackedChart, bar_chart, stacked_chart
+from labo.lib.charts import BarChart, ShiftChart, bar_chart, shift_chart
 from labo.lib.text import LONG_TEXT, SHORT_TEXT
 from labo.lib.versions import version_field
 from labo.models import Person
@@ -216,7 +216,7 @@ class TribunalCase(Result):
     def has_phones(self) -> bool:
         return any(self.phones_before.values()) or any(self.phones_after.values())
 
-    def _with_phones(self, when: str) -> list[int | None]:
+    def _with_phones(self, when: str) -> list[int]:
         phones = self.phones_before if when == "before" else self.phones_after
         return [
             getattr(self, f"{when}_{key}") + phones.get(key, 0)
@@ -224,15 +224,17 @@ class TribunalCase(Result):
         ]
 
     @property
-    def chart(self) -> StackedChart:
-        """The room's positions before and after the trial (counted in the room and
-        answered by phone, together)."""
+    def chart(self) -> ShiftChart:
+        """How the room moved, position by position (counted in the room and answered by
+        phone, together): "Convinced 2 → 4"."""
         series = [gettext("Convinced"), gettext("Sceptical"), gettext("Undecided")]
-        rows: list[tuple[str, list[int | None]]] = [
-            (gettext("Before"), self._with_phones("before")),
-            (gettext("After"), self._with_phones("after")),
-        ]
-        return stacked_chart(gettext("Positions before and after the trial"), series, rows)
+        before, after = self._with_phones("before"), self._with_phones("after")
+        return shift_chart(
+            gettext("Positions before and after the trial"),
+            list(zip(series, before, after, strict=True)),
+            before_label=gettext("Before"),
+            after_label=gettext("After"),
+        )
 
 
 # Démarreur bienveillant ------------------------------------------------------

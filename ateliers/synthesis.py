@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.text import Truncator
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -31,10 +33,13 @@ NO_VOTER = ""
 
 @dataclass(frozen=True)
 class PartPhoto:
-    """A photo of the boards as the synthesis shows it: from the site, or embedded in a PDF."""
+    """A photo of the boards as the synthesis shows it: from the site, or embedded in a PDF,
+    captioned with its workshop and the moment (the workshop's day, or when it was taken)."""
 
     src: str
     caption: str
+    workshop: str = ""
+    moment: date | None = None
 
 
 @dataclass
@@ -44,6 +49,24 @@ class WorkshopPart:
     charts: list[BarChart] = field(default_factory=list)  # bar charts of the whole workshop
     themes: list[tuple[str, list[DottedIdea]]] = field(default_factory=list)
     photos: list[PartPhoto] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing was logged: the synthesis names the workshop in one line, no section."""
+        r = self.results
+        logged = (
+            r.questions
+            or r.cases
+            or r.report
+            or r.stands
+            or r.grid
+            or any(r.retro.values())
+            or r.ideas
+            or r.hidden_ideas
+            or r.words
+            or r.rating_count
+        )
+        return not (logged or self.photos or self.atelier.summary)
 
 
 def choices_of(session: Session) -> tuple[QuerySet[Atelier], QuerySet[Photo]]:
@@ -252,6 +275,14 @@ def _photo_src(photo: Photo, *, for_pdf: bool) -> str:
     return reverse("ateliers:photo-file", args=[photo.pk, "thumb"])
 
 
+def _moment(photo: Photo) -> date | None:
+    """The day of the workshop in the agenda, else the day the photo was added."""
+    item = photo.atelier.agenda_item
+    if item is not None:
+        return item.day.date
+    return localdate(photo.created_at) if photo.created_at else None
+
+
 def parts_of(
     session: Session,
     *,
@@ -267,9 +298,14 @@ def parts_of(
     if photo_ids is not None:
         photos = photos.filter(pk__in=photo_ids)
     kept_photos: defaultdict[int, list[PartPhoto]] = defaultdict(list)
-    for photo in photos:
+    for photo in photos.select_related("atelier__agenda_item__day"):
         kept_photos[photo.atelier_id].append(
-            PartPhoto(src=_photo_src(photo, for_pdf=for_pdf), caption=photo.caption)
+            PartPhoto(
+                src=_photo_src(photo, for_pdf=for_pdf),
+                caption=photo.caption,
+                workshop=photo.atelier.title,
+                moment=_moment(photo),
+            )
         )
     parts = []
     for atelier in ateliers.select_related("commande"):
@@ -293,4 +329,5 @@ def parts_of(
         "actions": actions,
         "headlines": [headline_of(part.atelier, part.results) for part in parts],
         "idea_count": sum(idea_count(part.results) for part in parts),
+        "empty_parts": [part for part in parts if part.empty],
     }

@@ -129,6 +129,7 @@ def synthesis_of(
         "summary": summary_of(session, per_day=participation["per_day"], workshops=workshops),
         "parts": workshops["parts"],
         "actions": workshops["actions"],
+        "empty_parts": workshops.get("empty_parts", []),
         "for_pdf": for_pdf,
     }
 

@@ -1,10 +1,16 @@
+import io
 import os
+import re
 import subprocess
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from pypdf import PdfReader
 
-from labo.lib.pdf import StaticOnlyFetcher, render_pdf
+from ateliers import models as m
+from labo.lib.pdf import StaticOnlyFetcher, html_to_pdf, render_pdf
+from sessions.synthesis import synthesis_of
 from tests import factories
 
 
@@ -131,3 +137,123 @@ def test_fetcher_refuses_a_file_over_the_limit(tmp_path, settings, monkeypatch):
 
     with pytest.raises(ValueError):
         pdf.StaticOnlyFetcher().fetch(f"file://{big}")
+
+
+# The synthesis as its reader gets it: numbers on the charts, nothing cut or hyphenated.
+
+LONG_STAND = "Le labo d’accompagnement de projets transversaux des directions métiers"
+
+
+def synthesis_pdf(session) -> bytes:
+    html = render_to_string("sessions/pdf/synthesis.html", synthesis_of(session, for_pdf=True))
+    return html_to_pdf(html)
+
+
+def plain_text(content: bytes, tmp_path) -> str:
+    """The text in reading order, every run of blanks and line ends made one space."""
+    path = tmp_path / "plain.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def restitution(world):
+    tribunal = factories.AtelierFactory(
+        session=world.session, format="tribunal", title="Le tribunal de l'innovation"
+    )
+    m.TribunalCase.objects.create(
+        atelier=tribunal,
+        question="L'innovation peut-elle bousculer l'expertise technique ?",
+        before_for=2,
+        before_against=6,
+        before_undecided=3,
+        after_for=7,
+        after_against=1,
+        after_undecided=3,
+    )
+    stands = factories.AtelierFactory(
+        session=world.session, format="labo_stands", title="Trois stands"
+    )
+    stand = m.Stand.objects.create(atelier=stands, name=LONG_STAND)
+    m.StandFeedback.objects.create(stand=stand, understanding=4, interest=3)
+    for score in (5, 5, 3):
+        m.Rating.objects.create(atelier=stands, score=score)
+    owner = factories.PersonFactory(first_name="Maximilienne", last_name="Fontainebleau")
+    for what in ("Relancer les directions", "Écrire la charte"):
+        m.Action.objects.create(atelier=tribunal, what=what, owner=owner)
+    return world.session
+
+
+def test_the_tribunal_prints_each_position_before_and_after(restitution, tmp_path):
+    text = plain_text(synthesis_pdf(restitution), tmp_path)
+
+    for shift, before, after in (
+        ("Convaincus 2 → 7", "2 avant", "7 après"),
+        ("Sceptiques 6 → 1", "6 avant", "1 après"),
+        ("Indécis 3 → 3", "3 avant", "3 après"),
+    ):
+        assert shift in text
+        assert before in text
+        assert after in text
+
+
+def test_a_long_stand_label_is_whole_on_its_chart(restitution, tmp_path):
+    text = plain_text(synthesis_pdf(restitution), tmp_path)
+
+    # Once as the stand's heading, twice on its charts (understanding, interest).
+    assert text.count(LONG_STAND) == 3
+    assert "…" not in text
+
+
+def test_every_chart_prints_its_numbers(restitution, tmp_path):
+    parts = synthesis_of(restitution, for_pdf=True)["parts"]
+    charts = [chart for part in parts for chart in part.charts]
+    charts += [case.chart for part in parts for case in part.results.cases]
+
+    assert len(charts) == 4  # understanding, interest, ratings; the tribunal's shift
+    for chart in charts:
+        drawn = re.findall(r"<(?:text|tspan)[^>]*>([^<]+)<", str(chart.svg))
+        numbers = getattr(chart, "numbers", None)
+        if numbers is None:  # a shift: each position before and after
+            numbers = [f"{row.before} avant" for row in chart.rows]
+            numbers += [f"{row.after} après" for row in chart.rows]
+        assert numbers and all(n in drawn for n in numbers), chart.title
+    text = plain_text(synthesis_pdf(restitution), tmp_path)
+    assert "4,0/5" in text and "3,0/5" in text  # the stand's averages, on its bars
+
+
+def test_names_headings_and_table_headers_are_never_hyphenated(restitution, tmp_path):
+    content = synthesis_pdf(restitution)
+    text = pdf_text(content, tmp_path)
+
+    # WeasyPrint hyphenates with U+2010 (‐), a reader would type "-": neither.
+    for cut in ("Fon-", "Fon‐", "Fontaine‐", "Maxi‐", "Maximi‐"):
+        assert cut not in text
+    assert text.count("Fontainebleau") == 2
+    # Headers may wrap between words, never inside one.
+    plain = plain_text(content, tmp_path)
+    assert "Animé par" in plain and "Pour quand" in plain and "Ate‐" not in plain
+    for line in text.splitlines():
+        words = line.split()
+        assert not (words and words[-1][-1:] in "-‐" and words[-1][:-1].istitle()), line
+
+
+def test_an_empty_workshop_is_one_line_not_a_page(restitution, world, tmp_path):
+    factories.AtelierFactory(session=restitution, title="Atelier sans rien")
+    content = synthesis_pdf(restitution)
+
+    text = plain_text(content, tmp_path)
+    names = f"Sans résultat saisi : Atelier sans rien, {world.atelier.title}."
+    assert text.count(names) == 1
+    assert text.count("Atelier sans rien") == 1  # no section, no heading of its own
+
+    def titles(outline):
+        for entry in outline:
+            yield from titles(entry) if isinstance(entry, list) else [entry.title]
+
+    found = list(titles(PdfReader(io.BytesIO(content)).outline))
+    assert "Le tribunal de l'innovation" in found
+    assert "Atelier sans rien" not in found
