@@ -292,8 +292,22 @@ def _rotation(
 def printed_agenda_of(entry: DayAgenda) -> list[PrintedBlock]:
     """A day's blocks as the printed agenda shows them (one query more, for the workshops
     held during them: their facilitators and stand rotations)."""
-    ids = [s.item.pk for s in entry.slots] + [g.pk for s in entry.slots for g in s.subgroups]
+    return printed_agendas_of([entry])[0]
+
+
+def printed_agendas_of(entries: list[DayAgenda]) -> list[list[PrintedBlock]]:
+    """Several days' blocks as printed, with one query for all their workshops."""
+    ids = [
+        pk
+        for entry in entries
+        for s in entry.slots
+        for pk in [s.item.pk, *(g.pk for g in s.subgroups)]
+    ]
     plans = _workshop_plans[0](ids) if _workshop_plans and ids else {}
+    return [_printed(entry, plans) for entry in entries]
+
+
+def _printed(entry: DayAgenda, plans: dict) -> list[PrintedBlock]:
     printed = []
     previous_end = _minutes_of(entry.day.starts_at)
     for slot in entry.slots:

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from labo.models import Document, Person
 from labo.queries import grade_mix
 from sessions.models import Attendance, AttendanceRole, Day, Session
-from sessions.queries import agenda_of
+from sessions.queries import DayAgenda, PrintedBlock, agenda_of, printed_agendas_of
 
 
 @dataclass(frozen=True)
@@ -121,10 +121,16 @@ def synthesis_of(
     )
     workshops["actions"] = list(workshops["actions"])  # page 1 and the details: one query
     participation = participation_of(session)
+    agenda = agenda_of(Day.objects.filter(session=session))
     return {
         "session": session,
         "programme": session.programme,
-        "agenda": agenda_of(Day.objects.filter(session=session)),
+        "agenda": agenda,
+        # As printed: who ran each block (its own runners, else its workshop's facilitators).
+        "held": [
+            HeldDay(entry, blocks)
+            for entry, blocks in zip(agenda, printed_agendas_of(agenda), strict=True)
+        ],
         "participation": participation,
         "summary": summary_of(session, per_day=participation["per_day"], workshops=workshops),
         "parts": workshops["parts"],
@@ -132,6 +138,18 @@ def synthesis_of(
         "empty_parts": workshops.get("empty_parts", []),
         "for_pdf": for_pdf,
     }
+
+
+@dataclass(frozen=True)
+class HeldDay:
+    """A day of the agenda as held, for the synthesis."""
+
+    entry: DayAgenda
+    blocks: list[PrintedBlock]
+
+    @property
+    def has_runners(self) -> bool:
+        return any(block.runners for block in self.blocks)
 
 
 def document_context(document: Document) -> dict:

@@ -149,14 +149,22 @@ def synthesis_pdf(session) -> bytes:
     return html_to_pdf(html)
 
 
-def plain_text(content: bytes, tmp_path) -> str:
+def plain_text(content: bytes, tmp_path, *, first_page: int = 1) -> str:
     """The text in reading order, every run of blanks and line ends made one space."""
     path = tmp_path / "plain.pdf"
     path.write_bytes(content)
     text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-f", str(first_page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return " ".join(text.split())
+
+
+def details_text(content: bytes, tmp_path) -> str:
+    """The synthesis after its summary (page 1, which quotes each workshop in one line)."""
+    return plain_text(content, tmp_path, first_page=2)
 
 
 @pytest.fixture
@@ -201,7 +209,7 @@ def test_the_tribunal_prints_each_position_before_and_after(restitution, tmp_pat
 
 
 def test_a_long_stand_label_is_whole_on_its_chart(restitution, tmp_path):
-    text = plain_text(synthesis_pdf(restitution), tmp_path)
+    text = details_text(synthesis_pdf(restitution), tmp_path)
 
     # Once as the stand's heading, twice on its charts (understanding, interest).
     assert text.count(LONG_STAND) == 3
@@ -225,14 +233,16 @@ def test_every_chart_prints_its_numbers(restitution, tmp_path):
     assert "4,0/5" in text and "3,0/5" in text  # the stand's averages, on its bars
 
 
-def test_names_headings_and_table_headers_are_never_hyphenated(restitution, tmp_path):
+def test_names_headings_and_table_headers_are_never_hyphenated(restitution, world, tmp_path):
+    world.item.facilitators.add(factories.PersonFactory(first_name="Hippolyte", last_name="Z"))
     content = synthesis_pdf(restitution)
     text = pdf_text(content, tmp_path)
 
     # WeasyPrint hyphenates with U+2010 (‐), a reader would type "-": neither.
     for cut in ("Fon-", "Fon‐", "Fontaine‐", "Maxi‐", "Maximi‐"):
         assert cut not in text
-    assert text.count("Fontainebleau") == 2
+    # She owns both actions: on page 1 (the next steps) and in the details.
+    assert text.count("Fontainebleau") == 4
     # Headers may wrap between words, never inside one.
     plain = plain_text(content, tmp_path)
     assert "Animé par" in plain and "Pour quand" in plain and "Ate‐" not in plain
@@ -245,7 +255,7 @@ def test_an_empty_workshop_is_one_line_not_a_page(restitution, world, tmp_path):
     factories.AtelierFactory(session=restitution, title="Atelier sans rien")
     content = synthesis_pdf(restitution)
 
-    text = plain_text(content, tmp_path)
+    text = details_text(content, tmp_path)
     names = f"Sans résultat saisi : Atelier sans rien, {world.atelier.title}."
     assert text.count(names) == 1
     assert text.count("Atelier sans rien") == 1  # no section, no heading of its own
@@ -257,3 +267,20 @@ def test_an_empty_workshop_is_one_line_not_a_page(restitution, world, tmp_path):
     found = list(titles(PdfReader(io.BytesIO(content)).outline))
     assert "Le tribunal de l'innovation" in found
     assert "Atelier sans rien" not in found
+
+
+def test_the_agenda_as_held_names_who_ran_a_workshop(restitution, world, tmp_path):
+    runner = factories.PersonFactory(first_name="Eulalie", last_name="Vauban")
+    world.atelier.facilitators.add(runner)  # the workshop's, the block having none of its own
+
+    text = details_text(synthesis_pdf(restitution), tmp_path)
+
+    assert "Animé par" in text
+    assert "Eulalie Vauban" in text
+
+
+def test_the_agenda_as_held_leaves_out_an_empty_run_by_column(restitution, tmp_path):
+    text = details_text(synthesis_pdf(restitution), tmp_path)
+
+    assert "Le déroulé" in text
+    assert "Animé par" not in text
