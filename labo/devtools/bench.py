@@ -253,10 +253,10 @@ class PdfFigures:
             (
                 "synthesis: first draw (print copies made)",
                 f"{self.first_ms / 1000:.2f} s",
-                "≤ 4 s",
-                self.first_ms <= 4000,
+                "≤ 3 s",
+                self.first_ms <= 3000,
             ),
-            ("synthesis: p95 of later draws", f"{p95 / 1000:.2f} s", "≤ 4 s", p95 <= 4000),
+            ("synthesis: p95 of later draws", f"{p95 / 1000:.2f} s", "≤ 2.5 s", p95 <= 2500),
             (
                 "synthesis: size",
                 f"{self.size_bytes / mb:.1f} MB ({self.pages} pages)",
