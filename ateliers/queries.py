@@ -319,6 +319,7 @@ def results_of_many(
         .exclude(comment="")
         .annotate(rank=Window(RowNumber(), partition_by=[F("atelier")], order_by=[F("pk").asc()]))
         .filter(rank__lte=RATING_COMMENTS)
+        .order_by("atelier_id", "pk")  # grouped by workshop below: no need of their order
     )
     for atelier_id, commented in _by_atelier(comments).items():
         found[atelier_id].ratings = commented
