@@ -1,4 +1,5 @@
-"""Reads of a workshop's results, in a fixed number of queries whatever their count."""
+"""Reads of workshops' results, in a fixed number of queries whatever their count and how many
+workshops are read together (the synthesis reads a whole session's at once)."""
 
 from __future__ import annotations
 
