@@ -1,14 +1,15 @@
-"""Reads of a workshop's results, in a fixed number of queries whatever their count."""
+"""Reads of workshops' results, in a fixed number of queries whatever their count and how many
+workshops are read together (the synthesis reads a whole session's at once)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Window
+from django.db.models import Avg, Count, F, Model, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from ateliers.formats import Part
@@ -132,29 +133,48 @@ def words_given(atelier_ids: list[int], *, limit: int = 40) -> dict[int, list[tu
     return {key: counter.most_common(limit) for key, counter in counters.items()}
 
 
-def _questions(atelier: Atelier, r: Results, voter: str) -> None:
-    r.questions = list(DebateQuestion.objects.filter(atelier=atelier))
-    with_phones(r.questions, [])
+# Each loader reads one part for all the workshops given (``found``: their results, by
+# workshop id), in a fixed number of queries whatever how many workshops and results: the
+# synthesis reads a whole session's workshops at once.
+Found = dict[int, Results]
+Row = TypeVar("Row", bound=Model)
 
 
-def _cases(atelier: Atelier, r: Results, voter: str) -> None:
-    r.cases = list(TribunalCase.objects.filter(atelier=atelier))
-    with_phones([], r.cases)
+def _by_atelier(rows: Iterable[Row]) -> defaultdict[int, list[Row]]:
+    """Rows grouped by their workshop, each group in the rows' order."""
+    groups: defaultdict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[row.atelier_id].append(row)  # type: ignore[attr-defined]
+    return groups
 
 
-def _report(atelier: Atelier, r: Results, voter: str) -> None:
-    r.report = (
-        DemarreurReport.objects.filter(atelier=atelier)
-        .prefetch_related("roles__person__direction", "questions", "observations")
-        .first()
+def _questions(ateliers: list[Atelier], found: Found, voter: str) -> None:
+    questions = list(DebateQuestion.objects.filter(atelier__in=ateliers))
+    with_phones(questions, [])
+    for atelier_id, rows in _by_atelier(questions).items():
+        found[atelier_id].questions = rows
+
+
+def _cases(ateliers: list[Atelier], found: Found, voter: str) -> None:
+    cases = list(TribunalCase.objects.filter(atelier__in=ateliers))
+    with_phones([], cases)
+    for atelier_id, rows in _by_atelier(cases).items():
+        found[atelier_id].cases = rows
+
+
+def _report(ateliers: list[Atelier], found: Found, voter: str) -> None:
+    by_id = {atelier.pk: atelier for atelier in ateliers}
+    reports = DemarreurReport.objects.filter(atelier__in=ateliers).prefetch_related(
+        "roles__person__direction", "questions", "observations"
     )
-    if r.report is not None:
-        r.report.atelier = atelier
+    for report in reports:
+        report.atelier = by_id[report.atelier_id]
+        found[report.atelier_id].report = report
 
 
-def _stands(atelier: Atelier, r: Results, voter: str) -> None:
-    r.stands = list(
-        Stand.objects.filter(atelier=atelier)
+def _stands(ateliers: list[Atelier], found: Found, voter: str) -> None:
+    stands = (
+        Stand.objects.filter(atelier__in=ateliers)
         .annotate(
             understanding=Avg("feedback__understanding"),
             interest=Avg("feedback__interest"),
@@ -162,25 +182,33 @@ def _stands(atelier: Atelier, r: Results, voter: str) -> None:
         )
         .prefetch_related("suggestions", "feedback")
     )
-    rounds: defaultdict[int, list[StandVisit]] = defaultdict(list)
-    for visit in StandVisit.objects.filter(stand__atelier=atelier).select_related("stand"):
-        rounds[visit.round].append(visit)
-    r.rotation = sorted(rounds.items())
+    for atelier_id, rows in _by_atelier(stands).items():
+        found[atelier_id].stands = rows
+    rounds: defaultdict[int, defaultdict[int, list[StandVisit]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for visit in StandVisit.objects.filter(stand__atelier__in=ateliers).select_related("stand"):
+        rounds[visit.stand.atelier_id][visit.round].append(visit)
+    for atelier_id, visits in rounds.items():
+        found[atelier_id].rotation = sorted(visits.items())
 
 
 def grid_of(atelier: Atelier) -> CriteriaGrid | None:
     return CriteriaGrid.objects.filter(atelier=atelier).first()
 
 
-def _grid(atelier: Atelier, r: Results, voter: str) -> None:
-    r.grid = grid_of(atelier)
+def _grid(ateliers: list[Atelier], found: Found, voter: str) -> None:
+    for grid in CriteriaGrid.objects.filter(atelier__in=ateliers):
+        found[grid.atelier_id].grid = grid
 
 
-def _retro(atelier: Atelier, r: Results, voter: str) -> None:
-    entries: defaultdict[str, list[RetroEntry]] = defaultdict(list)
-    for entry in RetroEntry.objects.filter(atelier=atelier):
-        entries[entry.kind].append(entry)
-    r.retro = {str(label): entries[kind] for kind, label in RetroKind.choices}
+def _retro(ateliers: list[Atelier], found: Found, voter: str) -> None:
+    entries = _by_atelier(RetroEntry.objects.filter(atelier__in=ateliers))
+    for atelier in ateliers:
+        kinds: defaultdict[str, list[RetroEntry]] = defaultdict(list)
+        for entry in entries[atelier.pk]:
+            kinds[entry.kind].append(entry)
+        found[atelier.pk].retro = {str(label): kinds[kind] for kind, label in RetroKind.choices}
 
 
 IDEA_ORDERS = {
@@ -190,27 +218,41 @@ IDEA_ORDERS = {
 }
 
 
-def _ideas(atelier: Atelier, r: Results, voter: str) -> None:
+def _ideas(ateliers: list[Atelier], found: Found, voter: str) -> None:
     """Hidden ideas are counted, never loaded; authors of anonymous ideas were never stored."""
-    order = r.idea_order
-    if atelier.ideas_revealed:
+    revealed = [atelier for atelier in ateliers if atelier.ideas_revealed]
+    hidden = [atelier for atelier in ateliers if not atelier.ideas_revealed]
+    if revealed:
+        order = found[revealed[0].pk].idea_order  # the same for every workshop read
         numbered = IDEA_ORDERS[IdeaOrder.WALL if order == IdeaOrder.WALL else IdeaOrder.ARRIVAL]
-        r.ideas = list(
-            Idea.objects.filter(atelier=atelier)
+        ideas = (
+            Idea.objects.filter(atelier__in=revealed)
             .select_related("theme", "created_by")
             .annotate(dots=Count("votes"), mine=Count("votes", filter=Q(votes__voter=voter)))
-            .annotate(number=Window(RowNumber(), order_by=numbered))
-            .order_by(*IDEA_ORDERS[order])
+            .annotate(number=Window(RowNumber(), partition_by=[F("atelier")], order_by=numbered))
+            .order_by("atelier", *IDEA_ORDERS[order])
         )
-        used = Vote.objects.filter(idea__atelier=atelier, voter=voter).count()
-        r.dots_left = max(0, atelier.votes_per_person - used)
-    else:
-        r.hidden_ideas = Idea.objects.filter(atelier=atelier).count()
-    r.themes = list(Theme.objects.filter(atelier=atelier))
+        for atelier_id, rows in _by_atelier(ideas).items():
+            found[atelier_id].ideas = rows
+        used = dict(
+            Vote.objects.filter(idea__atelier__in=revealed, voter=voter)
+            .values_list("idea__atelier")
+            .annotate(n=Count("pk"))
+        )
+        for atelier in revealed:
+            found[atelier.pk].dots_left = max(0, atelier.votes_per_person - used.get(atelier.pk, 0))
+    if hidden:
+        counts = dict(
+            Idea.objects.filter(atelier__in=hidden).values_list("atelier").annotate(n=Count("pk"))
+        )
+        for atelier in hidden:
+            found[atelier.pk].hidden_ideas = counts.get(atelier.pk, 0)
+    for atelier_id, themes in _by_atelier(Theme.objects.filter(atelier__in=ateliers)).items():
+        found[atelier_id].themes = themes
 
 
 # How each part of a format is read.
-LOADERS: dict[Part, Callable[[Atelier, Results, str], None]] = {
+LOADERS: dict[Part, Callable[[list[Atelier], Found, str], None]] = {
     Part.QUESTIONS: _questions,
     Part.CASES: _cases,
     Part.REPORT: _report,
@@ -226,6 +268,9 @@ def rating_by(atelier: Atelier, *, rater: str) -> Rating | None:
     return Rating.objects.filter(atelier=atelier, rater=rater).first()
 
 
+RATING_COMMENTS = 50  # the comments of a workshop's ratings shown, the first given first
+
+
 def results_of(
     atelier: Atelier,
     *,
@@ -236,19 +281,72 @@ def results_of(
     """What the page shows: the parts of the workshop's format (its ideas in the order
     ``ideas``), then what every workshop has (photos, actions, ratings, guest links), and
     the visitor's rating if ``rater``."""
-    r = Results(idea_order=ideas)
-    for part in atelier.parts:
-        LOADERS[part](atelier, r, voter)
-    r.photos = list(Photo.objects.filter(atelier=atelier))
-    r.actions = list(Action.objects.filter(atelier=atelier).select_related("owner"))
-    stats = Rating.objects.filter(atelier=atelier).aggregate(avg=Avg("score"), n=Count("pk"))
-    r.rating_average, r.rating_count = stats["avg"], stats["n"]
-    r.ratings = list(Rating.objects.filter(atelier=atelier).exclude(comment="")[:50])
-    r.guest_links = list(GuestLink.objects.filter(atelier=atelier, revoked_at__isnull=True))
-    r.words = words_given([atelier.pk]).get(atelier.pk, [])
+    return results_of_many([atelier], voter=voter, rater=rater, ideas=ideas)[atelier.pk]
+
+
+def results_of_many(
+    ateliers: Iterable[Atelier],
+    *,
+    voter: str,
+    rater: str | None = None,
+    ideas: IdeaOrder = IdeaOrder.WALL,
+) -> dict[int, Results]:
+    """``results_of`` for several workshops, by workshop id, in a fixed number of queries
+    whatever their count: one or a few per kind of result, never one per workshop."""
+    ateliers = list(ateliers)
+    found: Found = {atelier.pk: Results(idea_order=ideas) for atelier in ateliers}
+    if not ateliers:
+        return found
+    for part, load in LOADERS.items():
+        having = [atelier for atelier in ateliers if part in atelier.parts]
+        if having:
+            load(having, found, voter)
+    ids = list(found)
+    for atelier_id, photos in _by_atelier(Photo.objects.filter(atelier__in=ids)).items():
+        found[atelier_id].photos = photos
+    actions = Action.objects.filter(atelier__in=ids).select_related("owner")
+    for atelier_id, decided in _by_atelier(actions).items():
+        found[atelier_id].actions = decided
+    stats = (
+        Rating.objects.filter(atelier__in=ids)
+        .values_list("atelier")
+        .annotate(avg=Avg("score"), n=Count("pk"))
+        .values_list("atelier", "avg", "n")
+    )
+    for atelier_id, average, count in stats:
+        found[atelier_id].rating_average, found[atelier_id].rating_count = average, count
+    comments: Iterable[Rating] = (
+        Rating.objects.filter(atelier__in=ids)
+        .exclude(comment="")
+        .annotate(rank=Window(RowNumber(), partition_by=[F("atelier")], order_by=[F("pk").asc()]))
+        .filter(rank__lte=RATING_COMMENTS)
+        .order_by("atelier_id", "pk")  # grouped by workshop below: no need of their order
+    )
+    for atelier_id, commented in _by_atelier(comments).items():
+        found[atelier_id].ratings = commented
+    links = GuestLink.objects.filter(atelier__in=ids, revoked_at__isnull=True)
+    for atelier_id, active in _by_atelier(links).items():
+        found[atelier_id].guest_links = active
+    for atelier_id, words in words_given(ids).items():
+        found[atelier_id].words = words
     if rater is not None:
-        r.my_rating = rating_by(atelier, rater=rater)
-    return r
+        for rating in Rating.objects.filter(atelier__in=ids, rater=rater):
+            found[rating.atelier_id].my_rating = rating
+    return found
+
+
+def rating_counts(atelier_ids: list[int]) -> dict[int, dict[int, int]]:
+    """How many gave each score (1 to 5), by workshop: one query."""
+    counts: defaultdict[int, dict[int, int]] = defaultdict(dict)
+    rows = (
+        Rating.objects.filter(atelier__in=atelier_ids)
+        .values_list("atelier", "score")
+        .annotate(n=Count("pk"))
+        .values_list("atelier", "score", "n")
+    )
+    for atelier_id, score, n in rows:
+        counts[atelier_id][score] = n
+    return counts
 
 
 def people_around(atelier: Atelier) -> QuerySet[Person]:

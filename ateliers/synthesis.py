@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.text import Truncator
@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ateliers.formats import Part
-from ateliers.models import Action, Atelier, Photo, Rating
+from ateliers.models import Action, Atelier, Photo
 from ateliers.photos import print_copy
-from ateliers.queries import Results, results_of
+from ateliers.queries import Results, rating_counts, results_of_many
 from labo.lib.charts import BarChart, bar_chart
 from sessions.models import Session
 
@@ -98,10 +98,8 @@ CHARTS: dict[Part, Callable[[Results], list[BarChart]]] = {
 }
 
 
-def _ratings_chart(atelier: Atelier) -> BarChart | None:
-    counts = dict(
-        Rating.objects.filter(atelier=atelier).values_list("score").annotate(n=Count("pk"))
-    )
+def _ratings_chart(counts: dict[int, int]) -> BarChart | None:
+    """How many gave each score (``counts``: score -> how many)."""
     if not counts:
         return None
     rows: list[tuple[str, float | None]] = [
@@ -110,12 +108,12 @@ def _ratings_chart(atelier: Atelier) -> BarChart | None:
     return bar_chart(_("Ratings of the methods"), rows)
 
 
-def _charts(atelier: Atelier, results: Results) -> list[BarChart]:
+def _charts(atelier: Atelier, results: Results, scores: dict[int, int]) -> list[BarChart]:
     charts = []
     for part in atelier.parts:
         if part in CHARTS:
             charts.extend(CHARTS[part](results))
-    ratings = _ratings_chart(atelier)
+    ratings = _ratings_chart(scores)
     if ratings:
         charts.append(ratings)
     return charts
@@ -307,18 +305,20 @@ def parts_of(
                 moment=_moment(photo),
             )
         )
-    parts = []
-    for atelier in ateliers.select_related("commande"):
-        results = results_of(atelier, voter=NO_VOTER)
-        parts.append(
-            WorkshopPart(
-                atelier=atelier,
-                results=results,
-                charts=_charts(atelier, results),
-                themes=_themes(results),
-                photos=kept_photos[atelier.pk],
-            )
+    chosen = list(ateliers.select_related("commande"))
+    # Every workshop's results at once: a fixed number of queries, however many workshops.
+    found = results_of_many(chosen, voter=NO_VOTER)
+    scores = rating_counts(list(found))
+    parts = [
+        WorkshopPart(
+            atelier=atelier,
+            results=found[atelier.pk],
+            charts=_charts(atelier, found[atelier.pk], scores.get(atelier.pk, {})),
+            themes=_themes(found[atelier.pk]),
+            photos=kept_photos[atelier.pk],
         )
+        for atelier in chosen
+    ]
     actions = (
         Action.objects.filter(atelier__in=[part.atelier for part in parts])
         .select_related("owner", "atelier")

@@ -3,6 +3,7 @@ import datetime
 from django.utils.timezone import localdate
 
 from ateliers import models as m
+from ateliers.queries import results_of, results_of_many
 from ateliers.services import add_photo
 from ateliers.synthesis import parts_of
 from tests import factories
@@ -72,3 +73,43 @@ def test_the_tribunal_chart_is_a_shift_per_position(world):
         ["Sceptiques 3 → 0"],
         ["Indécis 0 → 0"],
     ]
+
+
+def test_workshops_read_together_get_what_each_gets_alone(world):
+    walls = [factories.AtelierFactory(session=world.session, ideas_revealed=True) for _ in "ab"]
+    for wall, texts in zip(walls, (["Un", "Deux"], ["Trois"]), strict=True):
+        themes = [m.Theme.objects.create(atelier=wall, name=name) for name in ("B", "A")]
+        for n, text in enumerate(texts):
+            idea = m.Idea.objects.create(atelier=wall, text=text, theme=themes[n % 2])
+            m.Vote.objects.create(idea=idea, voter="v1")
+        m.Rating.objects.create(atelier=wall, score=5, comment=f"Bien {wall.pk}")
+    retro = factories.AtelierFactory(session=world.session, format="retrospective")
+    m.RetroEntry.objects.create(atelier=retro, kind=m.RetroKind.WORKED, text="Le rythme")
+
+    together = results_of_many([*walls, retro], voter="v1")
+
+    def seen(r):
+        ideas = [(i.text, i.number, i.dots, i.mine) for i in r.ideas]
+        return (
+            ideas,
+            r.dots_left,
+            [t.name for t in r.themes],
+            [x.comment for x in r.ratings],
+            r.retro,
+        )
+
+    for atelier in [*walls, retro]:
+        assert seen(together[atelier.pk]) == seen(results_of(atelier, voter="v1"))
+    assert seen(together[walls[1].pk])[0] == [("Trois", 1, 1, 1)]  # numbered in its own wall
+
+
+def test_the_ratings_chart_counts_each_workshops_own_scores(world):
+    other = factories.AtelierFactory(session=world.session)
+    for atelier, scores in ((world.atelier, [5, 5, 2]), (other, [1])):
+        for score in scores:
+            m.Rating.objects.create(atelier=atelier, score=score)
+
+    charts = {p.atelier: p.charts for p in parts(world.session)["parts"]}
+
+    assert [bar.value for bar in charts[world.atelier][-1].bars] == [2, 0, 0, 1, 0]
+    assert [bar.value for bar in charts[other][-1].bars] == [0, 0, 0, 0, 1]

@@ -8,13 +8,16 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from ateliers import models as m
-from ateliers.formats import FORMATS
+from ateliers.formats import FORMATS, Format, Part
+from ateliers.queries import WORDS_STEP
+from ateliers.services import add_photo
 from ateliers.synthesis import HEADLINES, parts_of
 from labo.lib.pdf import render_pdf
 from sessions import synthesis
 from sessions.models import AttendanceRole, Session
 from sessions.synthesis import summary_of, synthesis_of
 from tests import factories
+from tests.ateliers.test_photos import png_upload
 
 
 def pages(session: Session) -> list[str]:
@@ -326,3 +329,110 @@ def test_the_preview_draws_the_sessions_part_in_constant_queries(
 
     assert response.status_code == 200
     assert len(response.context["summary"]["headlines"]) == 1 + extra
+
+
+def fill(atelier: m.Atelier, person) -> None:
+    """Something in every part of the workshop's format and in what every workshop has, so
+    that each read of the synthesis is made (ideas hidden in free workshops, revealed in the
+    others: both reads)."""
+    parts = atelier.parts
+    if Part.QUESTIONS in parts:
+        question = m.DebateQuestion.objects.create(atelier=atelier, text="Faut-il ?", yes=3)
+        m.LiveAnswer.objects.create(
+            atelier=atelier, step=f"debate-{question.pk}", device="d1", value="yes"
+        )
+    if Part.CASES in parts:
+        case = m.TribunalCase.objects.create(atelier=atelier, question="?", after_for=2)
+        m.LiveAnswer.objects.create(
+            atelier=atelier, step=f"before-{case.pk}", device="d1", value="for"
+        )
+    if Part.REPORT in parts:
+        report = m.DemarreurReport.objects.create(atelier=atelier, reformulated_request="Aider")
+        m.DemarreurRole.objects.create(report=report, role="observer", person=person)
+        m.InterviewQuestion.objects.create(report=report, text="Qui ?")
+        m.Observation.objects.create(report=report, observer="Bob", phase="Écoute", note="Oui")
+    if Part.STANDS in parts:
+        stand = m.Stand.objects.create(atelier=atelier, name="Le stand")
+        m.StandFeedback.objects.create(stand=stand, understanding=4, interest=5, comment="Clair")
+        m.SuggestedOffer.objects.create(stand=stand, text="Un guichet")
+        m.StandVisit.objects.create(stand=stand, group="A", round=1)
+    if Part.GRID in parts:
+        m.CriteriaGrid.objects.create(
+            atelier=atelier, x_low="Peu", x_high="Très", y_low="Bas", y_high="Haut"
+        )
+    if Part.RETRO in parts:
+        m.RetroEntry.objects.create(atelier=atelier, kind=m.RetroKind.WORKED, text="Le rythme")
+    if Part.IDEAS in parts:
+        theme = m.Theme.objects.create(atelier=atelier, name="Accueil")
+        idea = m.Idea.objects.create(atelier=atelier, text="Une idée", theme=theme, x=10, y=20)
+        m.Vote.objects.create(idea=idea, voter="v1")
+        atelier.ideas_revealed = atelier.format != Format.FREE
+        atelier.save()
+    m.LiveAnswer.objects.create(atelier=atelier, step=WORDS_STEP, device="d2", value="clair")
+    m.Rating.objects.create(atelier=atelier, score=4, comment="Bien")
+    m.Action.objects.create(atelier=atelier, what="Relancer", owner=person)
+    m.GuestLink.objects.create(atelier=atelier, purpose=m.GuestPurpose.VOTE)
+    add_photo(atelier=atelier, upload=png_upload(), caption="Le mur", author=None)
+
+
+@pytest.fixture
+def every_format(world, request) -> int:
+    """``request.param`` workshops of each format, each with results in every part."""
+    for spec in FORMATS.values():
+        for _ in range(request.param):
+            fill(
+                factories.AtelierFactory(session=world.session, format=spec.format),
+                world.member.person,
+            )
+    return request.param
+
+
+def filled(parts: list, world) -> list:
+    """The parts of the workshops ``fill`` filled, each as what it read: every part given its
+    own results, never another workshop's."""
+    found = [part for part in parts if part.atelier != world.atelier]
+    return sorted(
+        {
+            (
+                part.empty,
+                len(part.photos),
+                tuple(part.results.words),
+                part.results.rating_count,
+                len(part.results.actions),
+                len(part.results.ideas) + part.results.hidden_ideas,
+            )
+            for part in found
+        }
+    )
+
+
+WHAT_EACH_READ = [
+    (False, 1, (("clair", 1),), 1, 1, 0),  # debate, starter, stands: no ideas
+    (False, 1, (("clair", 1),), 1, 1, 1),
+]
+
+
+@pytest.mark.parametrize("every_format", [1, 3], indirect=True)
+def test_the_preview_reads_every_workshop_in_constant_queries(
+    world, every_format, facilitator_client, django_assert_num_queries
+):
+    url = reverse("sessions:session-synthesis", args=[world.session.pk])
+
+    with django_assert_num_queries(43):
+        response = facilitator_client.get(url)
+
+    assert response.status_code == 200
+    parts = response.context["parts"]
+    assert len(parts) == 1 + every_format * len(FORMATS)
+    assert filled(parts, world) == WHAT_EACH_READ
+
+
+@pytest.mark.parametrize("every_format", [1, 3], indirect=True)
+def test_the_pdfs_context_reads_every_workshop_in_constant_queries(
+    world, every_format, django_assert_num_queries
+):
+    with django_assert_num_queries(35):
+        context = synthesis_of(world.session, for_pdf=True)
+
+    assert len(context["parts"]) == 1 + every_format * len(FORMATS)
+    assert filled(context["parts"], world) == WHAT_EACH_READ
