@@ -9,7 +9,7 @@ synthesis is one function added there."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -23,12 +23,15 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from labo.lib.charts import BarChart, ShiftChart, StackedChart
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARGIN = Cm(2)
+LINE = Cm(17)  # A4 less its margins
+AFTER_TABLE = Pt(9)
 PHOTO_WIDTH = Cm(8)  # two photos side by side: A4 less its margins is 17 cm
 PHOTO_WIDTH_OF_THREE = Cm(5.2)  # three, when a workshop has more than two
 SHORT_FALL = RGBColor(0x8A, 0x4B, 0x00)  # a day that fell short, as the PDF's .figure-short
@@ -65,8 +68,14 @@ def _bullets(doc: Document, items: Iterable[str]) -> None:
         doc.add_paragraph(str(item), style="List Bullet")
 
 
-def _table(doc: Document, headers: list[str], rows: Iterable[Iterable[object]]) -> None:
-    """A table whose first row is its header, repeated on every page it spans."""
+def _table(
+    doc: Document,
+    headers: list[str],
+    rows: Iterable[Iterable[object]],
+    widths: Sequence[float] | None = None,
+) -> None:
+    """A table whose first row is its header, repeated on every page it spans. ``widths``:
+    each column's share of the line (equal shares without them)."""
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -79,6 +88,39 @@ def _table(doc: Document, headers: list[str], rows: Iterable[Iterable[object]]) 
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = "" if value is None else str(value)
+    if widths:
+        _widths(table, widths)
+    _keep_rows_whole(table)
+
+
+def _widths(table, shares: Sequence[float]) -> None:
+    """Columns at their share of the line: Word reads the cells' widths, LibreOffice the
+    grid's, so both are set."""
+    total = sum(shares)
+    table.autofit = False
+    for column, share in zip(table.columns, shares, strict=True):
+        width = Emu(int(LINE * share / total))
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _room_after_tables(doc: Document) -> None:
+    """Some room above a paragraph that follows a table: it would touch the table's last
+    line (a style's space before is too little for it, and Word adds none of its own)."""
+    for table in doc.element.body.iterchildren(qn("w:tbl")):
+        following = table.getnext()
+        if following is not None and following.tag == qn("w:p"):
+            Paragraph(following, doc).paragraph_format.space_before = AFTER_TABLE
+
+
+def _keep_rows_whole(table) -> None:
+    """A row is not split across two pages (a photo stays with its caption, a line of a
+    table is read on one page)."""
+    for row in table.rows:
+        mark = OxmlElement("w:cantSplit")
+        mark.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(mark)
 
 
 def _repeat_header(row) -> None:
@@ -138,6 +180,7 @@ def _chart(doc: Document, chart: object) -> None:
                 (bar.label, f"{bar.display}{chart.unit}" if bar.value is not None else bar.display)
                 for bar in chart.bars
             ],
+            widths=(12, 5),
         )
     else:
         doc.add_paragraph(str(getattr(chart, "text", "")))
@@ -151,6 +194,7 @@ def _shift_table(doc: Document, chart: ShiftChart) -> None:
         doc,
         [_("Position"), chart.before_label, chart.after_label, _("Shift")],
         [(row.label, row.before, row.after, _signed(row.change)) for row in chart.rows],
+        widths=(8, 3, 3, 3),
     )
 
 
@@ -259,6 +303,8 @@ def _key_figures(doc: Document, s: dict) -> None:
             figure.font.color.rgb = SHORT_FALL
         if note:
             cells[1].paragraphs[0].add_run(f" {note}")
+    _widths(table, (6, 11))
+    _keep_rows_whole(table)
 
 
 def _next_steps(doc: Document, context: Context) -> None:
@@ -269,6 +315,7 @@ def _next_steps(doc: Document, context: Context) -> None:
             doc,
             [_("What"), _("Who"), _("By when")],
             [(action.what, _owner(action), _due(action)) for action in s["next_actions"]],
+            widths=(9.5, 4.5, 3),
         )
         if s["more_actions"]:
             doc.add_paragraph(
@@ -310,7 +357,7 @@ def agenda(doc: Document, context: Context) -> None:
                 block += " (" + ", ".join(sub.title for sub in slot.subgroups) + ")"
             times = f"{slot.start:%H:%M}–{slot.end:%H:%M}"
             rows.append((times, block, ", ".join(str(r) for r in slot.runners)))
-        _table(doc, [_("Time"), _("Block"), _("Run by")], rows)
+        _table(doc, [_("Time"), _("Block"), _("Run by")], rows, widths=(3, 9, 5))
 
 
 def participation(doc: Document, context: Context) -> None:
@@ -339,6 +386,7 @@ def participation(doc: Document, context: Context) -> None:
         doc,
         [_("Grade"), _("People")],
         [(label, fewer if count is None else count) for label, count in mix.rows],
+        widths=(12, 5),
     )
 
 
@@ -425,6 +473,7 @@ def _grid(doc: Document, results) -> None:
             doc,
             [_("Idea"), str(grid.x_high), str(grid.y_high)],
             [(f"{idea.number}. {idea.text}", idea.x, idea.y) for idea in placed],
+            widths=(11, 3, 3),
         )
     if grid.zones:
         _labelled(doc, _("Zones that come out:"), grid.zones)
@@ -455,6 +504,7 @@ def _ideas(doc: Document, part) -> None:
             doc,
             ["#", _("Idea"), _("Dots")],
             [(idea.number, idea.text, idea.dots) for idea in ideas],
+            widths=(1.2, 13.8, 2),
         )
 
 
@@ -504,6 +554,7 @@ def _photos(doc: Document, part) -> None:
             if photo.moment:
                 where += f" · {_date(photo.moment, 'j F Y')}"
             caption.add_run(where)
+    _keep_rows_whole(grid)
 
 
 def workshops(doc: Document, context: Context) -> None:
@@ -568,6 +619,7 @@ def actions(doc: Document, context: Context) -> None:
                 )
                 for action in context["actions"]
             ],
+            widths=(7, 4, 2.5, 3.5),
         )
     else:
         doc.add_paragraph(_("No action recorded."))
@@ -593,12 +645,20 @@ def synthesis_docx(context: Context) -> bytes:
     _a4_with_page_numbers(doc)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_before = Pt(3)
+    normal.paragraph_format.space_after = Pt(3)
+    doc.styles["List Bullet"].paragraph_format.space_before = Pt(1)
+    doc.styles["List Bullet"].paragraph_format.space_after = Pt(1)
+    caption = doc.styles["Caption"].paragraph_format
+    caption.space_before = Pt(8)
+    caption.keep_with_next = True  # a chart's title stays with its table
     # French, so that Word checks the spelling in French.
     language = OxmlElement("w:lang")
     language.set(qn("w:val"), "fr-FR")
     normal.element.get_or_add_rPr().append(language)
     for section in SECTIONS:
         section(doc, context)
+    _room_after_tables(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

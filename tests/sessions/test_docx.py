@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import formats
 from django.utils.timezone import localdate
+from docx.oxml.ns import qn
 
 from labo.lib.charts import bar_chart, shift_chart, stacked_chart
-from sessions.docx import DOCX_TYPE, SHORT_FALL, _chart, synthesis_docx
+from sessions.docx import AFTER_TABLE, DOCX_TYPE, SHORT_FALL, _chart, synthesis_docx
 from sessions.synthesis import synthesis_of
 from tests import factories
 from tests.conftest import PERSONAS, client_for
@@ -306,3 +307,11 @@ def test_docx_reads_no_file_but_the_processed_photos(tmp_path, settings):
     assert _photo_path(board.as_uri()) == board
     assert _photo_path((tmp_path / "photos" / ".." / "secret.jpg").as_uri()) is None
     assert _photo_path("/ateliers/photos/1/thumb/") is None
+
+
+def test_docx_rows_stay_on_one_page_and_text_after_a_table_has_room(synthesis):
+    rows = [row for table in synthesis.tables for row in table.rows]
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in rows)
+    verdict = next(p for p in synthesis.paragraphs if p.text.startswith("Verdict :"))
+    assert verdict._p.getprevious().tag == qn("w:tbl")
+    assert verdict.paragraph_format.space_before == AFTER_TABLE
