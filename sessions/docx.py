@@ -106,8 +106,8 @@ def _widths(table, shares: Sequence[float]) -> None:
 
 
 def _room_after_tables(doc: Document) -> None:
-    """Some room above a paragraph that follows a table: it would touch the table's last
-    line (a style's space before is too little for it, and Word adds none of its own)."""
+    """Room above a paragraph that follows a table, which would touch its last line else
+    (the 3 pt every paragraph has before it do not show there)."""
     for table in doc.element.body.iterchildren(qn("w:tbl")):
         following = table.getnext()
         if following is not None and following.tag == qn("w:p"):
@@ -184,8 +184,9 @@ def _chart(doc: Document, chart: object) -> None:
         )
     else:
         doc.add_paragraph(str(getattr(chart, "text", "")))
-    if chart.note:  # type: ignore[attr-defined]
-        doc.add_paragraph(str(chart.note))  # type: ignore[attr-defined]
+    note = getattr(chart, "note", "")
+    if note:
+        doc.add_paragraph(str(note))
 
 
 def _shift_table(doc: Document, chart: ShiftChart) -> None:
