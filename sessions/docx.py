@@ -4,12 +4,12 @@ administrations that rework a document before sending it on.
 It is drawn from the very context the PDF is drawn from (``sessions.synthesis.synthesis_of``
 with ``for_pdf=True``), with real headings (Heading 1/2/3), tables and the photos' print
 copies. Each part of the document is one function of ``SECTIONS``: a new part of the
-synthesis (a summary, "À retenir"…) is one function added there."""
+synthesis is one function added there."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -23,12 +23,18 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+from labo.lib.charts import BarChart, ShiftChart, StackedChart
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARGIN = Cm(2)
+LINE = Cm(17)  # A4 less its margins
+AFTER_TABLE = Pt(9)
 PHOTO_WIDTH = Cm(8)  # two photos side by side: A4 less its margins is 17 cm
-PHOTOS_PER_ROW = 2
+PHOTO_WIDTH_OF_THREE = Cm(5.2)  # three, when a workshop has more than two
+SHORT_FALL = RGBColor(0x8A, 0x4B, 0x00)  # a day that fell short, as the PDF's .figure-short
 
 Context = dict
 Section = Callable[[Document, Context], None]
@@ -62,8 +68,14 @@ def _bullets(doc: Document, items: Iterable[str]) -> None:
         doc.add_paragraph(str(item), style="List Bullet")
 
 
-def _table(doc: Document, headers: list[str], rows: Iterable[Iterable[object]]) -> None:
-    """A table whose first row is its header, repeated on every page it spans."""
+def _table(
+    doc: Document,
+    headers: list[str],
+    rows: Iterable[Iterable[object]],
+    widths: Sequence[float] | None = None,
+) -> None:
+    """A table whose first row is its header, repeated on every page it spans. ``widths``:
+    each column's share of the line (equal shares without them)."""
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -76,6 +88,39 @@ def _table(doc: Document, headers: list[str], rows: Iterable[Iterable[object]]) 
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = "" if value is None else str(value)
+    if widths:
+        _widths(table, widths)
+    _keep_rows_whole(table)
+
+
+def _widths(table, shares: Sequence[float]) -> None:
+    """Columns at their share of the line: Word reads the cells' widths, LibreOffice the
+    grid's, so both are set."""
+    total = sum(shares)
+    table.autofit = False
+    for column, share in zip(table.columns, shares, strict=True):
+        width = Emu(int(LINE * share / total))
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _room_after_tables(doc: Document) -> None:
+    """Room above a paragraph that follows a table, which would touch its last line else
+    (the 3 pt every paragraph has before it do not show there)."""
+    for table in doc.element.body.iterchildren(qn("w:tbl")):
+        following = table.getnext()
+        if following is not None and following.tag == qn("w:p"):
+            Paragraph(following, doc).paragraph_format.space_before = AFTER_TABLE
+
+
+def _keep_rows_whole(table) -> None:
+    """A row is not split across two pages (a photo stays with its caption, a line of a
+    table is read on one page)."""
+    for row in table.rows:
+        mark = OxmlElement("w:cantSplit")
+        mark.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(mark)
 
 
 def _repeat_header(row) -> None:
@@ -118,38 +163,59 @@ def _photo_path(src: str) -> Path | None:
 
 
 def _chart(doc: Document, chart: object) -> None:
-    """A chart as the table of its numbers (editable, and readable without the drawing)."""
+    """A chart as the table of its numbers (editable, and readable without the drawing):
+    one table per kind of chart of ``labo.lib.charts``."""
     if chart is None or getattr(chart, "empty", False):
         return
     doc.add_paragraph(str(getattr(chart, "title", "")), style="Caption")
-    bars = getattr(chart, "bars", None)
-    series = getattr(chart, "series", None)
-    if bars is not None:
-        unit = getattr(chart, "unit", "")
+    if isinstance(chart, ShiftChart):
+        _shift_table(doc, chart)
+    elif isinstance(chart, StackedChart):
+        _stacked_table(doc, chart)
+    elif isinstance(chart, BarChart):
         _table(
             doc,
             [_("Item"), _("Value")],
             [
-                (bar.label, f"{bar.display}{unit}" if bar.value is not None else bar.display)
-                for bar in bars
+                (bar.label, f"{bar.display}{chart.unit}" if bar.value is not None else bar.display)
+                for bar in chart.bars
             ],
+            widths=(12, 5),
         )
-    elif series is not None:
-        names = [str(name) for name, *_rest in series]
-        rows = []
-        for row in chart.rows:  # type: ignore[attr-defined]
-            values = {str(segment.series): segment.value for segment in row.segments}
-            cells = [
-                _("masked") if row.masked or name in row.hidden else values.get(name, 0)
-                for name in names
-            ]
-            rows.append([row.label, *cells])
-        _table(doc, [_("Item"), *names], rows)
     else:
         doc.add_paragraph(str(getattr(chart, "text", "")))
     note = getattr(chart, "note", "")
     if note:
         doc.add_paragraph(str(note))
+
+
+def _shift_table(doc: Document, chart: ShiftChart) -> None:
+    """How a room moved: each position before and after, and by how much."""
+    _table(
+        doc,
+        [_("Position"), chart.before_label, chart.after_label, _("Shift")],
+        [(row.label, row.before, row.after, _signed(row.change)) for row in chart.rows],
+        widths=(8, 3, 3, 3),
+    )
+
+
+def _signed(change: int) -> str:
+    """+2, −3 (a minus sign, not a hyphen) or 0."""
+    return f"{change:+d}".replace("-", "−") if change else "0"
+
+
+def _stacked_table(doc: Document, chart: StackedChart) -> None:
+    """One row per bar, one column per series; a hidden cell says so, as the drawing."""
+    names = [str(name) for name, _colour, _x in chart.series]
+    rows = []
+    for row in chart.rows:
+        values = {str(segment.series): segment.value for segment in row.segments}
+        cells = [
+            chart.masked_label if row.masked or name in row.hidden else values.get(name, 0)
+            for name in names
+        ]
+        rows.append([row.label, *cells])
+    _table(doc, [_("Item"), *names], rows)
 
 
 def _date(value, fmt: str = "l j F Y") -> str:
@@ -159,9 +225,13 @@ def _date(value, fmt: str = "l j F Y") -> str:
 # The sections of the synthesis, in the PDF's order.
 
 
-def cover(doc: Document, context: Context) -> None:
-    session, programme = context["session"], context["programme"]
-    doc.add_paragraph(f"{programme.name} — {programme.organisation}")
+def summary(doc: Document, context: Context) -> None:
+    """Page 1, as the PDF's: why, the key figures, "À retenir", each workshop in one line
+    and the next steps with their owners."""
+    session, programme, s = context["session"], context["programme"], context["summary"]
+    doc.add_paragraph(
+        f"{_('Synthesis of the session')} · {programme.name} — {programme.organisation}"
+    )
     doc.add_heading(
         _("Session #%(number)s: %(title)s") % {"number": session.number, "title": session.title},
         level=0,
@@ -174,10 +244,101 @@ def cover(doc: Document, context: Context) -> None:
             "end": _date(session.ends_on, "j F Y"),
         }
     doc.add_paragraph(f"{session.place} · {when}" if session.place else when)
-    doc.add_paragraph(_("Synthesis of the session"))
     if session.objectives:
-        doc.add_heading(_("Objectives"), level=1)
-        _paragraphs(doc, session.objectives)
+        # Whole, not cut at 400 characters as on the PDF's page 1: this copy is reworked.
+        _labelled(doc, _("Why:"), session.objectives)
+    _key_figures(doc, s)
+    if s["key_messages"]:
+        doc.add_heading(_("Key messages"), level=1)
+        for message in s["key_messages"]:
+            doc.add_paragraph(style="List Bullet").add_run(message).bold = True
+    if s["headlines"]:
+        doc.add_heading(_("Each workshop in one line"), level=1)
+        for headline in s["headlines"]:
+            paragraph = doc.add_paragraph(style="List Bullet")
+            paragraph.add_run(headline.title).bold = True
+            paragraph.add_run(f" — {headline.text or _('no result recorded')}")
+    _next_steps(doc, context)
+    doc.add_page_break()
+
+
+def _key_figures(doc: Document, s: dict) -> None:
+    """The figures as a table of two columns: what is counted, and the count."""
+    doc.add_heading(_("Key figures"), level=1)
+    rows: list[tuple[str, str, str, bool]] = []
+    for figure in s["days"]:
+        day = figure.day
+        label = _date(day.date, "j F")
+        if day.title:
+            label = f"{day.title}, {label}"
+        if figure.expected:
+            value, note = f"{figure.present} / {figure.expected}", _("present / expected")
+        else:
+            value, note = str(figure.present), _("people present")
+        if figure.guests:
+            note += " · " + ngettext(
+                "of whom %(n)s guest", "of whom %(n)s guests", figure.guests
+            ) % {"n": figure.guests}
+        rows.append((label, value, note, figure.fell_short))
+    done = s["actions_done"]
+    rows += [
+        (_("Workshops held"), str(s["workshop_count"]), "", False),
+        (_("Ideas given"), str(s["idea_count"]), "", False),
+        (
+            _("Actions decided"),
+            str(s["action_count"]),
+            ngettext("%(n)s done", "%(n)s done", done) % {"n": done} if done else "",
+            False,
+        ),
+    ]
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for label, value, note, short in rows:
+        cells = table.add_row().cells
+        cells[0].text = label
+        figure = cells[1].paragraphs[0].add_run(value)
+        figure.bold = True
+        figure.font.size = Pt(13)
+        if short:
+            figure.font.color.rgb = SHORT_FALL
+        if note:
+            cells[1].paragraphs[0].add_run(f" {note}")
+    _widths(table, (6, 11))
+    _keep_rows_whole(table)
+
+
+def _next_steps(doc: Document, context: Context) -> None:
+    session, s = context["session"], context["summary"]
+    doc.add_heading(_("Next steps"), level=1)
+    if s["next_actions"]:
+        _table(
+            doc,
+            [_("What"), _("Who"), _("By when")],
+            [(action.what, _owner(action), _due(action)) for action in s["next_actions"]],
+            widths=(9.5, 4.5, 3),
+        )
+        if s["more_actions"]:
+            doc.add_paragraph(
+                ngettext(
+                    "And %(n)s more action, in the details.",
+                    "And %(n)s more actions, in the details.",
+                    s["more_actions"],
+                )
+                % {"n": s["more_actions"]}
+            )
+    elif session.next_steps:
+        _paragraphs(doc, session.next_steps)
+    else:
+        doc.add_paragraph(_("No open action."))
+
+
+def _owner(action) -> str:
+    return (action.owner.full_name if action.owner else action.owner_name) or "—"
+
+
+def _due(action) -> str:
+    return action.due_on.strftime("%d/%m/%Y") if action.due_on else "—"
 
 
 def agenda(doc: Document, context: Context) -> None:
@@ -197,7 +358,7 @@ def agenda(doc: Document, context: Context) -> None:
                 block += " (" + ", ".join(sub.title for sub in slot.subgroups) + ")"
             times = f"{slot.start:%H:%M}–{slot.end:%H:%M}"
             rows.append((times, block, ", ".join(str(r) for r in slot.runners)))
-        _table(doc, [_("Time"), _("Block"), _("Run by")], rows)
+        _table(doc, [_("Time"), _("Block"), _("Run by")], rows, widths=(3, 9, 5))
 
 
 def participation(doc: Document, context: Context) -> None:
@@ -226,6 +387,7 @@ def participation(doc: Document, context: Context) -> None:
         doc,
         [_("Grade"), _("People")],
         [(label, fewer if count is None else count) for label, count in mix.rows],
+        widths=(12, 5),
     )
 
 
@@ -233,6 +395,11 @@ def _questions(doc: Document, results) -> None:
     for question in results.questions:
         doc.add_heading(question.text, level=2)
         _chart(doc, question.chart)
+        if question.phone_tally:
+            doc.add_paragraph(
+                f"{_('Of which by phone (live room):')} "
+                + " · ".join(f"{label} {value}" for _key, label, value in question.phone_tally)
+            )
         if question.arguments:
             _labelled(doc, _("Key arguments:"), question.arguments)
 
@@ -241,6 +408,12 @@ def _cases(doc: Document, results) -> None:
     for case in results.cases:
         doc.add_heading(case.question, level=2)
         _chart(doc, case.chart)
+        if case.has_phones:
+            doc.add_paragraph(
+                f"{_('Of which by phone (live room):')} {_('before')} {_phones(case.phones_before)}"
+                f", {_('after')} {_phones(case.phones_after)}"
+                f" ({_('convinced / sceptical / undecided')})"
+            )
         for label, text in (
             (_("Prosecution:"), case.prosecution),
             (_("Defence:"), case.defence),
@@ -249,6 +422,10 @@ def _cases(doc: Document, results) -> None:
         ):
             if text:
                 _labelled(doc, label, text)
+
+
+def _phones(answers: dict[str, int]) -> str:
+    return " / ".join(str(answers.get(key, 0)) for key in ("for", "against", "undecided"))
 
 
 def _report(doc: Document, results) -> None:
@@ -297,6 +474,7 @@ def _grid(doc: Document, results) -> None:
             doc,
             [_("Idea"), str(grid.x_high), str(grid.y_high)],
             [(f"{idea.number}. {idea.text}", idea.x, idea.y) for idea in placed],
+            widths=(11, 3, 3),
         )
     if grid.zones:
         _labelled(doc, _("Zones that come out:"), grid.zones)
@@ -327,6 +505,7 @@ def _ideas(doc: Document, part) -> None:
             doc,
             ["#", _("Idea"), _("Dots")],
             [(idea.number, idea.text, idea.dots) for idea in ideas],
+            widths=(1.2, 13.8, 2),
         )
 
 
@@ -351,23 +530,32 @@ def _ratings(doc: Document, results) -> None:
 
 
 def _photos(doc: Document, part) -> None:
-    """The photos two by two in a table without borders, each with its caption."""
+    """The photos two or three side by side, as the PDF's grid, in a table without borders,
+    each captioned with what it shows, its workshop and its moment."""
     photos = [(photo, _photo_path(photo.src)) for photo in part.photos]
     kept = [(photo, path) for photo, path in photos if path]
     if not kept:
         return
     doc.add_heading(_("Photos of the boards"), level=2)
-    grid = doc.add_table(rows=0, cols=PHOTOS_PER_ROW)
-    for start in range(0, len(kept), PHOTOS_PER_ROW):
+    per_row = 3 if len(kept) > 2 else 2
+    width = PHOTO_WIDTH if per_row == 2 else PHOTO_WIDTH_OF_THREE
+    grid = doc.add_table(rows=0, cols=per_row)
+    for start in range(0, len(kept), per_row):
         cells = grid.add_row().cells
-        for cell, (photo, path) in zip(cells, kept[start : start + PHOTOS_PER_ROW], strict=False):
+        for cell, (photo, path) in zip(cells, kept[start : start + per_row], strict=False):
             run = cell.paragraphs[0].add_run()
-            run.add_picture(str(path), width=PHOTO_WIDTH)
+            run.add_picture(str(path), width=width)
             # The text alternative Word reads aloud (the PDF's alt).
             inline = run._r.xpath(".//wp:inline")[0]
             inline.docPr.set("descr", photo.caption or _("Photo of a board"))
+            caption = cell.add_paragraph(style="Caption")
             if photo.caption:
-                cell.add_paragraph(photo.caption, style="Caption")
+                caption.add_run(photo.caption).add_break()
+            where = photo.workshop
+            if photo.moment:
+                where += f" · {_date(photo.moment, 'j F Y')}"
+            caption.add_run(where)
+    _keep_rows_whole(grid)
 
 
 def workshops(doc: Document, context: Context) -> None:
@@ -375,6 +563,8 @@ def workshops(doc: Document, context: Context) -> None:
         doc.add_heading(_("Workshops"), level=1)
         doc.add_paragraph(_("No workshop was logged for this session."))
     for part in context["parts"]:
+        if part.empty:
+            continue  # named in one line after the others, as the PDF does
         atelier, results = part.atelier, part.results
         doc.add_heading(atelier.title, level=1)
         meta = str(atelier.get_format_display())
@@ -396,6 +586,17 @@ def workshops(doc: Document, context: Context) -> None:
             _chart(doc, chart)
         _ratings(doc, results)
         _photos(doc, part)
+    _empty_parts(doc, context)
+
+
+def _empty_parts(doc: Document, context: Context) -> None:
+    """The workshops with nothing logged, in one line rather than a heading each."""
+    empty = context["empty_parts"]
+    if not empty:
+        return
+    if len(empty) == len(context["parts"]):
+        doc.add_heading(_("Workshops"), level=1)
+    _labelled(doc, _("No result logged:"), ", ".join(part.atelier.title for part in empty) + ".")
 
 
 def debrief(doc: Document, context: Context) -> None:
@@ -413,12 +614,13 @@ def actions(doc: Document, context: Context) -> None:
             [
                 (
                     f"✓ {action.what}" if action.done else action.what,
-                    (action.owner.full_name if action.owner else action.owner_name) or "—",
-                    action.due_on.strftime("%d/%m/%Y") if action.due_on else "—",
+                    _owner(action),
+                    _due(action),
                     action.atelier.title,
                 )
                 for action in context["actions"]
             ],
+            widths=(7, 4, 2.5, 3.5),
         )
     else:
         doc.add_paragraph(_("No action recorded."))
@@ -427,8 +629,8 @@ def actions(doc: Document, context: Context) -> None:
         _paragraphs(doc, session.next_steps)
 
 
-# The document, part after part. A summary goes in after ``cover``.
-SECTIONS: list[Section] = [cover, agenda, participation, workshops, debrief, actions]
+# The document, part after part, in the PDF's order.
+SECTIONS: list[Section] = [summary, agenda, participation, workshops, debrief, actions]
 
 
 def synthesis_docx(context: Context) -> bytes:
@@ -444,12 +646,20 @@ def synthesis_docx(context: Context) -> bytes:
     _a4_with_page_numbers(doc)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_before = Pt(3)
+    normal.paragraph_format.space_after = Pt(3)
+    doc.styles["List Bullet"].paragraph_format.space_before = Pt(1)
+    doc.styles["List Bullet"].paragraph_format.space_after = Pt(1)
+    caption = doc.styles["Caption"].paragraph_format
+    caption.space_before = Pt(8)
+    caption.keep_with_next = True  # a chart's title stays with its table
     # French, so that Word checks the spelling in French.
     language = OxmlElement("w:lang")
     language.set(qn("w:val"), "fr-FR")
     normal.element.get_or_add_rPr().append(language)
     for section in SECTIONS:
         section(doc, context)
+    _room_after_tables(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -97,6 +97,8 @@ def session_synthesis(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         messages_form, status = _save_key_messages(session, messages_form)
         if status == 200 and not request.htmx:
             return redirect(reverse("sessions:session-synthesis", args=[pk]) + "#key-messages")
+    elif valid and action == "docx":  # the form's own button: the boxes ticked, no script
+        return _synthesis_docx(session, form.chosen_ids())
     elif valid and action == "generate":
         document = request_document(
             kind=DocumentKind.SYNTHESIS,
@@ -376,10 +378,15 @@ def history_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def session_synthesis_docx(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The synthesis as an editable Word document, from the same content as the PDF (the
-    workshops and photos of the query, as the preview's form names them; all by default)."""
+    workshops and photos of the query, as the preview's form names them; all by default).
+    The preview's form asks for it through ``session_synthesis`` (action "docx")."""
     session = get_session_for(request, pk, write=True)
     form = SynthesisForm(request.GET or None, session=session)
     chosen = form.chosen_ids() if form.is_bound and form.is_valid() else {}
+    return _synthesis_docx(session, chosen)
+
+
+def _synthesis_docx(session: Session, chosen: dict[str, list[int]]) -> HttpResponse:
     context = synthesis_of(
         session, atelier_ids=chosen.get("ateliers"), photo_ids=chosen.get("photos"), for_pdf=True
     )

@@ -75,6 +75,7 @@ from sessions.services import (
     record_attendance,
     save_as_template,
     save_debrief,
+    save_key_messages,
     update_day,
     update_session,
 )
@@ -652,6 +653,17 @@ def _commandes(lab: DemoLab, programme: Programme) -> dict[str, Commande]:
     }
 
 
+GRAND_ATELIER_KEY_MESSAGES = (
+    "7 invités sur 80 attendus, presque tous cadres de catégorie A : il faut aller chercher "
+    "les agents de catégorie B et C, par un mail à tous ou un événement ouvert comme la "
+    "Ker’Metz.",
+    "Le tribunal de l’innovation a fait bouger les pessimistes : un format à garder, avec des "
+    "questions plus concrètes.",
+    "Le stand d’accompagnement de projets a le plus convaincu et gagné une offre « Aide à "
+    "l’adhésion au projet ».",
+)
+
+
 def _session_grand_atelier(lab: DemoLab, programme: Programme, regulars: list[str]) -> None:
     session = lab.session(
         programme,
@@ -672,6 +684,13 @@ def _session_grand_atelier(lab: DemoLab, programme: Programme, regulars: list[st
             "offre d'aide à l'adhésion au projet."
         ),
     )
+    if not session.key_messages:
+        # The synthesis's "À retenir", as the facilitators would write it after the day.
+        save_key_messages(
+            session=session,
+            key_messages="\n".join(GRAND_ATELIER_KEY_MESSAGES),
+            version=None,
+        )
     day1 = lab.day(
         session,
         0,

@@ -63,6 +63,16 @@ def test_demo_has_a_grand_atelier_planned_for_80_that_got_7_guests(demo):
     assert day.session.days.count() == 3
 
 
+def test_demo_grand_atelier_has_three_key_messages_for_its_synthesis(demo):
+    session = Session.objects.get(number=9)
+
+    messages = session.key_message_list()
+
+    assert len(messages) == 3
+    assert messages[0].startswith("7 invités sur 80 attendus")
+    assert all(len(message) <= 200 for message in messages)
+
+
 def test_demo_has_past_and_coming_sessions_with_agendas(demo):
     statuses = list(Session.objects.order_by("number").values_list("status", flat=True))
 
