@@ -1,4 +1,5 @@
-"""PDF rendering with WeasyPrint. Nothing is fetched but the project's own static files."""
+"""PDF rendering with WeasyPrint, as PDF/UA-1 (tagged, with XMP metadata, a title and a
+language), French typography applied. Nothing is fetched but the project's own static files."""
 
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
+from labo.lib.typography import typeset
+
 MAX_FETCH_BYTES = 10 * 1024 * 1024
+
+# Every document is PDF/UA-1 (ISO 14289-1): tagged, XMP metadata declaring it (pdfuaid:part),
+# the title shown instead of the file name, the language of <html lang>.
+PDF_VARIANT = "pdf/ua-1"
+# Changes with the way a document is drawn from its HTML (variant, typography, finisher),
+# so that a document drawn before is not reused (see stylesheet_digest).
+DRAWING_VERSION = "pdf/ua-1, typography 1"
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -53,17 +63,43 @@ def _stylesheet(name: str, fetcher: URLFetcher) -> CSS:
 
 def stylesheet_digest(name: str = "css/print.css") -> str:
     """Part of a document's fingerprint: a new stylesheet means a new drawing."""
-    return hashlib.sha256(Path(_static_file(name)).read_bytes()).hexdigest()
+    digest = hashlib.sha256(Path(_static_file(name)).read_bytes())
+    digest.update(DRAWING_VERSION.encode())
+    return digest.hexdigest()
+
+
+def _header_scopes(document, pdf) -> None:
+    """Give each table header cell (TH) the /Scope of its HTML scope attribute: WeasyPrint
+    links data cells to their headers (/Headers) but does not write the scope itself."""
+    for page in document.pages:
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            stack.extend(getattr(box, "children", ()))
+            mark = getattr(box, "mark", None)
+            element = getattr(box, "element", None)
+            if box.element_tag != "th" or element is None or not hasattr(mark, "get"):
+                continue
+            scope = (element.get("scope") or "col").lower()
+            attributes = mark.get("A")
+            if attributes is not None:
+                attributes["Scope"] = "/Row" if scope == "row" else "/Column"
 
 
 def html_to_pdf(
     html: str, *, stylesheet: str = "css/print.css", fetcher: URLFetcher | None = None
 ) -> bytes:
-    """Draw HTML as a tagged PDF (headings become bookmarks). Every resource goes through
-    the fetcher: pass one to see what was asked for."""
+    """Draw HTML as a PDF/UA-1 document (headings become bookmarks), with French
+    typography. Every resource goes through the fetcher: pass one to see what was asked for."""
     fetcher = fetcher or StaticOnlyFetcher()
-    document = HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[_stylesheet(stylesheet, fetcher)], pdf_tags=True)
+    document = HTML(
+        string=typeset(html), base_url=str(settings.BASE_DIR / "static"), url_fetcher=fetcher
+    )
+    return document.write_pdf(
+        stylesheets=[_stylesheet(stylesheet, fetcher)],
+        pdf_variant=PDF_VARIANT,
+        finisher=_header_scopes,
+    )
 
 
 def render_pdf(template: str, context: dict, *, stylesheet: str = "css/print.css") -> bytes:
