@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from labo.lib.pdf import StaticOnlyFetcher, render_pdf
+from labo.lib.typography import french_text
 from tests import factories
 
 
@@ -36,7 +37,7 @@ def test_printed_agenda_has_the_blocks_and_their_times(world, member_client, tmp
     text = pdf_text(response.content, tmp_path)
     assert "Préparer le Grand Atelier" in text
     assert "09:00–09:30" in text
-    assert "Tribunal de l'innovation" in text
+    assert french_text("Tribunal de l'innovation") in text
     assert "Un seul procès si moins de 15 personnes" in text
 
 
@@ -48,7 +49,7 @@ def test_sign_in_sheet_lists_attendees_with_signature_columns(world, facilitator
     response = facilitator_client.get(reverse("sessions:day-sign-in-pdf", args=[world.day.pk]))
 
     text = pdf_text(response.content, tmp_path)
-    assert "Feuille d'émargement" in text
+    assert french_text("Feuille d'émargement") in text
     assert "FONTAINE" in text
     assert "Matin" in text
     assert "Après-midi" in text
