@@ -49,10 +49,10 @@ class Drawn:
     seconds: float
 
 
-def _client() -> Client:
-    user = get_user_model().objects.filter(username=USERNAME).first()
+def _client(username: str) -> Client:
+    user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise CommandError(f"No account {USERNAME!r}: seed the demo lab first (seed_demo).")
+        raise CommandError(f"No account {username!r}: seed the demo lab first (seed_demo).")
     client = Client()
     client.force_login(user)
     return client
@@ -123,15 +123,16 @@ def to_png(pdf: Path, *, dpi: int) -> list[Path]:
     return sorted(folder.glob("page-*.png"))
 
 
-def draw_all(out: Path, *, dpi: int = 60) -> list[Drawn]:
-    """Every document of the lab in this database, as PDF and PNG pages under out."""
+def draw_all(out: Path, *, dpi: int = 60, username: str = USERNAME) -> list[Drawn]:
+    """Every document of the lab in this database, as PDF and PNG pages under out, asked
+    for by this facilitator."""
     if shutil.which("pdftoppm") is None:
         raise CommandError("pdftoppm is missing (poppler-utils).")
     out.mkdir(parents=True, exist_ok=True)
     drawn = []
     # The test client speaks as "testserver"; the views' own access rules still apply.
     with override_settings(ALLOWED_HOSTS=["testserver"]):
-        client = _client()
+        client = _client(username)
         documents = _documents(client)
         while True:
             start = time.perf_counter()

@@ -45,8 +45,8 @@ _SPACED_COLON = re.compile(rf"[ \t\r\n{NARROW_NBSP}]+:{_AFTER}")
 _SPACED_MARK = re.compile(rf"[ \t\r\n{NBSP}]+([;!?]){_AFTER}")
 _BARE_COLON = re.compile(rf"(?<={_LETTER}|[)»]):(?=\s)")
 _BARE_MARK = re.compile(rf"(?<=\w|[)»])([;!?]){_AFTER}")
-_OPENING_QUOTE = re.compile(rf"«[ \t\r\n{NBSP}]*")
-_CLOSING_QUOTE = re.compile(rf"[ \t\r\n{NBSP}]*»")
+_OPENING_QUOTE = re.compile(rf"«[ \t\r\n{NBSP}{NARROW_NBSP}]*")
+_CLOSING_QUOTE = re.compile(rf"[ \t\r\n{NBSP}{NARROW_NBSP}]*»")
 _FRENCH_DOCUMENT = re.compile(r"<html\b[^>]*\blang=[\"']?fr\b", re.IGNORECASE)
 
 
