@@ -102,8 +102,9 @@ def _documents(client: Client) -> Iterator[tuple[str, bytes | None]]:
             yield f"{stem}-emargement", _from_view(client, url)
     for report in DemarreurReport.objects.select_related("atelier").order_by("atelier_id"):
         url = reverse("ateliers:report-pdf", args=[report.atelier_id])
-        yield f"demarreur-{report.atelier_id}-{slugify(report.atelier.title)[:40]}", _from_view(
-            client, url
+        yield (
+            f"demarreur-{report.atelier_id}-{slugify(report.atelier.title)[:40]}",
+            _from_view(client, url),
         )
     for commande in Commande.objects.order_by("pk"):
         url = reverse("commandes:commande-pdf", args=[commande.pk])
@@ -117,9 +118,7 @@ def to_png(pdf: Path, *, dpi: int) -> list[Path]:
     folder = pdf.with_suffix("")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(folder / "page")], check=True
-    )
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(folder / "page")], check=True)
     return sorted(folder.glob("page-*.png"))
 
 

@@ -4,6 +4,7 @@ language), French typography applied. Nothing is fetched but the project's own s
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +23,12 @@ MAX_FETCH_BYTES = 10 * 1024 * 1024
 PDF_VARIANT = "pdf/ua-1"
 # Changes with the way a document is drawn from its HTML (variant, typography, finisher),
 # so that a document drawn before is not reused (see stylesheet_digest).
-DRAWING_VERSION = "pdf/ua-1, typography 1"
+DRAWING_VERSION = "pdf/ua-1, typography 1, svg titles"
+# WeasyPrint takes a figure's /Alt from an <svg>'s <title> only: an <svg> described by its
+# aria-label (as on pages) gets the label as its title.
+_LABELLED_SVG = re.compile(
+    r"(<svg\b[^>]*?\baria-label=\"([^\"]*)\"[^>]*>)(?!\s*<title\b)", re.IGNORECASE
+)
 PDF_SCOPES = {"col": "/Column", "row": "/Row", "colgroup": "/Column", "rowgroup": "/Row"}
 
 
@@ -69,6 +75,11 @@ def stylesheet_digest(name: str = "css/print.css") -> str:
     return digest.hexdigest()
 
 
+def described_figures(html: str) -> str:
+    """The HTML with a <title> in every <svg> that has an aria-label but no title."""
+    return _LABELLED_SVG.sub(r"\1<title>\2</title>", html)
+
+
 def _header_scopes(document, pdf) -> None:
     """Give each table header cell (TH) the /Scope of its HTML scope attribute: WeasyPrint
     links data cells to their headers (/Headers) but does not write the scope itself. A
@@ -80,7 +91,7 @@ def _header_scopes(document, pdf) -> None:
             stack.extend(getattr(box, "children", ()))
             mark = getattr(box, "mark", None)
             element = getattr(box, "element", None)
-            if box.element_tag != "th" or element is None or not hasattr(mark, "get"):
+            if box.element_tag != "th" or element is None or not isinstance(mark, dict):
                 continue
             scope = PDF_SCOPES.get((element.get("scope") or "").lower())
             attributes = mark.get("A")
@@ -95,7 +106,9 @@ def html_to_pdf(
     typography. Every resource goes through the fetcher: pass one to see what was asked for."""
     fetcher = fetcher or StaticOnlyFetcher()
     document = HTML(
-        string=typeset(html), base_url=str(settings.BASE_DIR / "static"), url_fetcher=fetcher
+        string=typeset(described_figures(html)),
+        base_url=str(settings.BASE_DIR / "static"),
+        url_fetcher=fetcher,
     )
     return document.write_pdf(
         stylesheets=[_stylesheet(stylesheet, fetcher)],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
 # Imprimerie nationale: a non-breaking space before a colon, a narrow one before ; ! ? and
@@ -108,17 +108,16 @@ class FrenchTypographyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if (
-            response.streaming
+            not isinstance(response, HttpResponse)  # a stream, a file
             or not response.get("Content-Type", "").startswith("text/html")
             or response.has_header("Content-Encoding")
         ):
             return response
         charset = response.charset or "utf-8"
-        content = response.content  # type: ignore[attr-defined]  # not streaming
-        html = content.decode(charset, errors="replace")
+        html = response.content.decode(charset, errors="replace")
         typeset_html = typeset(html)
         if typeset_html != html:
-            response.content = typeset_html.encode(charset)  # type: ignore[attr-defined]
+            response.content = typeset_html.encode(charset)
             if response.has_header("Content-Length"):
-                response["Content-Length"] = str(len(response.content))  # type: ignore[attr-defined]
+                response["Content-Length"] = str(len(response.content))
         return response
