@@ -47,6 +47,9 @@ _BARE_COLON = re.compile(rf"(?<={_LETTER}|[)»]):(?=\s)")
 _BARE_MARK = re.compile(rf"(?<=\w|[)»])([;!?]){_AFTER}")
 _OPENING_QUOTE = re.compile(rf"«[ \t\r\n{NBSP}{NARROW_NBSP}]*")
 _CLOSING_QUOTE = re.compile(rf"[ \t\r\n{NBSP}{NARROW_NBSP}]*»")
+# A piece of text without any of these has nothing to change (most are the blanks between
+# tags): skip the substitutions.
+_ANY_MARK = re.compile(r"[':;!?«»]|&#")
 _FRENCH_DOCUMENT = re.compile(r"<html\b[^>]*\blang=[\"']?fr\b", re.IGNORECASE)
 
 
@@ -61,6 +64,8 @@ def _plain(text: str) -> str:
 
 
 def _text(text: str) -> str:
+    if _ANY_MARK.search(text) is None:
+        return text
     text = _APOSTROPHE_ENTITY.sub("’", text)
     parts = _KEPT.split(text)
     # split() with one group: plain text at even places, what is kept at odd ones.
