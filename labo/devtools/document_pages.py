@@ -33,8 +33,8 @@ from sessions.models import Day, Session
 # The demo's facilitator, who may ask for every document.
 USERNAME = "animateur"
 # The agenda's versions: (name, URL name, query string). A version whose URL name does not
-# exist is skipped; two versions drawn identically are kept once (a view that ignores the
-# query string draws one version).
+# exist is skipped; versions drawn identically are kept once, as "deroule" (a view that
+# ignores the query string draws one agenda for everyone).
 AGENDA_VERSIONS = [
     ("participants", "sessions:day-agenda-pdf", "?version=participants"),
     ("facilitators", "sessions:day-agenda-pdf", "?version=facilitators"),
@@ -88,16 +88,19 @@ def _documents(client: Client) -> Iterator[tuple[str, bytes | None]]:
         yield f"session-{session.number}-synthese", _synthesis(session)
         for day in session.days.order_by("date"):
             stem = f"session-{session.number}-{day.date:%Y-%m-%d}"
-            drawn: set[bytes] = set()
+            versions: dict[bytes, str] = {}
             for version, url_name, query in AGENDA_VERSIONS:
                 try:
                     url = reverse(url_name, args=[day.pk]) + query
                 except NoReverseMatch:
                     continue
                 content = _from_view(client, url)
-                if content is not None and content not in drawn:
-                    drawn.add(content)
-                    yield f"{stem}-deroule-{version}", content
+                if content is not None:
+                    versions.setdefault(content, version)
+            for content, version in versions.items():
+                # One version only: the view draws the same agenda for everyone.
+                suffix = f"-{version}" if len(versions) > 1 else ""
+                yield f"{stem}-deroule{suffix}", content
             url = reverse("sessions:day-sign-in-pdf", args=[day.pk])
             yield f"{stem}-emargement", _from_view(client, url)
     for report in DemarreurReport.objects.select_related("atelier").order_by("atelier_id"):

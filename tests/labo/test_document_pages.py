@@ -29,7 +29,7 @@ def test_every_kind_of_document_is_drawn_to_png_pages(world, drawn):
     names = set(drawn)
     assert f"session-{number}-synthese" in names
     assert f"session-{number}-{date}-emargement" in names
-    assert any(name.startswith(f"session-{number}-{date}-deroule-") for name in names)
+    assert any(name.startswith(f"session-{number}-{date}-deroule") for name in names)
     assert any(name.startswith(f"demarreur-{world.atelier.pk}-") for name in names)
     assert any(name.startswith(f"commande-{world.commande.pk}-") for name in names)
     assert any(name.startswith("bilan-") for name in names)
