@@ -29,6 +29,7 @@ from django.db import close_old_connections, connections
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from labo.lib.events import hub
+from labo.lib.typography import typeset
 
 T = TypeVar("T")
 
@@ -71,7 +72,8 @@ def _read(read: Callable[[], T]) -> Callable[[], T]:
 
 
 def format_event(state: State) -> str:
-    lines = "".join(f"data: {line}\n" for line in state.data.split("\n"))
+    # The data is HTML drawn for the page: the same typography as the page it updates.
+    lines = "".join(f"data: {line}\n" for line in typeset(state.data).split("\n"))
     return f"id: {state.version}\nevent: {state.event}\n{lines}\n"
 
 

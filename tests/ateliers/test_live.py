@@ -474,7 +474,7 @@ def test_the_phone_stream_draws_the_step_with_a_working_form(world, debate):
 
     ((version, data),) = _events(response)
     assert version == str(room.step_version)
-    assert "Le Labo catalyse ?" in data
+    assert french_text("Le Labo catalyse ?") in data
     assert "csrfmiddlewaretoken" in data
 
 

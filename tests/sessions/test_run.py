@@ -260,7 +260,7 @@ def test_stream_answers_the_projector_state_under_its_version(today, facilitator
     assert response["Content-Type"] == "text/event-stream"
     assert f"id: {revision(today)}\n" in body
     assert 'data: <div class="run-screen-head">' in body
-    assert "Tribunal de l&#x27;innovation" in body
+    assert french_text("Tribunal de l&#x27;innovation") in body
     assert "<form" not in body
 
 
