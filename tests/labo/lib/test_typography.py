@@ -3,6 +3,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
+from labo.lib.sse import State, format_event
 from labo.lib.typography import (
     NARROW_NBSP,
     NBSP,
@@ -143,3 +144,12 @@ def test_a_page_is_typeset(world, facilitator_client):
     assert french_text("Tribunal de l&#x27;innovation") in page
     assert "Tribunal de l’innovation" in page
     assert "Tribunal de l&#x27;innovation" not in page
+
+
+def test_a_live_stream_event_is_typeset_as_its_page():
+    event = format_event(State(version=3, data="<p>Le direct est terminé. Merci !</p>"))
+
+    assert (
+        event
+        == f"id: 3\nevent: message\ndata: <p>Le direct est terminé. Merci{NARROW_NBSP}!</p>\n\n"
+    )
