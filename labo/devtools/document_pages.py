@@ -33,11 +33,10 @@ from sessions.models import Day, Session
 # The demo's facilitator, who may ask for every document.
 USERNAME = "animateur"
 # The agenda's versions: (name, URL name, query string). A version whose URL name does not
-# exist is skipped; versions drawn identically are kept once, as "deroule" (a view that
-# ignores the query string draws one agenda for everyone).
+# exist is skipped; versions drawn identically are kept once, as "deroule".
 AGENDA_VERSIONS = [
-    ("participants", "sessions:day-agenda-pdf", "?version=participants"),
-    ("facilitators", "sessions:day-agenda-pdf", "?version=facilitators"),
+    ("participants", "sessions:day-agenda-pdf", ""),
+    ("facilitators", "sessions:day-agenda-facilitators-pdf", ""),
 ]
 
 
