@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install test lint-structure test-postgres concurrency bench bench-postgres bench-photo bench-live load lint messages check-migrations snapshot clean
+.PHONY: run install test lint-structure test-postgres concurrency bench bench-postgres bench-photo bench-live load lint messages check-migrations snapshot documents clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -113,6 +113,19 @@ snapshot: install
 	  $(SNAPSHOT) render $(SNAP)/demo.sqlite3 $(SNAP)/base) && \
 	$(SNAPSHOT) render $(SNAP)/demo.sqlite3 $(SNAP)/work && \
 	$(SNAPSHOT) compare $(SNAP)/base $(SNAP)/work
+
+# Every document of the demo lab drawn to PNG pages in var/documents/ (each PDF beside its
+# folder of pages), for a person to look at: the synthesis of each session, both agenda
+# versions and the sign-in sheet of each day, the démarreur reports, the commande files, the
+# programme review. A scratch lab in var/documents-lab/: var/labo.sqlite3 is not touched.
+DOCS_LAB := $(CURDIR)/var/documents-lab
+DOCS_ENV := LABO_VAR_DIR=$(DOCS_LAB) DATABASE_URL=sqlite:///$(DOCS_LAB)/demo.sqlite3
+
+documents: install
+	rm -rf $(DOCS_LAB) && mkdir -p $(DOCS_LAB)
+	$(DOCS_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(DOCS_ENV) $(BIN)/python manage.py seed_demo
+	$(DOCS_ENV) $(BIN)/python manage.py render_documents --out $(CURDIR)/var/documents
 
 lint: install
 	$(BIN)/ruff check .

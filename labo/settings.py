@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "labo.lib.http.ResponseHeadersMiddleware",  # sees every response, errors included
+    "labo.lib.typography.FrenchTypographyMiddleware",  # every page drawn, errors included
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,8 +1,10 @@
-"""PDF rendering with WeasyPrint. Nothing is fetched but the project's own static files."""
+"""PDF rendering with WeasyPrint, as PDF/UA-1 (tagged, with XMP metadata, a title and a
+language), French typography applied. Nothing is fetched but the project's own static files."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -12,7 +14,22 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
+from labo.lib.typography import typeset
+
 MAX_FETCH_BYTES = 10 * 1024 * 1024
+
+# Every document is PDF/UA-1 (ISO 14289-1): tagged, XMP metadata declaring it (pdfuaid:part),
+# the title shown instead of the file name, the language of <html lang>.
+PDF_VARIANT = "pdf/ua-1"
+# Changes with the way a document is drawn from its HTML (variant, typography, finisher),
+# so that a document drawn before is not reused (see stylesheet_digest).
+DRAWING_VERSION = "pdf/ua-1, typography 1, svg titles"
+# WeasyPrint takes a figure's /Alt from an <svg>'s <title> only: an <svg> described by its
+# aria-label (as on pages) gets the label as its title.
+_LABELLED_SVG = re.compile(
+    r"(<svg\b[^>]*?\baria-label=\"([^\"]*)\"[^>]*>)(?!\s*<title\b)", re.IGNORECASE
+)
+PDF_SCOPES = {"col": "/Column", "row": "/Row", "colgroup": "/Column", "rowgroup": "/Row"}
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -53,17 +70,51 @@ def _stylesheet(name: str, fetcher: URLFetcher) -> CSS:
 
 def stylesheet_digest(name: str = "css/print.css") -> str:
     """Part of a document's fingerprint: a new stylesheet means a new drawing."""
-    return hashlib.sha256(Path(_static_file(name)).read_bytes()).hexdigest()
+    digest = hashlib.sha256(Path(_static_file(name)).read_bytes())
+    digest.update(DRAWING_VERSION.encode())
+    return digest.hexdigest()
+
+
+def described_figures(html: str) -> str:
+    """The HTML with a <title> in every <svg> that has an aria-label but no title."""
+    return _LABELLED_SVG.sub(r"\1<title>\2</title>", html)
+
+
+def _header_scopes(document, pdf) -> None:
+    """Give each table header cell (TH) the /Scope of its HTML scope attribute: WeasyPrint
+    links data cells to their headers (/Headers) but does not write the scope itself. A
+    header without one stays without, for the tests to find."""
+    for page in document.pages:
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            stack.extend(getattr(box, "children", ()))
+            mark = getattr(box, "mark", None)
+            element = getattr(box, "element", None)
+            if box.element_tag != "th" or element is None or not isinstance(mark, dict):
+                continue
+            scope = PDF_SCOPES.get((element.get("scope") or "").lower())
+            attributes = mark.get("A")
+            if scope and attributes is not None:
+                attributes["Scope"] = scope
 
 
 def html_to_pdf(
     html: str, *, stylesheet: str = "css/print.css", fetcher: URLFetcher | None = None
 ) -> bytes:
-    """Draw HTML as a tagged PDF (headings become bookmarks). Every resource goes through
-    the fetcher: pass one to see what was asked for."""
+    """Draw HTML as a PDF/UA-1 document (headings become bookmarks), with French
+    typography. Every resource goes through the fetcher: pass one to see what was asked for."""
     fetcher = fetcher or StaticOnlyFetcher()
-    document = HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[_stylesheet(stylesheet, fetcher)], pdf_tags=True)
+    document = HTML(
+        string=typeset(described_figures(html)),
+        base_url=str(settings.BASE_DIR / "static"),
+        url_fetcher=fetcher,
+    )
+    return document.write_pdf(
+        stylesheets=[_stylesheet(stylesheet, fetcher)],
+        pdf_variant=PDF_VARIANT,
+        finisher=_header_scopes,
+    )
 
 
 def render_pdf(template: str, context: dict, *, stylesheet: str = "css/print.css") -> bytes:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -29,10 +30,13 @@ from django.db import close_old_connections, connections
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from labo.lib.events import hub
+from labo.lib.typography import typeset
 
 T = TypeVar("T")
 
 RETRY_MS = 1000  # how soon a client reconnects
+# Every open stream of a topic sends the same state: typeset once, not once per phone.
+_typeset = functools.lru_cache(maxsize=64)(typeset)
 KEEPALIVE_SECONDS = float(os.environ.get("LABO_SSE_KEEPALIVE", "15"))
 LIFETIME_SECONDS = float(os.environ.get("LABO_SSE_LIFETIME", "3600"))  # then reconnects
 
@@ -71,7 +75,8 @@ def _read(read: Callable[[], T]) -> Callable[[], T]:
 
 
 def format_event(state: State) -> str:
-    lines = "".join(f"data: {line}\n" for line in state.data.split("\n"))
+    # The data is HTML drawn for the page: the same typography as the page it updates.
+    lines = "".join(f"data: {line}\n" for line in _typeset(state.data).split("\n"))
     return f"id: {state.version}\nevent: {state.event}\n{lines}\n"
 
 

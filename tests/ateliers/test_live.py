@@ -25,6 +25,7 @@ from ateliers.models import (
     TribunalCase,
     Vote,
 )
+from labo.lib.typography import french_text
 from sessions import exports
 from tests.conftest import client_for
 
@@ -43,9 +44,7 @@ def _phone() -> Client:
     return Client()
 
 
-def _answer(
-    client: Client, room: LiveRoom, step: str, key: str | None = None, hx=False, **fields
-):
+def _answer(client: Client, room: LiveRoom, step: str, key: str | None = None, hx=False, **fields):
     headers = {"Idempotency-Key": key} if key else {}
     if hx:  # as the capture client sends it
         headers["HX-Request"] = "true"
@@ -165,7 +164,7 @@ def test_a_guest_answer_is_counted_once_and_changed_not_doubled(
     assert again["Labo-Replay"] == "1"
     assert list(LiveAnswer.objects.values_list("value", flat=True)) == ["no"]
     assert int(changed["Labo-Live-Version"]) > int(first["Labo-Live-Version"])
-    assert "Votre réponse : Non" in changed.content.decode()
+    assert french_text("Votre réponse : Non") in changed.content.decode()
 
 
 def test_two_guests_and_a_member_are_three_answers(world, debate):
@@ -207,7 +206,7 @@ def test_an_answer_to_a_question_no_longer_shown_is_refused_and_said(world, deba
 
     assert response.status_code == 409
     assert "La question à l’écran a changé" in response.content.decode()
-    assert "Un budget ?" in response.content.decode()
+    assert french_text("Un budget ?") in response.content.decode()
     assert not LiveAnswer.objects.exists()
 
 
@@ -475,7 +474,7 @@ def test_the_phone_stream_draws_the_step_with_a_working_form(world, debate):
 
     ((version, data),) = _events(response)
     assert version == str(room.step_version)
-    assert "Le Labo catalyse ?" in data
+    assert french_text("Le Labo catalyse ?") in data
     assert "csrfmiddlewaretoken" in data
 
 
@@ -534,7 +533,10 @@ def test_closing_asks_first_and_says_it_is_closed(world, debate, facilitator_cli
         reverse("ateliers:live-close", args=[world.atelier.pk]), follow=True
     )
 
-    assert "Le direct est fermé : ses réponses sont dans les résultats" in response.content.decode()
+    assert (
+        french_text("Le direct est fermé : ses réponses sont dans les résultats")
+        in response.content.decode()
+    )
 
 
 @pytest.mark.parametrize("others", [1, 30])

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from ateliers.access import guest_token
 from ateliers.models import Action, DebateQuestion, GuestLink, Idea, Photo, Rating, Stand
+from labo.lib.typography import french_text
 from tests import factories
 from tests.ateliers.test_photos import image_bytes
 from tests.conftest import client_for
@@ -159,7 +160,7 @@ def test_a_bad_photo_gets_a_french_message_next_to_the_field(world, member_clien
     )
 
     assert response.status_code == 422
-    assert "n&#x27;est pas une photo JPEG, PNG ou WebP" in response.content.decode()
+    assert french_text("n&#x27;est pas une photo JPEG, PNG ou WebP") in response.content.decode()
     assert Photo.objects.count() == 0
 
 
@@ -467,7 +468,7 @@ def test_a_twin_saved_meanwhile_is_refused_on_the_form(world, member_client, mon
     response = add(member_client, world.atelier, "theme", {"name": "Accueil"}, **HTMX)
 
     assert response.status_code == 422
-    assert "C’est déjà enregistré : rien n’a été ajouté." in response.content.decode()
+    assert french_text("C’est déjà enregistré : rien n’a été ajouté.") in response.content.decode()
     assert Theme.objects.count() == 1
 
 
@@ -522,7 +523,7 @@ def test_the_rating_form_shows_ones_current_rating(world, member_client, client)
     mine = page(member_client, world.atelier)
     someone_else = page(client_for(world, "facilitator"), world.atelier)
 
-    assert "Votre note actuelle : 4/5 — la noter à nouveau la remplace" in mine
+    assert french_text("Votre note actuelle : 4/5 — la noter à nouveau la remplace") in mine
     assert CHECKED_4.search(mine)
     assert re.search(r"<textarea[^>]*rating-comment[^>]*>\s*Très vivant</textarea>", mine)
     assert "Votre note actuelle" not in someone_else
@@ -537,7 +538,7 @@ def test_the_guest_rating_page_shows_the_guests_current_rating(world, client):
     mine = client.get(url).content.decode()
     another_guest = Client().get(url).content.decode()
 
-    assert "Votre note actuelle : 4/5 — la noter à nouveau la remplace" in mine
+    assert french_text("Votre note actuelle : 4/5 — la noter à nouveau la remplace") in mine
     assert CHECKED_4.search(mine)
     assert "Très vivant</textarea>" in mine
     assert "Votre note actuelle" not in another_guest
@@ -566,9 +567,7 @@ def test_a_dot_never_moves_the_idea_voted_for(world, member_client):
     assert _order(page(member_client, world.atelier)) == [idea.pk for idea in ideas]
 
 
-def test_the_wall_is_sorted_by_dots_only_when_asked_and_stays_so_after_a_vote(
-    world, member_client
-):
+def test_the_wall_is_sorted_by_dots_only_when_asked_and_stays_so_after_a_vote(world, member_client):
     ideas = _wall(world, ["Première", "Deuxième", "Troisième"])
     vote = reverse("ateliers:vote", args=[world.atelier.pk])
     member_client.post(vote, {"idea": ideas[2].pk})

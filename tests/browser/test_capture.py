@@ -9,6 +9,7 @@ from ateliers import models as m
 from ateliers import services
 from ateliers.access import guest_token
 from ateliers.models import Format, GuestPurpose
+from labo.lib.typography import french_text
 from labo.roles import AMBASSADOR, FACILITATOR
 from tests import factories
 from tests.browser.test_ateliers import PHONE, atelier_of
@@ -91,7 +92,8 @@ def test_three_post_its_in_a_row_are_three_rows_with_their_own_text(
     slow_down(phone)
     phone.get_by_text("Ajouter une idée").click()
     form = phone.locator("form[data-draft$='-idea']")
-    expect(form.get_by_label("Position sur l'axe horizontal")).to_have_count(0)  # no grid here
+    horizontal = french_text("Position sur l'axe horizontal")
+    expect(form.get_by_label(horizontal)).to_have_count(0)  # no grid here
 
     boxes_before = []
     for text in ("Un guichet unique", "Des horaires élargis", "Un agent d’accueil mobile"):

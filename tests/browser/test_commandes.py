@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from commandes.models import Commande, TeamMember
 from commandes.models import Status as S
+from labo.lib.typography import french_text
 from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT
 from tests import factories
 from tests.browser.test_roles import PASSWORD, assert_accessible, log_in
@@ -122,10 +123,10 @@ def test_build_a_team_and_see_the_grade_warning(page, live_server, pipeline):
 
     page.locator("#id_member-person").select_option(str(cadre.pk))
     page.locator("#id_member-role").select_option("pilot")
-    page.get_by_role("button", name="Ajouter à l'équipe").click()
+    page.get_by_role("button", name=french_text("Ajouter à l'équipe")).click()
 
     expect(page.locator("#team").locator("..")).to_contain_text(
-        "Aucun membre de catégorie B ou C dans l'équipe."
+        french_text("Aucun membre de catégorie B ou C dans l'équipe.")
     )
     assert TeamMember.objects.get(commande=comptoir).person == cadre
     assert_accessible(page)

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from ateliers import models as m
 from ateliers.models import Format
 from labo.devtools.photo_bench import phone_photo
+from labo.lib.typography import french_text
 from tests import factories
 from tests.browser.test_ateliers import PHONE
 from tests.browser.test_roles import log_in
@@ -120,7 +121,9 @@ def test_a_refused_photo_shows_the_error_next_to_the_field_and_keeps_the_file(ph
     page.locator("#id_photo-image").set_input_files(str(fake))
     page.get_by_role("button", name="Ajouter la photo").click()
 
-    expect(page.locator("#id_photo-image_error")).to_contain_text("n'est pas une photo")
+    expect(page.locator("#id_photo-image_error")).to_contain_text(
+        french_text("n'est pas une photo")
+    )
     assert page.evaluate("document.querySelector('#id_photo-image').files.length") == 1
     expect(page.get_by_role("button", name="Ajouter la photo")).to_be_enabled()
     assert m.Photo.objects.count() == 0

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from labo.lib.typography import french_text
 from labo.roles import FACILITATOR
 from sessions.models import AgendaItem
 from tests import factories
@@ -118,7 +119,7 @@ def test_run_mode_is_accessible_and_runs(page, live_server, planned):
     assert_accessible(page)
 
     page.get_by_role("button", name="Démarrer la journée").click()
-    expect(page.locator(".run-title")).to_have_text("Tribunal de l'innovation")
+    expect(page.locator(".run-title")).to_have_text(french_text("Tribunal de l'innovation"))
     page.get_by_role("button", name="Bloc suivant").click()
     expect(page.locator(".run-title")).to_have_text("Déjeuner")
     assert_accessible(page)

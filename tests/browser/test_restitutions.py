@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from ateliers.models import TribunalCase
 from labo import documents
+from labo.lib.typography import french_text
 from labo.models import Document
 from tests import factories
 from tests.browser.test_roles import assert_accessible, log_in, visit
@@ -35,7 +36,7 @@ def test_synthesis_is_generated_with_progress_and_read_by_management(
     expect(preview).to_contain_text("Un atelier à laisser de côté")
     page.get_by_label("Un atelier à laisser de côté").uncheck()
     expect(preview).not_to_contain_text("Un atelier à laisser de côté")
-    expect(preview).to_contain_text("L'innovation bouscule-t-elle l'expertise ?")
+    expect(preview).to_contain_text(french_text("L'innovation bouscule-t-elle l'expertise ?"))
 
     page.get_by_role("button", name="Générer le PDF").click()
     status = page.locator("#documents").get_by_role("status")

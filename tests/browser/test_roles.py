@@ -3,6 +3,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from labo.lib.typography import french_text
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -24,7 +26,7 @@ def assert_accessible(page):
 
 def visit(page, live_server, path, heading):
     page.goto(f"{live_server.url}{path}")
-    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert page.get_by_role("heading", level=1).inner_text() == french_text(heading)
     assert_accessible(page)
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from labo.lib.typography import french_text
 from labo.roles import FACILITATOR
 from tests import factories
 from tests.browser.test_roles import PASSWORD, assert_accessible, log_in
@@ -48,13 +49,17 @@ def test_the_projector_follows_the_console_without_reload(page, live_server, reh
     screen = page.context.new_page()
     screen.goto(f"{live_server.url}/sessions/days/{day.pk}/run/?projector=1")
     console.goto(f"{live_server.url}/sessions/days/{day.pk}/run/")
-    expect(screen.locator(".run-title")).to_have_text("La journée n'a pas encore commencé.")
+    expect(screen.locator(".run-title")).to_have_text(
+        french_text("La journée n'a pas encore commencé.")
+    )
     expect(screen.locator(".run-rehearsal")).to_have_text("Répétition")
     screen.evaluate("window.sameScreen = true")
 
     console.get_by_role("button", name="Démarrer la journée").click()
-    expect(screen.locator(".run-title")).to_have_text("Tribunal de l'innovation", timeout=FOLLOWS)
-    expect(screen.locator(".run-delay")).to_have_text("À l'heure")  # counted from now
+    expect(screen.locator(".run-title")).to_have_text(
+        french_text("Tribunal de l'innovation"), timeout=FOLLOWS
+    )
+    expect(screen.locator(".run-delay")).to_have_text(french_text("À l'heure"))  # counted from now
     console.get_by_role("button", name="Ajouter cinq minutes").click()
     # The console says it first (its own answer), then the screen follows.
     expect(console.locator(".run-delay")).to_contain_text("5 min de retard", timeout=FOLLOWS)
@@ -79,17 +84,19 @@ def test_reset_is_confirmed_before_the_screen_changes(page, live_server, day):
     screen.goto(f"{live_server.url}/sessions/days/{day.pk}/run/?projector=1")
     page.goto(f"{live_server.url}/sessions/days/{day.pk}/run/")
     page.get_by_role("button", name="Démarrer la journée").click()
-    expect(screen.locator(".run-title")).to_have_text("Tribunal de l'innovation", timeout=FOLLOWS)
+    expect(screen.locator(".run-title")).to_have_text(
+        french_text("Tribunal de l'innovation"), timeout=FOLLOWS
+    )
 
     page.get_by_role("button", name="Réinitialiser").click()
     expect(page.get_by_role("heading", name="La journée a commencé")).to_be_visible()
     assert_accessible(page)
     screen.wait_for_timeout(1_500)
-    expect(screen.locator(".run-title")).to_have_text("Tribunal de l'innovation")
+    expect(screen.locator(".run-title")).to_have_text(french_text("Tribunal de l'innovation"))
     page.get_by_role("button", name="Oui, réinitialiser").click()
 
     expect(screen.locator(".run-title")).to_have_text(
-        "La journée n'a pas encore commencé.", timeout=FOLLOWS
+        french_text("La journée n'a pas encore commencé."), timeout=FOLLOWS
     )
     expect(page.get_by_role("button", name="Démarrer la journée")).to_be_visible()
 
@@ -105,6 +112,6 @@ def test_the_console_works_without_javascript(browser, live_server, day):
     expect(page.get_by_role("heading", name="La journée a commencé")).to_be_visible()
     page.get_by_role("button", name="Oui, recommencer").click()
 
-    expect(page.locator(".run-title")).to_have_text("Tribunal de l'innovation")
+    expect(page.locator(".run-title")).to_have_text(french_text("Tribunal de l'innovation"))
     expect(page.get_by_role("button", name="Démarrer la journée")).to_have_count(0)
     context.close()

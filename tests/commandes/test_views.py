@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from commandes.models import Commande, Deliverable, GateReview, Task, TeamMember
 from commandes.models import Status as S
+from labo.lib.typography import french_text
 from tests import factories
 
 HTMX = {"HX-Request": "true"}
@@ -64,7 +65,7 @@ def test_refused_move_from_the_board_says_why_and_changes_nothing(world, facilit
     )
 
     assert response.status_code == 409
-    assert "ne peut pas passer de « Reçue » à « Validée »" in response.content.decode()
+    assert french_text("ne peut pas passer de « Reçue » à « Validée »") in response.content.decode()
     assert Commande.objects.get(pk=world.commande.pk).status == S.RECEIVED
 
 
@@ -243,4 +244,4 @@ def test_ended_columns_show_their_latest_cards_and_count_the_rest(world, facilit
     assert len(closed[2]) == ENDED_CARDS
     assert closed[3] == 3
     assert f"Close {ENDED_CARDS + 2}" in response.content.decode()  # the newest first
-    assert "et 3 autres : voir la liste" in response.content.decode()
+    assert french_text("et 3 autres : voir la liste") in response.content.decode()

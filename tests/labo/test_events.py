@@ -18,6 +18,7 @@ from ateliers.live import services
 from ateliers.models import DebateQuestion
 from labo.lib import events
 from labo.lib.events import hub
+from labo.lib.typography import french_text
 
 
 @pytest.fixture(autouse=True)
@@ -170,7 +171,7 @@ def test_the_projector_stream_follows_the_votes_as_they_come(world):
     assert "0 réponse" in first
     assert "1 réponse" in second
     assert elapsed < 1.0
-    assert "Le direct est terminé. Merci !" in last
+    assert french_text("Le direct est terminé. Merci !") in last
     version = int(second.split("\n", 1)[0].removeprefix("id: "))
     room.refresh_from_db()
     assert version == room.version - 1  # the vote's; closing moved it on once more

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from ateliers import models as m
 from labo.lib.pdf import StaticOnlyFetcher, html_to_pdf, render_pdf
+from labo.lib.typography import french_text
 from sessions.synthesis import synthesis_of
 from tests import factories
 
@@ -42,7 +43,7 @@ def test_printed_agenda_has_the_blocks_and_their_times(world, member_client, tmp
     text = pdf_text(response.content, tmp_path)
     assert "Préparer le Grand Atelier" in text
     assert "09:00–09:30" in text
-    assert "Tribunal de l'innovation" in text
+    assert french_text("Tribunal de l'innovation") in text
     assert "Un seul procès si moins de 15 personnes" not in text  # the facilitators' version has it
 
 
@@ -54,7 +55,7 @@ def test_sign_in_sheet_lists_attendees_with_signature_columns(world, facilitator
     response = facilitator_client.get(reverse("sessions:day-sign-in-pdf", args=[world.day.pk]))
 
     text = pdf_text(response.content, tmp_path)
-    assert "Feuille d'émargement" in text
+    assert french_text("Feuille d'émargement") in text
     assert "FONTAINE" in text
     assert "Matin" in text
     assert "Après-midi" in text

@@ -4,6 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from labo.lib.typography import french_text
 from sessions import services
 from sessions.models import AgendaItem, Day, Method, Session
 from tests import factories
@@ -125,7 +126,7 @@ def test_add_block_through_htmx_returns_the_day_fragment(world, facilitator_clie
     assert response.status_code == 200
     assert content.lstrip().startswith(f'<article class="day planner-day" id="day-{world.day.pk}"')
     assert "12:30–13:30" in content
-    assert "Bloc « Déjeuner » ajouté." in content
+    assert french_text("Bloc « Déjeuner » ajouté.") in content
     assert titles(world.day) == ["Tribunal de l'innovation", "Déjeuner"]
 
 
@@ -241,7 +242,9 @@ def test_delete_offers_undo_and_undo_restores(world, facilitator_client):
         reverse("sessions:item-delete", args=[world.item.pk]), headers=HTMX
     )
 
-    assert "Bloc « Tribunal de l&#x27;innovation » supprimé." in response.content.decode()
+    assert (
+        french_text("Bloc « Tribunal de l&#x27;innovation » supprimé.") in response.content.decode()
+    )
     assert titles(world.day) == []
 
     facilitator_client.post(reverse("sessions:item-restore", args=[world.item.pk]), headers=HTMX)
@@ -265,7 +268,7 @@ def test_move_up_announces_the_new_position(world, facilitator_client):
 
     content = response.content.decode()
     assert titles(world.day) == ["Café", "Tribunal de l'innovation"]
-    assert "« Café » déplacé en position 1 sur 2." in content
+    assert french_text("« Café » déplacé en position 1 sur 2.") in content
     assert f'data-focus="item-{second.pk}-up"' in content
 
 
@@ -479,7 +482,7 @@ def test_the_cached_day_follows_every_change(world, facilitator_client):
     runner.save()
     renamed = facilitator_client.get(url).content.decode()
 
-    assert moved.index("Déjeuner") < moved.index("Tribunal de l&#x27;innovation")
+    assert moved.index("Déjeuner") < moved.index(french_text("Tribunal de l&#x27;innovation"))
     assert "Le Grand Atelier" in retitled
     assert workshop.title in linked
     assert "Roberta" in renamed
@@ -499,7 +502,7 @@ def test_the_kept_page_follows_the_session_and_the_method_library(world, facilit
     method.delete()
     removed = facilitator_client.get(url).content.decode()
 
-    assert "Le Grand Atelier d&#x27;hiver" in retitled
+    assert french_text("Le Grand Atelier d&#x27;hiver") in retitled
     assert "Bocal à poissons" in added
     assert "Aquarium" in renamed and "Bocal à poissons" not in renamed
     assert "Aquarium" not in removed
@@ -569,7 +572,7 @@ def test_a_message_is_shown_once_and_never_kept(world, facilitator_client):
     with_message = facilitator_client.get(url).content.decode()
     after = facilitator_client.get(url).content.decode()
 
-    assert "Modèle d&#x27;hiver" in with_message
+    assert french_text("Modèle d&#x27;hiver") in with_message
     assert "Modèle d&#x27;hiver" not in after
 
 
@@ -620,7 +623,7 @@ def test_an_edit_draws_again_only_the_blocks_it_changed(
         assert sorted(drawn) == ["Déjeuner", "Tribunal de l'innovation"]
     else:  # nothing kept: every block is drawn
         assert sorted(drawn) == ["Débat mouvant", "Déjeuner", "Stands", "Tribunal de l'innovation"]
-    assert html.index("Déjeuner") < html.index("Tribunal de l&#x27;innovation")
+    assert html.index("Déjeuner") < html.index(french_text("Tribunal de l&#x27;innovation"))
     assert html.index("Stands") < html.index("Débat mouvant")
     lunch = AgendaItem.objects.get(title="Déjeuner")
     assert f'id="item-{lunch.pk}-up" disabled' in html  # first now

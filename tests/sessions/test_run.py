@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from labo.lib import events
+from labo.lib.typography import french_text
 from sessions import services
 from sessions.models import Day, DayRun
 from sessions.templatetags.runmode import clock, hours_minutes
@@ -48,7 +49,7 @@ def test_run_mode_starts_adds_time_and_moves_on(today, facilitator_client):
     response = act(facilitator_client, today, "start", **HTMX)
 
     assert response.status_code == 200
-    assert "Tribunal de l&#x27;innovation" in response.content.decode()
+    assert french_text("Tribunal de l&#x27;innovation") in response.content.decode()
     assert "Déjeuner" in response.content.decode()  # announced as next
 
     act(facilitator_client, today, "add5", **HTMX)
@@ -138,7 +139,7 @@ def test_restart_or_reset_is_refused_without_confirmation(
     assert DayRun.objects.values().get(day=today) == before
     assert revision(today) == version
     content = response.content.decode()
-    assert question in content
+    assert french_text(question) in content
     assert '<input type="hidden" name="confirm" value="1">' in content
 
 
@@ -159,7 +160,7 @@ def test_reset_with_confirmation_says_the_day_has_not_started(today, facilitator
     response = act(facilitator_client, today, "reset", confirm=True, **HTMX)
 
     assert response.status_code == 200
-    assert "La journée n'a pas encore commencé." in response.content.decode()
+    assert french_text("La journée n'a pas encore commencé.") in response.content.decode()
     run = DayRun.objects.get(day=today)
     assert (run.has_started, run.started_at) == (False, None)
 
@@ -169,7 +170,7 @@ def test_moving_on_before_the_start_is_refused(today, facilitator_client, action
     response = act(facilitator_client, today, action, **HTMX)
 
     assert response.status_code == 422
-    assert "La journée n&#x27;a pas encore commencé." in response.content.decode()
+    assert french_text("La journée n&#x27;a pas encore commencé.") in response.content.decode()
     assert not DayRun.objects.filter(day=today).exists()
 
 
@@ -244,7 +245,7 @@ def test_projector_view_has_no_control_and_no_personal_data(today, facilitator_c
 
     content = response.content.decode()
     assert '<body class="projector"' in content
-    assert "Tribunal de l&#x27;innovation" in content
+    assert french_text("Tribunal de l&#x27;innovation") in content
     assert [tag for tag in ("<form", "<button", "<a ", "<input") if tag in content] == []
     assert "alice" not in content  # the person logged in (base.html would name her)
     url = reverse("sessions:day-run-stream", args=[today.pk])
@@ -259,7 +260,7 @@ def test_stream_answers_the_projector_state_under_its_version(today, facilitator
     assert response["Content-Type"] == "text/event-stream"
     assert f"id: {revision(today)}\n" in body
     assert 'data: <div class="run-screen-head">' in body
-    assert "Tribunal de l&#x27;innovation" in body
+    assert french_text("Tribunal de l&#x27;innovation") in body
     assert "<form" not in body
 
 

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from ateliers import models as m
 from ateliers.services import add_photo
 from labo.lib.pdf import StaticOnlyFetcher, html_to_pdf
+from labo.lib.typography import french_text
 from sessions.synthesis import synthesis_of
 from tests import factories
 from tests.ateliers.test_photos import png_upload
@@ -136,7 +137,7 @@ def test_every_section_is_a_bookmark(grand_atelier):
         "Débrief",
         "Actions et suites",
     ):
-        assert section in found
+        assert french_text(section) in found
 
 
 def test_the_photos_chosen_are_embedded_and_the_others_left_out(grand_atelier):
@@ -164,7 +165,7 @@ def test_a_session_with_no_result_renders_a_clean_document(db, tmp_path):
     text = pdf_text(render(session), tmp_path)
 
     assert "Une session sans rien" in text
-    assert "Aucun atelier n'a été consigné pour cette session." in text
+    assert french_text("Aucun atelier n'a été consigné pour cette session.") in text
     assert "Pas encore de débrief." in text
     for leftover in ("None", "{{", "{%", "[]"):
         assert leftover not in text

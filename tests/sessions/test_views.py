@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from labo.lib.typography import french_text
 from labo.models import Document
 from sessions.models import AgendaItem, Day, Session
 from tests import factories
@@ -114,7 +115,7 @@ def test_synthesis_preview_shows_everything_ticked_at_first(world, facilitator_c
     assert response.status_code == 200
     assert page.count('name="ateliers"') == page.count('name="ateliers" value') == 2
     assert page.count("checked") == 3  # two workshops and one photo
-    assert "L&#x27;innovation bouscule-t-elle ?" in page
+    assert french_text("L&#x27;innovation bouscule-t-elle ?") in page
     assert reverse("ateliers:photo-file", args=[photo.pk, "thumb"]) in page
 
 

@@ -26,6 +26,7 @@ from ateliers.models import (
 )
 from commandes.queries import demarreur_reports
 from labo.lib import mail as labo_mail
+from labo.lib.typography import french_text
 from labo.people import services as people_services
 from tests import factories
 from tests.conftest import client_for
@@ -119,7 +120,7 @@ def test_the_example_changes_after_review_are_not_mailed_to_twelve(
     assert status_of(report) == ReportStatus.DRAFT
     content = page(facilitator_client, demarreur)
     assert "Modifié après la relecture" in content
-    assert "<del>Un guichet numérique d&#x27;accueil</del>" in content
+    assert french_text("<del>Un guichet numérique d&#x27;accueil</del>") in content
     assert "<ins>Une borne dans chaque hall</ins>" in content
     assert "<ins>x@region.example</ins>" in content
 
@@ -615,7 +616,7 @@ def test_a_report_nobody_can_receive_is_not_reviewed_so_send_is_never_offered(
     content = page(facilitator_client, demarreur)
     assert "Envoyer le compte rendu" not in content
     assert "Marquer comme relu" not in content  # no role yet: nothing to review it for
-    assert "Ajoutez les rôles de l'entretien" in html.unescape(content)
+    assert french_text("Ajoutez les rôles de l'entretien") in html.unescape(content)
 
 
 def test_a_report_sent_to_one_person_says_one_person(demarreur, facilitator_client):

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from labo.lib.typography import french_text
 from labo.models import Person
 from labo.people.forms import IMPORT_SALT
 from tests import factories
@@ -141,7 +142,7 @@ def test_person_detail_shows_onboarding_of_a_newcomer(world, facilitator_client)
     assert onboarding.mentor == mentor
     assert onboarding.welcome_day_done is False
     assert onboarding.methods_tried == ["Tribunal de l'innovation"]
-    assert "Mentor : Léa Fontaine" in response.content.decode()
+    assert french_text("Mentor : Léa Fontaine") in response.content.decode()
 
 
 def test_person_detail_of_a_long_time_member_has_no_onboarding(world, facilitator_client):

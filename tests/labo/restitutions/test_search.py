@@ -5,6 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from ateliers.models import Idea
+from labo.lib.typography import french_text
 from tests import factories
 
 
@@ -22,7 +23,7 @@ def test_search_finds_results_and_leaves_hidden_ideas_out(world, facilitator_cli
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Un guichet numérique d&#x27;accueil" in page
+    assert french_text("Un guichet numérique d&#x27;accueil") in page
     assert "Un guichet pensé avec les agents" in page
     assert "secret" not in page
     assert "2 résultats" in page

@@ -1,0 +1,120 @@
+import io
+import re
+from pathlib import Path
+
+from django.conf import settings
+from pypdf import PdfReader
+
+from labo.lib.pdf import html_to_pdf, stylesheet_digest
+from labo.lib.typography import NARROW_NBSP, NBSP
+
+HTML = """<!doctype html>
+<html lang="fr">
+<head><meta charset="utf-8"><title>Synthèse : l'essai</title></head>
+<body>
+<h1>Synthèse : l'atelier</h1>
+<table>
+  <thead><tr><th scope="col">Qui</th><th scope="col">Quoi</th></tr></thead>
+  <tbody><tr><th scope="row">Léa</th><td>Une idée ?</td></tr></tbody>
+</table>
+<svg viewBox="0 0 10 10" width="40" role="img"><title>Un carré rouge</title>
+<rect width="5" height="5" fill="red"/></svg>
+</body>
+</html>"""
+
+
+def structure(reader: PdfReader) -> list[dict]:
+    """Every structure element of a tagged PDF, depth first."""
+    found = []
+    stack = list(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    while stack:
+        node = stack.pop().get_object()
+        if not isinstance(node, dict) or node.get("/Type") != "/StructElem":
+            continue
+        found.append(node)
+        kids = node.get("/K")
+        if isinstance(kids, list):
+            stack.extend(kids)
+    return found
+
+
+def xmp(reader: PdfReader) -> str:
+    return reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+
+
+def test_a_document_is_pdf_ua_1_with_title_and_language():
+    reader = PdfReader(io.BytesIO(html_to_pdf(HTML)))
+
+    root = reader.trailer["/Root"]
+    assert reader.pdf_header == "%PDF-1.7"
+    assert 'pdfuaid:part="1"' in xmp(reader)
+    assert root["/Lang"] == "fr"
+    assert root["/MarkInfo"] == {"/Marked": True}
+    assert reader.metadata.title == f"Synthèse{NBSP}: l’essai"
+    assert "<dc:title>" in xmp(reader)
+
+
+def test_table_headers_carry_their_scope_and_figures_their_alt():
+    elements = structure(PdfReader(io.BytesIO(html_to_pdf(HTML))))
+
+    scopes = [e["/A"].get("/Scope") for e in elements if e["/S"] == "/TH"]
+    figures = [e.get("/Alt") for e in elements if e["/S"] == "/Figure"]
+    assert sorted(scopes) == ["/Column", "/Column", "/Row"]
+    assert figures == ["Un carré rouge"]
+
+
+def test_a_header_without_scope_stays_without_for_the_tests_to_find():
+    html = HTML.replace('<th scope="row">', "<th>")
+
+    elements = structure(PdfReader(io.BytesIO(html_to_pdf(html))))
+
+    scopes = [e["/A"].get("/Scope") for e in elements if e["/S"] == "/TH"]
+    assert sorted(scopes, key=str) == ["/Column", "/Column", None]
+
+
+def test_a_document_gets_french_typography():
+    reader = PdfReader(io.BytesIO(html_to_pdf(HTML)))
+
+    text = reader.pages[0].extract_text()
+    assert f"Synthèse{NBSP}: l’atelier" in text
+    assert f"Une idée{NARROW_NBSP}?" in text
+
+
+def test_the_drawing_is_part_of_a_documents_fingerprint(monkeypatch):
+    before = stylesheet_digest()
+
+    monkeypatch.setattr("labo.lib.pdf.DRAWING_VERSION", "another drawing")
+
+    assert stylesheet_digest() != before
+
+
+def test_every_table_header_in_the_templates_has_a_scope():
+    missing = []
+    for path in sorted(Path(settings.BASE_DIR, "templates").rglob("*.html")):
+        for tag in re.findall(r"<th\b[^>]*>", path.read_text()):
+            if "scope=" not in tag:
+                missing.append(f"{path.name}: {tag}")
+
+    assert missing == []
+
+
+def test_every_image_in_the_templates_has_a_text_alternative():
+    missing = []
+    for path in sorted(Path(settings.BASE_DIR, "templates").rglob("*.html")):
+        for tag in re.findall(r"<img\b[^>]*>", path.read_text()):
+            if "alt=" not in tag:
+                missing.append(f"{path.name}: {tag}")
+
+    assert missing == []
+
+
+def test_an_svg_described_by_its_aria_label_gets_it_as_alt():
+    html = HTML.replace(
+        '<svg viewBox="0 0 10 10" width="40" role="img"><title>Un carré rouge</title>',
+        '<svg viewBox="0 0 10 10" width="40" role="img" aria-label="Grille : deux idées">',
+    )
+
+    elements = structure(PdfReader(io.BytesIO(html_to_pdf(html))))
+
+    figures = [e.get("/Alt") for e in elements if e["/S"] == "/Figure"]
+    assert figures == [f"Grille{NBSP}: deux idées"]
