@@ -7,6 +7,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from ateliers.models import DemarreurRole, InterviewQuestion, Observation
+from labo.lib.typography import french_text
 from tests.commandes.test_pdf import occiline  # noqa: F401
 from tests.sessions.test_pdf import _need_pdftotext, pdf_text  # noqa: F401
 
@@ -48,7 +49,7 @@ def test_report_sets_the_commande_wording_beside_the_reformulation(
 
     response = facilitator_client.get(reverse("ateliers:report-pdf", args=[atelier.pk]))
 
-    first, reformulated = "Une borne d'accueil", "Un guichet numérique"
+    first, reformulated = french_text("Une borne d'accueil"), "Un guichet numérique"
     assert any(first in page and reformulated in page for page in pages(response.content))
     lines = pdf_text(response.content, tmp_path).splitlines()
     assert any(first in line and reformulated in line for line in lines)

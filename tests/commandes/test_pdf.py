@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from ateliers.models import DemarreurReport, DemarreurRole
 from commandes.models import StatusChange, Task, TeamMember
+from labo.lib.typography import french_text
 from tests import factories
 from tests.sessions.test_pdf import _need_pdftotext, pdf_text  # noqa: F401
 
@@ -99,7 +100,7 @@ def test_commande_file_opens_on_its_summary(occiline, client, world):
 
     first = page_texts(response.content)[0]
     summary = first[first.index("En bref") : first.index("La demande, initiale et reformulée")]
-    assert "Un guichet numérique pensé avec les agents d'accueil" in summary
+    assert french_text("Un guichet numérique pensé avec les agents d'accueil") in summary
     assert occiline.commanditaire.full_name in summary
     assert "Validée" in summary
     assert "Validée en comité de direction" in summary
@@ -114,7 +115,7 @@ def test_commande_file_sets_both_wordings_side_by_side(occiline, client, world, 
     response = client.get(reverse("commandes:commande-pdf", args=[occiline.pk]))
 
     pages = page_texts(response.content)
-    first, reformulated = "Une borne d'accueil", "Un guichet numérique"
+    first, reformulated = french_text("Une borne d'accueil"), "Un guichet numérique"
     assert any(first in page and reformulated in page for page in pages)
     # Side by side: the two wordings start on the same line of the page.
     lines = pdf_text(response.content, tmp_path).splitlines()

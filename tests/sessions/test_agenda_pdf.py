@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from ateliers.models import Stand
 from ateliers.services import plan_rotation
+from labo.lib.typography import french_text
 from sessions import services
 from tests import factories
 from tests.conftest import PERSONAS, client_for
@@ -72,7 +73,7 @@ def test_participants_agenda_has_no_plan_b_nor_materials(planned, member_client,
 
     text = pdf_text(response.content, tmp_path)
     assert "Version participants" in text
-    assert "Tribunal de l'innovation" in text
+    assert french_text("Tribunal de l'innovation") in text
     assert "09:00–09:30" in text
     assert "Un seul procès" not in text
     assert "Plan B" not in text

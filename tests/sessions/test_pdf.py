@@ -266,7 +266,7 @@ def test_an_empty_workshop_is_one_line_not_a_page(restitution, world, tmp_path):
             yield from titles(entry) if isinstance(entry, list) else [entry.title]
 
     found = list(titles(PdfReader(io.BytesIO(content)).outline))
-    assert "Le tribunal de l'innovation" in found
+    assert french_text("Le tribunal de l'innovation") in found
     assert "Atelier sans rien" not in found
 
 

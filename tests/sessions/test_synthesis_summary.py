@@ -13,6 +13,7 @@ from ateliers.queries import WORDS_STEP
 from ateliers.services import add_photo
 from ateliers.synthesis import HEADLINES, parts_of
 from labo.lib.pdf import render_pdf
+from labo.lib.typography import french_text
 from sessions import synthesis
 from sessions.models import AttendanceRole, Session
 from sessions.synthesis import summary_of, synthesis_of
@@ -245,7 +246,7 @@ def test_bad_key_messages_are_refused_next_to_the_field(world, facilitator_clien
 
     page = response.content.decode()
     assert response.status_code == 422
-    assert f'<p class="error" id="id_messages-key_messages_error">{error}</p>' in page
+    assert f'<p class="error" id="id_messages-key_messages_error">{french_text(error)}</p>' in page
     assert Session.objects.get(pk=world.session.pk).key_messages == "Ce qui était écrit"
 
 
@@ -418,7 +419,8 @@ def test_the_preview_reads_every_workshop_in_constant_queries(
 ):
     url = reverse("sessions:session-synthesis", args=[world.session.pk])
 
-    with django_assert_num_queries(43):
+    # The agenda as held: its workshops' facilitators and rotations, once for every day.
+    with django_assert_num_queries(45):
         response = facilitator_client.get(url)
 
     assert response.status_code == 200
@@ -431,7 +433,7 @@ def test_the_preview_reads_every_workshop_in_constant_queries(
 def test_the_pdfs_context_reads_every_workshop_in_constant_queries(
     world, every_format, django_assert_num_queries
 ):
-    with django_assert_num_queries(35):
+    with django_assert_num_queries(37):
         context = synthesis_of(world.session, for_pdf=True)
 
     assert len(context["parts"]) == 1 + every_format * len(FORMATS)
