@@ -410,3 +410,28 @@ def test_attendance_with_grades_query_count_is_constant(
         response = facilitator_client.get(reverse("sessions:day-attendance", args=[world.day.pk]))
 
     assert response.content.decode().count("<td>B</td>") == count
+
+
+def test_synthesis_docx_masks_the_mix_as_the_pdf_does(world, facilitator_client):
+    import io
+
+    import docx
+
+    graded_present(world.day, A=19, B=2, C=4)
+
+    response = facilitator_client.get(
+        reverse("sessions:session-synthesis-docx", args=[world.session.pk])
+    )
+
+    document = docx.Document(io.BytesIO(response.content))
+    rows = [
+        [cell.text for cell in row.cells]
+        for table in document.tables
+        for row in table.rows
+        if row.cells and row.cells[0].text.startswith("Catégorie ")
+    ]
+    assert rows == [
+        ["Catégorie A", "19"],
+        ["Catégorie B", "moins de 5"],
+        ["Catégorie C", "moins de 5"],
+    ]
