@@ -2,6 +2,8 @@
 counted once, every post-it stored once with its own text, what was sent offline stored
 once when the network returns, a draft back after a reload, focus where the user was."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -113,6 +115,16 @@ def test_three_post_its_in_a_row_are_three_rows_with_their_own_text(
     assert phone.locator("details:has(form[data-draft$='-idea'])").evaluate("d => d.open")
 
 
+def until_offline(page, seconds: float = 5.0) -> None:
+    """Wait until the page itself knows it is offline: the emulation reaches a document
+    loaded from the service worker a moment after it (in CI, a save sent at once had gone
+    out to the server)."""
+    deadline = time.monotonic() + seconds
+    while page.evaluate("navigator.onLine"):
+        assert time.monotonic() < deadline, "the page never went offline"
+        page.wait_for_timeout(50)
+
+
 def test_what_is_sent_offline_is_stored_once_when_the_network_returns(
     phone, live_server, ambassador_session
 ):
@@ -127,6 +139,7 @@ def test_what_is_sent_offline_is_stored_once_when_the_network_returns(
 
     phone.context.set_offline(True)
     phone.goto(f"{live_server.url}/ateliers/{ideas.pk}/")  # from the service worker
+    until_offline(phone)
     phone.get_by_text("Ajouter une idée").click()
     phone.locator("#id_idea-text").fill("Écrite au sous-sol")
     phone.locator("form[data-draft$='-idea']").get_by_role("button", name="Enregistrer").click()
