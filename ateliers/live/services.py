@@ -307,17 +307,25 @@ def seen(*, room: LiveRoom, identity: str) -> None:
     minute = int(time.time() // 60)
     cache = caches[settings.SHARED_CACHE]
     if cache.add(f"live:{room.pk}:{minute}:{device}", 1, 130):
-        if not cache.add(f"live:{room.pk}:{minute}:n", 1, 130):
-            try:
-                cache.incr(f"live:{room.pk}:{minute}:n")
-            except ValueError:
-                cache.add(f"live:{room.pk}:{minute}:n", 1, 130)
+        _count(cache, f"live:{room.pk}:{minute}:n")
+        if cache.get(f"live:{room.pk}:{minute - 1}:{device}") is None:
+            _count(cache, f"live:{room.pk}:{minute}:new")  # not among the last minute's
         events.publish(topic(room), "seen")
 
 
+def _count(cache, key: str) -> None:
+    if not cache.add(key, 1, 130):
+        try:
+            cache.incr(key)
+        except ValueError:  # gone meanwhile
+            cache.add(key, 1, 130)
+
+
 def connected(room: LiveRoom) -> int:
-    """The devices seen this minute, or the last one if more were (a minute just began)."""
+    """The devices seen since the last minute began: those of the last minute and those
+    new this minute (one arriving just after a minute began is counted at once)."""
     minute = int(time.time() // 60)
     cache = caches[settings.SHARED_CACHE]
-    counts = cache.get_many([f"live:{room.pk}:{minute}:n", f"live:{room.pk}:{minute - 1}:n"])
-    return max([int(value) for value in counts.values()] + [0])
+    last, new = f"live:{room.pk}:{minute - 1}:n", f"live:{room.pk}:{minute}:new"
+    counts = cache.get_many([last, new])
+    return int(counts.get(last, 0)) + int(counts.get(new, 0))

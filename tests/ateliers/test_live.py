@@ -571,3 +571,19 @@ def test_a_code_of_six_signs_no_room_has_is_said_as_such(world):
 
     assert "Aucun direct n’est ouvert avec ce code" in response.content.decode()
     assert "Un code a 6 lettres et chiffres" in short.content.decode()
+
+
+def test_a_phone_arriving_just_after_a_minute_began_is_counted_at_once(world, monkeypatch):
+    room = _open(world)
+    clock = {"now": 1_000 * 60 + 50.0}  # ten seconds before a minute ends
+    monkeypatch.setattr(services.time, "time", lambda: clock["now"])
+    for phone in ("g-one", "g-two", "g-three"):
+        services.seen(room=room, identity=phone)
+
+    clock["now"] += 15  # the next minute: a new phone, and one of the three again
+    services.seen(room=room, identity="g-four")
+    services.seen(room=room, identity="g-one")
+
+    assert services.connected(room) == 4
+    clock["now"] += 60  # a minute later, only those seen in the last one
+    assert services.connected(room) == 2
