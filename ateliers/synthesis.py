@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.text import Truncator
@@ -71,7 +71,10 @@ class WorkshopPart:
 
 def choices_of(session: Session) -> tuple[QuerySet[Atelier], QuerySet[Photo]]:
     """What the facilitator may leave out: the workshops and the photos of the session."""
-    ateliers = Atelier.objects.filter(session=session).order_by("agenda_item__day__date", "pk")
+    # The same order on every database (SQLite puts NULL first, PostgreSQL last): the
+    # workshops on no day first, then by day.
+    day = F("agenda_item__day__date").asc(nulls_first=True)
+    ateliers = Atelier.objects.filter(session=session).order_by(day, "pk")
     photos = Photo.objects.filter(atelier__session=session).select_related("atelier")
     return ateliers, photos
 
