@@ -8,7 +8,7 @@ import io
 import os
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -156,11 +156,19 @@ def process(upload: UploadedFile) -> ProcessedPhoto:
     )
 
 
+def print_name(name: str) -> str:
+    """Where the print copy of a stored photo lives: beside it."""
+    stored = PurePosixPath(name)
+    return str(stored.with_name(f"{stored.stem}.print.jpg"))
+
+
 def print_copy(photo) -> Path:
-    """The processed photo at print size, made once and kept beside it: a synthesis of thirty
-    photos stays a few megabytes. The source is ours (already cleaned and bounded)."""
+    """The processed photo at print size, kept beside it: a synthesis of thirty photos stays a
+    few megabytes. Made when the photo is added (add_photo), so that no one waits for it when
+    a document is drawn; made here for a photo that has none. The source is ours (already
+    cleaned and bounded)."""
     source = Path(photo.image.path)
-    target = source.with_name(f"{source.stem}.print.jpg")
+    target = source.with_name(Path(print_name(source.name)).name)
     if not target.exists():
         with Image.open(source) as image:
             image.draft("RGB", (PRINT_SIDE, PRINT_SIDE))

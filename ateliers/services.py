@@ -209,12 +209,18 @@ def purge_deleted_photos(*, now: datetime.datetime | None = None) -> int:
     storage = Photo._meta.get_field("image").storage  # type: ignore[attr-defined]
     for entry in deletions.iterator():
         fields = (entry.serialized_data or {}).get("fields", {})
-        names = [fields.get("image"), fields.get("thumbnail")]
+        image, thumbnail = fields.get("image"), fields.get("thumbnail")
         if Photo.objects.filter(pk=entry.object_pk).exists():
             continue  # brought back
-        for name in filter(None, names):
-            in_use = Photo.objects.filter(models.Q(image=name) | models.Q(thumbnail=name))
-            if storage.exists(name) and not in_use.exists():
+        # Each file, and the photos that would still use it.
+        files = {
+            image: models.Q(image=image) | models.Q(thumbnail=image),
+            thumbnail: models.Q(image=thumbnail) | models.Q(thumbnail=thumbnail),
+        }
+        if image:
+            files[photos.print_name(image)] = models.Q(image=image)
+        for name, users in files.items():
+            if name and storage.exists(name) and not Photo.objects.filter(users).exists():
                 storage.delete(name)
                 removed += 1
     return removed
@@ -379,7 +385,7 @@ def add_photo(
     *, atelier: Atelier, upload: UploadedFile, caption: str, author: Person | None
 ) -> Photo:
     processed = photos.process(upload)
-    return Photo.objects.create(
+    photo = Photo.objects.create(
         atelier=atelier,
         image=processed.image,
         thumbnail=processed.thumbnail,
@@ -388,6 +394,8 @@ def add_photo(
         caption=caption,
         created_by=author,
     )
+    photos.print_copy(photo)
+    return photo
 
 
 # Démarreur report ----------------------------------------------------------------

@@ -251,7 +251,7 @@ class PdfFigures:
         mb = 1024 * 1024
         rows = [
             (
-                "synthesis: first draw (print copies made)",
+                "synthesis: first draw (fresh process)",
                 f"{self.first_ms / 1000:.2f} s",
                 "≤ 3 s",
                 self.first_ms <= 3000,

@@ -136,7 +136,26 @@ def test_truncated_photo_is_refused_even_after_weasyprint_is_imported():
             photos.process(upload(name, data))
 
 
-def test_print_copy_is_made_once_at_print_size_beside_the_photo(db, settings, tmp_path):
+def test_print_copy_is_made_with_the_photo_at_print_size_beside_it(db, settings, tmp_path):
+    from ateliers.photos import PRINT_SIDE, print_copy, print_name
+    from ateliers.services import add_photo
+    from tests import factories
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("big.png", image_bytes("PNG", size=(2400, 1800)))
+    photo = add_photo(atelier=factories.AtelierFactory(), upload=upload, caption="", author=None)
+    path = Path(photo.image.storage.path(print_name(photo.image.name)))
+    made = path.stat().st_mtime_ns  # made by add_photo: no document waits for it
+
+    assert print_copy(photo) == path
+    assert path.parent == Path(photo.image.path).parent
+    with Image.open(path) as image:
+        assert max(image.size) == PRINT_SIDE
+    assert print_copy(photo).stat().st_mtime_ns == made
+    assert [p.name for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_a_photo_without_print_copy_gets_one_when_drawn(db, settings, tmp_path):
     from ateliers.photos import PRINT_SIDE, print_copy
     from ateliers.services import add_photo
     from tests import factories
@@ -144,12 +163,7 @@ def test_print_copy_is_made_once_at_print_size_beside_the_photo(db, settings, tm
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("big.png", image_bytes("PNG", size=(2400, 1800)))
     photo = add_photo(atelier=factories.AtelierFactory(), upload=upload, caption="", author=None)
+    print_copy(photo).unlink()  # a photo added before print copies were made with it
 
-    path = print_copy(photo)
-    made = path.stat().st_mtime_ns
-
-    assert path.parent == Path(photo.image.path).parent
-    with Image.open(path) as image:
+    with Image.open(print_copy(photo)) as image:
         assert max(image.size) == PRINT_SIDE
-    assert print_copy(photo).stat().st_mtime_ns == made
-    assert [p.name for p in path.parent.iterdir() if p.suffix == ".tmp"] == []

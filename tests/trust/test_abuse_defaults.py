@@ -508,8 +508,10 @@ def test_deleted_photo_files_are_purged_after_the_undo_window_then_it_cannot_com
     from ateliers.models import Photo
     from labo.history import audit
 
+    from ateliers.photos import print_name
+
     photo = _photo(world, facilitator_client)
-    names = [photo.image.name, photo.thumbnail.name]
+    names = [photo.image.name, print_name(photo.image.name), photo.thumbnail.name]
     storage = photo.image.storage
     entry = services.delete_result(obj=photo)
 
@@ -518,9 +520,9 @@ def test_deleted_photo_files_are_purged_after_the_undo_window_then_it_cannot_com
     later = timezone.now() + dt.timedelta(hours=settings.LABO_PHOTO_UNDO_HOURS, minutes=1)
     purged = services.purge_deleted_photos(now=later)
 
-    assert (within, kept) == (0, [True, True])
-    assert purged == 2
-    assert [storage.exists(n) for n in names] == [False, False]
+    assert (within, kept) == (0, [True, True, True])
+    assert purged == 3  # the photo, its print copy and its thumbnail
+    assert [storage.exists(n) for n in names] == [False, False, False]
     with pytest.raises(audit.RestoreRefused):
         audit.restore(entry)
     assert not Photo.objects.exists()
