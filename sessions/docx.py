@@ -27,6 +27,7 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from labo.lib.charts import BarChart, ShiftChart, StackedChart
+from labo.lib.typography import french_text
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARGIN = Cm(2)
@@ -633,6 +634,20 @@ def actions(doc: Document, context: Context) -> None:
 SECTIONS: list[Section] = [summary, agenda, participation, workshops, debrief, actions]
 
 
+def _typeset(doc: Document) -> None:
+    """French typography on every text of the document, once it is written, as the PDF's
+    HTML is typeset once (labo.lib.typography): apostrophes, non-breaking spaces. Only the
+    texts (w:t) change, never a picture or a field around them."""
+    parts = [doc.element.body]
+    for section in doc.sections:
+        parts += [section.header._element, section.footer._element]
+    for part in parts:
+        for text in part.iter(qn("w:t")):
+            if text.text:
+                text.text = french_text(text.text)
+    doc.core_properties.title = french_text(doc.core_properties.title)
+
+
 def synthesis_docx(context: Context) -> bytes:
     """The synthesis as a .docx, from the context ``synthesis_of(..., for_pdf=True)`` gives."""
     doc = new_document()
@@ -660,6 +675,7 @@ def synthesis_docx(context: Context) -> bytes:
     for section in SECTIONS:
         section(doc, context)
     _room_after_tables(doc)
+    _typeset(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
