@@ -168,6 +168,9 @@ def _questions_headline(results: Results) -> str | None:
     return line
 
 
+MAX_SHIFTS_IN_HEADLINE = 3
+
+
 def _cases_headline(results: Results) -> str | None:
     judged = [c for c in results.cases if c.before_for + c.before_against + c.after_for]
     if not judged:
@@ -179,6 +182,12 @@ def _cases_headline(results: Results) -> str | None:
             "after": case.after_for,
             "sb": case.before_against,
             "sa": case.after_against,
+        }
+    if len(judged) > MAX_SHIFTS_IN_HEADLINE:  # one line: the trials' sum, each in the detail
+        return _("convinced %(before)s → %(after)s over %(n)s trials") % {
+            "before": sum(c.before_for for c in judged),
+            "after": sum(c.after_for for c in judged),
+            "n": len(judged),
         }
     shifts = ", ".join(f"{c.before_for} → {c.after_for}" for c in judged)
     return ngettext(

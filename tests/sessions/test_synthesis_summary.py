@@ -126,6 +126,14 @@ def test_the_tribunal_headline_is_the_shift_of_each_trial(world):
     assert headlines(world.session)["T"] == "Convaincus 2 → 4, 3 → 5 (2 procès)"
 
 
+def test_the_tribunal_headline_of_many_trials_is_their_sum_on_one_line(world):
+    tribunal = factories.AtelierFactory(session=world.session, format="tribunal", title="T")
+    for n in range(4):
+        m.TribunalCase.objects.create(atelier=tribunal, question="?", before_for=n, after_for=5)
+
+    assert headlines(world.session)["T"] == "Convaincus 6 → 20 sur 4 procès"
+
+
 def test_the_stands_headline_is_the_stand_that_convinced(world):
     stands = factories.AtelierFactory(session=world.session, format="labo_stands", title="S")
     for name, interest in (("Le labo citoyen", 3), ("Le labo interne", 5)):
