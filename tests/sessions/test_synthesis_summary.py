@@ -126,6 +126,23 @@ def test_the_tribunal_headline_is_the_shift_of_each_trial(world):
     assert headlines(world.session)["T"] == "Convaincus 2 → 4, 3 → 5 (2 procès)"
 
 
+def test_the_headlines_count_the_phones_as_the_charts_do(world):
+    tribunal = factories.AtelierFactory(session=world.session, format="tribunal", title="T")
+    case = m.TribunalCase.objects.create(atelier=tribunal, question="?", before_for=2, after_for=4)
+    debate = factories.AtelierFactory(session=world.session, format="debat_mouvant", title="D")
+    question = m.DebateQuestion.objects.create(atelier=debate, text="Oui ?", yes=1, no=2)
+    answers = [(tribunal, f"before-{case.pk}", "against"), (tribunal, f"after-{case.pk}", "for")]
+    answers += [(debate, f"debate-{question.pk}", "yes")]
+    for n in range(5):
+        for atelier, step, value in answers:
+            m.LiveAnswer.objects.create(atelier=atelier, step=step, device=f"d{n}", value=value)
+
+    found = headlines(world.session)
+
+    assert found["T"] == "Convaincus 2 → 9, sceptiques 5 → 0"
+    assert found["D"] == "Majorité pour « Oui ? » (oui 6, non 2, mitigé 0)"
+
+
 def test_the_tribunal_headline_of_many_trials_is_their_sum_on_one_line(world):
     tribunal = factories.AtelierFactory(session=world.session, format="tribunal", title="T")
     for n in range(4):
