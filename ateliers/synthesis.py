@@ -65,6 +65,7 @@ class WorkshopPart:
             or r.hidden_ideas
             or r.words
             or r.rating_count
+            or r.actions
         )
         return not (logged or self.photos or self.atelier.summary)
 
