@@ -340,7 +340,8 @@ def parts_of(
     actions = (
         Action.objects.filter(atelier__in=[part.atelier for part in parts])
         .select_related("owner", "atelier")
-        .order_by("done", "due_on", "pk")
+        # The same on every database: the most urgent first, those with no date last.
+        .order_by("done", F("due_on").asc(nulls_last=True), "pk")
     )
     return {
         "parts": parts,

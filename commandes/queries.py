@@ -214,7 +214,9 @@ def file_context(commande: Commande) -> dict[str, Any]:
     reports = demarreur_reports(commande)
     team = list(commande.team.select_related("person__direction"))
     sessions = list(commande.sessions.order_by("starts_on"))
-    tasks = list(commande.tasks.select_related("owner").order_by("due_on", "pk"))
+    tasks = list(
+        commande.tasks.select_related("owner").order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
     decisions = list(commande.history.select_related("changed_by").order_by("changed_at", "pk"))
     done = sum(1 for task in tasks if task.done)
     figures = [

@@ -463,3 +463,16 @@ def test_the_pdfs_context_reads_every_workshop_in_constant_queries(
 
     assert len(context["parts"]) == 1 + every_format * len(FORMATS)
     assert filled(context["parts"], world) == WHAT_EACH_READ
+
+
+def test_next_steps_put_the_dated_actions_first_on_every_database(world):
+    import datetime
+
+    m.Action.objects.create(atelier=world.atelier, what="Un jour")
+    m.Action.objects.create(
+        atelier=world.atelier, what="Vendredi", due_on=datetime.date(2026, 12, 11)
+    )
+
+    summary = synthesis_of(world.session)["summary"]
+
+    assert [action.what for action in summary["next_actions"]] == ["Vendredi", "Un jour"]
