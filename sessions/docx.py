@@ -343,23 +343,31 @@ def _due(action) -> str:
 
 
 def agenda(doc: Document, context: Context) -> None:
+    """The agenda as held, as the PDF prints it: who ran each block (its own runners, else
+    its workshop's facilitators), the column left out when nobody ran any."""
     doc.add_heading(_("The agenda as held"), level=1)
-    if not context["agenda"]:
+    if not context["held"]:
         doc.add_paragraph(_("No day in this session."))
-    for entry in context["agenda"]:
-        title = _date(entry.day.date)
-        doc.add_heading(f"{title} — {entry.day.title}" if entry.day.title else title, level=2)
-        if not entry.slots:
+    for held_day in context["held"]:
+        day = held_day.entry.day
+        title = _date(day.date)
+        doc.add_heading(f"{title} — {day.title}" if day.title else title, level=2)
+        if not held_day.blocks:
             doc.add_paragraph(_("No block on this day."))
             continue
         rows = []
-        for slot in entry.slots:
+        for printed in held_day.blocks:
+            slot = printed.slot
             block = slot.item.title
             if slot.subgroups:
                 block += " (" + ", ".join(sub.title for sub in slot.subgroups) + ")"
             times = f"{slot.start:%H:%M}–{slot.end:%H:%M}"
-            rows.append((times, block, ", ".join(str(r) for r in slot.runners)))
-        _table(doc, [_("Time"), _("Block"), _("Run by")], rows, widths=(3, 9, 5))
+            runners = ", ".join(str(r) for r in printed.runners)
+            rows.append((times, block, runners) if held_day.has_runners else (times, block))
+        if held_day.has_runners:
+            _table(doc, [_("Time"), _("Block"), _("Run by")], rows, widths=(3, 9, 5))
+        else:
+            _table(doc, [_("Time"), _("Block")], rows, widths=(3, 14))
 
 
 def participation(doc: Document, context: Context) -> None:

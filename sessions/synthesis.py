@@ -125,7 +125,6 @@ def synthesis_of(
     return {
         "session": session,
         "programme": session.programme,
-        "agenda": agenda,
         # As printed: who ran each block (its own runners, else its workshop's facilitators).
         "held": [
             HeldDay(entry, blocks)

@@ -189,7 +189,7 @@ def test_docx_tables_carry_the_agenda_the_figures_and_the_actions(synthesis):
     tables = table_texts(synthesis)
     headers = [table[0] for table in tables]
 
-    assert ["Horaire", "Séquence", "Animé par"] in headers
+    assert ["Horaire", "Séquence"] in headers  # nobody ran a block: no empty column
     assert ["Quoi", "Qui", "Pour quand", "Atelier"] in headers
     actions = next(t for t in tables if t[0] == ["Quoi", "Qui", "Pour quand", "Atelier"])
     assert actions[1][:2] == ["Relancer les directions", "Camille"]
@@ -330,3 +330,13 @@ def test_docx_is_typeset_in_french_in_one_place(grand_atelier):  # noqa: F811
     texts = [p.text for p in document.paragraphs]
     assert "L’essai\u00a0: «\u202fréussi\u202f»\u202f; à refaire\u202f!" in texts
     assert document.core_properties.title.endswith("\u00a0: Préparer le Grand Atelier")
+
+
+def test_docx_agenda_names_who_ran_a_workshop_as_the_pdf_does(world):
+    runner = factories.PersonFactory(first_name="Eulalie", last_name="Vauban")
+    world.atelier.facilitators.add(runner)  # the workshop's, the block having none of its own
+
+    document = opened(synthesis_docx(synthesis_of(world.session, for_pdf=True)))
+
+    agenda = table_headed(document, ["Horaire", "Séquence", "Animé par"])
+    assert [row[2] for row in agenda[1:]] == [str(runner)]
