@@ -268,10 +268,7 @@ def _key_figures(doc: Document, s: dict) -> None:
     doc.add_heading(_("Key figures"), level=1)
     rows: list[tuple[str, str, str, bool]] = []
     for figure in s["days"]:
-        day = figure.day
-        label = _date(day.date, "j F")
-        if day.title:
-            label = f"{day.title}, {label}"
+        label = figure.label
         if figure.expected:
             value, note = f"{figure.present} / {figure.expected}", _("present / expected")
         else:

@@ -15,7 +15,7 @@ from ateliers.synthesis import HEADLINES, parts_of
 from labo.lib.pdf import render_pdf
 from labo.lib.typography import french_text
 from sessions import synthesis
-from sessions.models import AttendanceRole, Session
+from sessions.models import Attendance, AttendanceRole, Session
 from sessions.synthesis import summary_of, synthesis_of
 from tests import factories
 from tests.ateliers.test_photos import png_upload
@@ -476,3 +476,19 @@ def test_next_steps_put_the_dated_actions_first_on_every_database(world):
     summary = synthesis_of(world.session)["summary"]
 
     assert [action.what for action in summary["next_actions"]] == ["Vendredi", "Un jour"]
+
+
+def test_a_long_session_gives_its_attendance_as_one_figure_on_page_1(db):
+    import datetime
+
+    session = factories.SessionFactory(starts_on=datetime.date(2026, 7, 6))
+    for n in range(5):
+        day = factories.DayFactory(session=session, date=datetime.date(2026, 7, 6 + n), capacity=10)
+        for _k in range(n):
+            Attendance.objects.create(day=day, person=factories.PersonFactory(), present=True)
+
+    figures = synthesis_of(session)["summary"]["days"]
+
+    assert [(f.label, f.expected, f.present) for f in figures] == [
+        ("5 jours, du 6 juillet au 10 juillet", 50, 10)
+    ]
