@@ -167,11 +167,6 @@ class BarChart:
         return not any(bar.value for bar in self.bars)
 
     @property
-    def numbers(self) -> list[str]:
-        """What is written beside the bars, in order."""
-        return [f"{bar.display}{self.unit}" for bar in self.bars if bar.value is not None]
-
-    @property
     def svg(self) -> SafeString:
         rows = []
         for bar in self.bars:
@@ -448,7 +443,7 @@ class ShiftChart:
 
     @property
     def text(self) -> str:
-        """Every position before, then after, then each shift."""
+        """The text alternative: every position before, then after."""
         before = ", ".join(f"{row.label} {row.before}" for row in self.rows)
         after = ", ".join(f"{row.label} {row.after}" for row in self.rows)
         return (
