@@ -356,8 +356,10 @@ def session_synthesis_docx(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     The preview's form asks for it through ``session_synthesis`` (action "docx")."""
     session = get_session_for(request, pk, write=True)
     form = SynthesisForm(request.GET or None, session=session)
-    chosen = form.chosen_ids() if form.is_bound and form.is_valid() else {}
-    return _synthesis_docx(session, chosen)
+    if form.is_bound and not form.is_valid():  # never everything in place of a wrong choice
+        errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        return HttpResponse(errors, status=422, content_type="text/plain; charset=utf-8")
+    return _synthesis_docx(session, form.chosen_ids() if form.is_bound else {})
 
 
 def _synthesis_docx(session: Session, chosen: dict[str, list[int]]) -> HttpResponse:

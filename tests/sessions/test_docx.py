@@ -292,6 +292,16 @@ def test_docx_access_for_every_persona(world, persona, status):
         assert opened(response.content).paragraphs[0].text != ""
 
 
+def test_docx_with_a_choice_that_does_not_exist_is_refused_not_widened(world):
+    client = client_for(world, "facilitator")
+    url = reverse("sessions:session-synthesis-docx", args=[world.session.pk])
+
+    response = client.get(url, {"ateliers": ["999999"]})
+
+    assert response.status_code == 422
+    assert "999999" in response.content.decode()
+
+
 def test_docx_pages_are_a4_with_their_number(synthesis):
     section = synthesis.sections[0]
 
