@@ -210,10 +210,21 @@ def day_agenda_facilitators_pdf(request: HtmxHttpRequest, pk: int) -> HttpRespon
 @require_GET
 def day_sign_in_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk, write=True)
+    orientation = request.GET.get("orientation", "portrait")
+    if orientation not in ("portrait", "landscape"):
+        message = _("The sheet is printed in portrait or in landscape.")
+        return HttpResponse(message, status=422, content_type="text/plain; charset=utf-8")
     groups, blanks = sign_in_rows(day)
-    context = {"session": day.session, "day": day, "groups": groups, "blanks": blanks}
+    context = {
+        "session": day.session,
+        "day": day,
+        "groups": groups,
+        "blanks": blanks,
+        "landscape": orientation == "landscape",
+    }
     content = render_pdf("sessions/pdf/sign_in.html", context)
-    return pdf_response(content, f"emargement-{day.date:%Y-%m-%d}.pdf")
+    suffix = "-paysage" if orientation == "landscape" else ""
+    return pdf_response(content, f"emargement-{day.date:%Y-%m-%d}{suffix}.pdf")
 
 
 def _run_view(day_pk: int) -> dict:
