@@ -206,7 +206,7 @@ def commande_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _board_after_move(
     request: HtmxHttpRequest, commande: Commande, error: str | None
 ) -> HttpResponse:
-    notice = None
+    notice = ""
     if not error:
         commande.refresh_from_db()
         notice = _("Commande “%(title)s” moved to “%(status)s”.") % {
