@@ -64,9 +64,9 @@ class SessionForm(VersionedForm):
         programme_field = cast(forms.ModelChoiceField, self.fields["programme"])
         if programmes is not None:
             programme_field.queryset = programmes
-        self.fields["facilitators"].queryset = Person.objects.filter(
-            user__groups__name=FACILITATOR
-        ).distinct()
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["facilitators"]
+        ).queryset = Person.objects.filter(user__groups__name=FACILITATOR).distinct()
         if self.instance.pk:
             del self.fields["template"]
             return
@@ -78,7 +78,7 @@ class SessionForm(VersionedForm):
             "Leave it empty for the next free number of the programme."
         )
         if not self.is_bound:
-            choices = list(programme_field.queryset[:2])
+            choices = list(cast(QuerySet[Programme], programme_field.queryset)[:2])
             if len(choices) == 1:
                 self.initial.setdefault("programme", choices[0].pk)
                 self.initial.setdefault("number", services.next_session_number(choices[0]))
@@ -121,16 +121,17 @@ def number_taken(programme: Programme, number: int) -> str:
     ) % {"number": number, "next": services.next_session_number(programme)}
 
 
-def unique_name_error(model, name: str, instance=None) -> forms.ValidationError | None:
+def name_taken(name: str) -> str:
+    return _("The name “%(name)s” is already used: choose another one.") % {"name": name}
+
+
+def check_name_free(model, name: str, instance=None) -> None:
     """A sentence about the name when another row of ``model`` already has it."""
-    others = model.objects.filter(name__iexact=name.strip())
+    others = model.objects.filter(name__iexact=name)
     if instance is not None and instance.pk:
         others = others.exclude(pk=instance.pk)
     if others.exists():
-        return forms.ValidationError(
-            _("The name “%(name)s” is already used: choose another one.") % {"name": name}
-        )
-    return None
+        raise forms.ValidationError(name_taken(name))
 
 
 class TemplateDaysForm(forms.Form):
@@ -327,9 +328,7 @@ class TemplateForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        error = unique_name_error(SessionTemplate, name, self.instance)
-        if error:
-            raise error
+        check_name_free(SessionTemplate, name, self.instance)
         return name
 
     def validate_unique(self) -> None:
@@ -374,9 +373,7 @@ class MethodForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        error = unique_name_error(Method, name, self.instance)
-        if error:
-            raise error
+        check_name_free(Method, name, self.instance)
         return name
 
     def validate_unique(self) -> None:
@@ -401,7 +398,7 @@ class BaseMethodStepFormSet(forms.BaseInlineFormSet):
         return [
             form.cleaned_data
             for form in self.forms
-            if form.has_changed() and form.cleaned_data and not self._should_delete_form(form)
+            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
 
 

@@ -3,6 +3,8 @@ them (they belong to no programme: every facilitator shares them)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
@@ -14,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from labo.lib.http import HtmxHttpRequest
 from sessions import services
 from sessions.forms import (
+    BaseMethodStepFormSet,
     MethodForm,
     MethodStepFormSet,
     TemplateForm,
     check_whole_day,
-    unique_name_error,
+    name_taken,
 )
 from sessions.models import Method, MethodStep, SessionTemplate
 
@@ -50,7 +53,7 @@ def template_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic():
                 services.rename_template(template=template, **form.cleaned_data)
         except IntegrityError:  # the same name saved meanwhile by someone else
-            form.add_error("name", unique_name_error(SessionTemplate, form.cleaned_data["name"]))
+            form.add_error("name", name_taken(form.cleaned_data["name"]))
         else:
             messages.success(request, _("The template is saved."))
             return redirect("sessions:template-detail", template.pk)
@@ -92,7 +95,7 @@ def method_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _method_form(request: HtmxHttpRequest, method: Method) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = MethodForm(data, instance=method)
-    steps = MethodStepFormSet(data, instance=method, prefix="steps")
+    steps = cast(BaseMethodStepFormSet, MethodStepFormSet(data, instance=method, prefix="steps"))
     if data is not None and form.is_valid() and steps.is_valid() and check_whole_day(form, steps):
         values = {k: v for k, v in form.cleaned_data.items() if k != "whole_day"}
         try:
@@ -101,7 +104,7 @@ def _method_form(request: HtmxHttpRequest, method: Method) -> HttpResponse:
                     method=method if method.pk else None, steps=steps.steps(), **values
                 )
         except IntegrityError:  # the same name saved meanwhile by someone else
-            form.add_error("name", unique_name_error(Method, values["name"]))
+            form.add_error("name", name_taken(values["name"]))
         else:
             messages.success(request, _("The method “%(name)s” is saved.") % {"name": saved.name})
             return redirect("sessions:method-list")

@@ -39,11 +39,11 @@ from sessions.forms import (
     SubgroupForm,
     TemplateDaysForm,
     TemplateForm,
+    name_taken,
     number_taken,
     programmes_of,
-    unique_name_error,
 )
-from sessions.models import AgendaItem, Attendance, AttendanceRole, Day, SessionTemplate
+from sessions.models import AgendaItem, Attendance, AttendanceRole, Day
 from sessions.planner_cache import PAGE, DayForms
 from sessions.queries import deleted_item_in_session, item_in_session, runners
 
@@ -457,7 +457,7 @@ def session_save_template(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             services.save_as_template(session=session, **form.cleaned_data)
     except IntegrityError:  # the same name saved meanwhile by someone else
-        form.add_error("name", unique_name_error(SessionTemplate, form.cleaned_data["name"]))
+        form.add_error("name", name_taken(form.cleaned_data["name"]))
         return planner_cache.draw_page_with(request, session, status=422, template_form=form)
     messages.success(
         request,
