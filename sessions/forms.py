@@ -77,13 +77,17 @@ class SessionForm(VersionedForm):
         self.fields["number"].help_text = _(
             "Leave it empty for the next free number of the programme."
         )
-        if not self.is_bound:
-            choices = list(cast(QuerySet[Programme], programme_field.queryset)[:2])
-            if len(choices) == 1:
-                self.initial.setdefault("programme", choices[0].pk)
-                self.initial.setdefault("number", services.next_session_number(choices[0]))
-            if creator is not None:
-                self.initial.setdefault("facilitators", [creator.pk])
+        if creator is not None and not self.is_bound:
+            self.initial.setdefault("facilitators", [creator.pk])
+        numbers = services.next_session_numbers(cast(QuerySet[Programme], programme_field.queryset))
+        if len(numbers) == 1:
+            [(programme, number)] = numbers.items()
+            self.initial.setdefault("programme", programme.pk)
+            self.initial.setdefault("number", number)
+        elif numbers:
+            self.fields["number"].help_text = _(
+                "Leave it empty for the next free number of the programme (%(numbers)s)."
+            ) % {"numbers": ", ".join(f"{p.name} : {n}" for p, n in numbers.items())}
 
     def clean(self):
         data = super().clean()

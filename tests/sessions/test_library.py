@@ -59,8 +59,13 @@ def test_session_form_preselects_no_programme_among_several(world, facilitator_c
 
     response = facilitator_client.get(reverse("sessions:session-create"))
 
-    assert "programme" not in response.context["form"].initial
-    assert "number" not in response.context["form"].initial
+    form = response.context["form"]
+    assert "programme" not in form.initial
+    assert "number" not in form.initial
+    assert form.fields["number"].help_text == (
+        "Laissez vide pour le prochain numéro libre du programme "
+        f"({world.programme.name} : {world.session.number + 1}, {other.name} : 1)."
+    )
 
 
 def test_session_created_without_a_number_takes_the_next_free_one(world, facilitator_client):
