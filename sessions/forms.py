@@ -339,6 +339,13 @@ class TemplateForm(forms.ModelForm):
         """clean_name says it in a sentence (a race is caught by the view)."""
 
 
+class TemplateDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, delete this template"),
+        error_messages={"required": _("Tick the box to confirm the deletion.")},
+    )
+
+
 class MethodForm(forms.ModelForm):
     whole_day = forms.BooleanField(
         label=_("A whole (or half) day made of steps"),

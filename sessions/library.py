@@ -19,6 +19,7 @@ from sessions.forms import (
     BaseMethodStepFormSet,
     MethodForm,
     MethodStepFormSet,
+    TemplateDeleteForm,
     TemplateForm,
     check_whole_day,
     name_taken,
@@ -41,7 +42,14 @@ def template_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def template_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     template = _template(pk)
-    return render(request, "sessions/library/template_detail.html", {"template": template})
+    return _template_page(request, template, TemplateDeleteForm())
+
+
+def _template_page(
+    request: HtmxHttpRequest, template: SessionTemplate, delete_form: TemplateDeleteForm, status=200
+) -> HttpResponse:
+    context = {"template": template, "delete_form": delete_form}
+    return render(request, "sessions/library/template_detail.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,6 +73,9 @@ def template_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def template_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     template = _template(pk)
+    form = TemplateDeleteForm(request.POST)
+    if not form.is_valid():
+        return _template_page(request, template, form, status=422)
     services.delete_template(template=template)
     messages.success(request, _("The template “%(name)s” is deleted.") % {"name": template.name})
     return redirect("sessions:template-list")

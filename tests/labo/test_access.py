@@ -80,7 +80,7 @@ MATRIX = {
     "sessions:template-list": ("get", [302, 403, 403, 200, 403]),
     "sessions:template-detail": ("get", [302, 403, 403, 200, 403]),
     "sessions:template-edit": ("get", [302, 403, 403, 200, 403]),
-    "sessions:template-delete": ("post", [302, 403, 403, 302, 403]),
+    "sessions:template-delete": ("post", [302, 403, 403, 422, 403]),
     "sessions:session-edit": ("get", [302, 403, 403, 200, 403]),
     "sessions:agenda": ("get", [302, 403, 403, 200, 403]),
     "sessions:item-edit": ("get", [302, 403, 403, 200, 403]),

@@ -319,11 +319,25 @@ def test_template_saved_from_the_planner_under_a_taken_name_is_said_about_the_na
 def test_template_deleted_leaves_the_sessions_made_from_it(world, facilitator_client):
     template = services.save_as_template(session=world.session, name="À jeter")
 
-    response = facilitator_client.post(reverse("sessions:template-delete", args=[template.pk]))
+    response = facilitator_client.post(
+        reverse("sessions:template-delete", args=[template.pk]), {"confirm": "on"}
+    )
 
     assert response.status_code == 302
     assert not SessionTemplate.objects.exists()
     assert titles(world.day) == ["Tribunal de l'innovation"]
+
+
+def test_template_delete_unconfirmed_is_asked_again_in_french(world, facilitator_client):
+    template = services.save_as_template(session=world.session, name="Gardé")
+
+    response = facilitator_client.post(reverse("sessions:template-delete", args=[template.pk]))
+
+    assert response.status_code == 422
+    assert response.context["delete_form"].errors["confirm"] == [
+        "Cochez la case pour confirmer la suppression."
+    ]
+    assert SessionTemplate.objects.filter(pk=template.pk).exists()
 
 
 def test_template_delete_writes_nothing_on_get(world, facilitator_client):
