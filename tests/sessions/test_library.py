@@ -404,6 +404,7 @@ def test_method_list_reads_the_same_queries_for_one_or_many(
 
     assert before.status_code == after.status_code == 200
     assert after.content.decode().count("Méthode ") == 5
+    assert "Un bloc, 3 sous-groupes en parallèle" in after.content.decode()
 
 
 def test_method_added_by_a_facilitator_as_one_block(world, facilitator_client):
