@@ -1,0 +1,197 @@
+"""A button is shown exactly when its URL will accept the visitor: every link on the pages
+each persona reaches in the demo lab answers, none with "Accès refusé" (403)."""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.management import call_command
+from django.test import Client, RequestFactory
+from django.urls import Resolver404, resolve, reverse
+
+from ateliers.access import guest_token
+from ateliers.models import Atelier, GuestLink, GuestPurpose
+from labo.access import OBJECT_RULES, POLICY, may
+from labo.models import Person
+from tests import factories
+
+# Streams never end under the test client; a day-run poll is the page itself.
+STREAMS = {"ateliers:live-stream", "sessions:day-run-stream", "live:stream"}
+# Enough of each kind of page to meet every button it draws, without drawing every PDF.
+PER_VIEW = 3
+PER_DOWNLOAD = 1
+MAX_PAGES = 250
+
+
+class _Links(HTMLParser):
+    """Same-site GET targets: links, htmx GETs and GET forms."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self.found.append(a["href"] or "")
+        if a.get("hx-get"):
+            self.found.append(a["hx-get"] or "")
+        if tag == "form" and (a.get("method") or "get").lower() == "get" and a.get("action"):
+            self.found.append(a["action"] or "")
+
+
+def links_of(html: str, base: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    urls = []
+    for href in parser.found:
+        url = urlsplit(urljoin(base, href))
+        if url.scheme not in ("http", "") or url.netloc not in ("", "testserver"):
+            continue
+        urls.append(url.path + (f"?{url.query}" if url.query else ""))
+    return urls
+
+
+def crawl(client: Client, starts: list[str]) -> dict[str, list[str]]:
+    """Every page reached from ``starts`` by following links (a bounded number per kind of
+    page), with the page each refused one was found on: {refused url: [found on]}."""
+    seen: set[str] = set()
+    per_view: Counter[str] = Counter()
+    refused: dict[str, list[str]] = {}
+    queue = deque((url, "(start)") for url in starts)
+    while queue and len(seen) < MAX_PAGES:
+        url, found_on = queue.popleft()
+        path = urlsplit(url).path
+        if url in seen or path.startswith(("/static/", "/media/")):
+            continue
+        try:
+            name = resolve(path).view_name
+        except Resolver404:
+            continue
+        limit = PER_DOWNLOAD if name.endswith(("-pdf", "-docx", "-file", "-export")) else PER_VIEW
+        if name in STREAMS or name == "labo:logout" or per_view[name] >= limit:
+            continue
+        seen.add(url)
+        per_view[name] += 1
+        response = client.get(url)
+        if response.status_code == 403:
+            refused.setdefault(url, []).append(found_on)
+            continue
+        if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
+            html = response.content.decode()
+            queue.extend((link, url) for link in links_of(html, url))
+    return refused
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+
+def _starts_for(user: User) -> list[str]:
+    starts = [reverse("labo:home"), reverse("sessions:session-list")]
+    starts.append(reverse("commandes:commande-board"))
+    person = Person.objects.filter(user=user).first()
+    if person is not None:  # the workshops they run, where the refused buttons were
+        for atelier in Atelier.objects.filter(facilitators=person)[:2]:
+            starts.append(reverse("ateliers:atelier-detail", args=[atelier.pk]))
+    return starts
+
+
+@pytest.mark.parametrize(
+    "persona", ["animateur", "ambassadrice", "ambassadeur2", "direction", "admin", "guest"]
+)
+def test_no_link_a_persona_is_shown_answers_403(demo, persona):
+    client = Client()
+    if persona == "guest":
+        atelier = Atelier.objects.filter(ideas_revealed=True).first()
+        link = GuestLink.objects.create(atelier=atelier, purpose=GuestPurpose.VOTE)
+        starts = [reverse("ateliers:guest", args=[guest_token(link)]), reverse("labo:home")]
+    else:
+        user = User.objects.get(username=persona)
+        client.force_login(user)
+        starts = _starts_for(user)
+
+    refused = crawl(client, starts)
+
+    assert refused == {}
+
+
+def test_the_ambassador_running_a_workshop_is_not_offered_what_the_policy_refuses(demo):
+    lea = User.objects.get(username="ambassadrice")
+    atelier = Atelier.objects.filter(facilitators__user=lea).first()
+    client = Client()
+    client.force_login(lea)
+
+    page = client.get(reverse("ateliers:atelier-detail", args=[atelier.pk])).content.decode()
+    edit = client.get(reverse("ateliers:atelier-edit", args=[atelier.pk]))
+
+    assert edit.status_code == 403
+    assert reverse("ateliers:atelier-edit", args=[atelier.pk]) not in page
+    assert reverse("ateliers:guest-link-create", args=[atelier.pk]) not in page
+
+
+def test_the_facilitator_of_the_workshop_is_offered_its_buttons(demo):
+    camille = User.objects.get(username="animateur")
+    atelier = Atelier.objects.filter(facilitators__user=camille).first()
+    client = Client()
+    client.force_login(camille)
+
+    page = client.get(reverse("ateliers:atelier-detail", args=[atelier.pk])).content.decode()
+
+    assert reverse("ateliers:atelier-edit", args=[atelier.pk]) in page
+    assert reverse("ateliers:guest-link-create", args=[atelier.pk]) in page
+    assert client.get(reverse("ateliers:atelier-edit", args=[atelier.pk])).status_code == 200
+
+
+def _request(user) -> object:
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def test_may_asks_the_role_then_the_rule_of_the_object(world):
+    other = factories.SessionFactory()
+    facilitator = _request(world.facilitator)
+
+    assert may(facilitator, "sessions:agenda", world.session) is True
+    assert may(facilitator, "sessions:agenda", other) is False  # not their programme
+    assert may(_request(world.member), "sessions:agenda", world.session) is False  # role
+    assert may(_request(AnonymousUser()), "sessions:session-list") is False
+
+
+def test_may_refuses_a_url_whose_rule_needs_an_object_when_given_none(world):
+    assert may(_request(world.facilitator), "sessions:agenda") is False
+
+
+def test_may_refuses_an_undeclared_url(world):
+    assert may(_request(world.admin), "labo:no-such-page") is False
+
+
+def test_may_asks_each_rule_of_an_object_once_per_request(world, django_assert_num_queries):
+    request = _request(world.facilitator)
+    may(request, "sessions:agenda", world.session)
+
+    with django_assert_num_queries(0):
+        for name in ("sessions:agenda", "sessions:session-history", "ateliers:atelier-create"):
+            assert may(request, name, world.session) is True
+
+
+def test_every_object_rule_is_for_a_declared_url():
+    assert set(OBJECT_RULES) - set(POLICY) == set()
+
+
+def test_the_menu_shows_only_what_the_role_reaches(world):
+    client = Client()
+    client.force_login(world.member)
+
+    page = client.get(reverse("labo:home")).content.decode()
+
+    assert reverse("sessions:session-list") in page
+    assert reverse("labo:dashboard") not in page
+    assert reverse("labo:person-list") not in page
