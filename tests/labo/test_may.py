@@ -1,9 +1,12 @@
 """A button is shown exactly when its URL will accept the visitor: every link on the pages
-each persona reaches in the demo lab answers, none with "Accès refusé" (403)."""
+each persona reaches in the demo lab answers, none with "Accès refusé" (403); and none of
+those pages shows a leftover ("---------", "None", a time to the microsecond)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, deque
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -56,12 +59,29 @@ def links_of(html: str, base: str) -> list[str]:
     return urls
 
 
-def crawl(client: Client, starts: list[str]) -> dict[str, list[str]]:
+# What a page must never show: Django's blank choice, a machine time to the microsecond.
+LEFTOVERS = {
+    "a select's blank choice in dashes": re.compile(r">-{9}<"),
+    "a time with microseconds": re.compile(r'datetime="[^"]*\.\d{6}'),
+    "None": re.compile(r">\s*None\s*<|: None\b|None →|→ None"),
+}
+
+
+@dataclass
+class Crawl:
+    refused: dict[str, list[str]] = field(default_factory=dict)  # url: the pages linking it
+    leftovers: dict[str, list[str]] = field(default_factory=dict)  # url: what it shows
+    pages: int = 0
+
+
+def crawl(client: Client, starts: list[str]) -> Crawl:
     """Every page reached from ``starts`` by following links (a bounded number per kind of
-    page), with the page each refused one was found on: {refused url: [found on]}."""
+    page): those that refused the visitor, with the pages that showed the link, and those
+    that show a leftover."""
     seen: set[str] = set()
     per_view: Counter[str] = Counter()
-    refused: dict[str, list[str]] = {}
+    found = Crawl()
+    refused = found.refused
     queue = deque((url, "(start)") for url in starts)
     while queue and len(seen) < MAX_PAGES:
         url, found_on = queue.popleft()
@@ -81,10 +101,14 @@ def crawl(client: Client, starts: list[str]) -> dict[str, list[str]]:
         if response.status_code == 403:
             refused.setdefault(url, []).append(found_on)
             continue
+        found.pages += 1
         if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
             html = response.content.decode()
+            shown = [name for name, pattern in LEFTOVERS.items() if pattern.search(html)]
+            if shown and not name.startswith("admin:"):  # Django's admin speaks its own way
+                found.leftovers[url] = shown
             queue.extend((link, url) for link in links_of(html, url))
-    return refused
+    return found
 
 
 @pytest.fixture
@@ -117,9 +141,11 @@ def test_no_link_a_persona_is_shown_answers_403(demo, persona):
         client.force_login(user)
         starts = _starts_for(user)
 
-    refused = crawl(client, starts)
+    found = crawl(client, starts)
 
-    assert refused == {}
+    assert found.refused == {}
+    assert found.leftovers == {}
+    assert found.pages >= len(starts)
 
 
 def test_the_ambassador_running_a_workshop_is_not_offered_what_the_policy_refuses(demo):
