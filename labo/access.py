@@ -239,7 +239,8 @@ OBJECT_RULES: dict[str, str] = {
     **{name: "ateliers.view_atelier" for name, a in POLICY.items() if a is ATELIER_READ},
     **{name: "ateliers.log_results" for name, a in POLICY.items() if a is ATELIER_LOG},
     **{name: "ateliers.run_atelier" for name, a in POLICY.items() if a is ATELIER_RUN},
-    **{name: "commandes.view_commande" for name, a in POLICY.items() if a is COMMANDE_READ},
+    "commandes:commande-detail": "commandes.view_commande",
+    "commandes:commande-pdf": "commandes.view_commande",
     **{
         name: "sessions.view_session"
         for name in (
