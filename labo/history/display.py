@@ -180,8 +180,8 @@ def describe(entries: list[LogEntry]) -> list[Described]:
         thumbnail = url(str(entry.object_pk)) if url is not None and alive else ""
         files = _serialized_files(entry, model)
         what: str | Promise = entry.object_repr
-        if what in files and model is not None:  # a photo without a caption is named by its path
-            what = model._meta.verbose_name
+        if what in files:  # a photo without a caption is named by its path
+            what = _("(no name)")
         changes = []
         updated = _raw_changes(entry) if entry.action == LogEntry.Action.UPDATE else {}
         for name, values in updated.items():

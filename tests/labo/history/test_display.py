@@ -71,13 +71,14 @@ def test_a_photo_is_shown_as_its_thumbnail_never_its_path(world, facilitator_cli
     assert "photos/20" not in html
 
 
-def test_a_deleted_photo_without_caption_is_named_a_photo(world, photo):
+def test_a_deleted_photo_without_caption_is_named_without_its_path(world, photo):
     photo.delete()
     entry = LogEntry.objects.filter(action=LogEntry.Action.DELETE).get()
 
     (shown,) = describe([entry])
 
-    assert str(shown.what) == "photo"
+    assert entry.object_repr == photo.image.name
+    assert str(shown.what) == "(sans nom)"
     assert shown.thumbnail == ""
 
 
