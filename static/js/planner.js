@@ -88,6 +88,8 @@
         if (order.indexOf(li.dataset.id) === -1) { li.remove(); }
       });
       list.dataset.revision = change.dataset.revision;
+      // Moved out before htmx processed them (it processes what is left in the holder).
+      Object.keys(fresh).forEach(function (id) { htmx.process(fresh[id]); });
     });
     holder.innerHTML = "";
   }
@@ -99,16 +101,27 @@
     if (target && target.tagName === "DETAILS") { target = target.querySelector("summary"); }
     if (target) {
       if (target.disabled) {
-        target = target.closest("li") ? target.closest("li").querySelector("button:not([disabled])") : null;
+        // Moved to the top or the bottom: the other arrow, else the row's first control.
+        var group = target.closest(".reorder") || target.closest("li");
+        target = group ? group.querySelector("button[id]:not([disabled])") : null;
       }
       if (target) { target.focus(); }
     }
     holder.removeAttribute("data-focus");
   }
 
+  // Put the changes in place as soon as they are swapped in, not after htmx settles: until
+  // then the page holds each changed row twice.
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    var changes = document.getElementById("planner-changes");
+    if (changes && changes.children.length) {
+      applyChanges(changes);
+      focusAfterSwap(changes);
+    }
+  });
+
   htmx.onLoad(function (root) {
-    var changes = root.id === "planner-changes" ? root : null;
-    if (changes) { applyChanges(changes); }
+    if (root.id === "planner-changes" && root.children.length) { applyChanges(root); }
     var lists = root.matches && root.matches("ol.agenda-edit") ? [root] : root.querySelectorAll("ol.agenda-edit");
     Array.prototype.forEach.call(lists, makeSortable);
     focusAfterSwap(root);
