@@ -400,9 +400,7 @@ def item_duration(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "title": item.title,
             "error": " ".join(str(e) for errors in form.errors.values() for e in errors),
         }
-        return _answer(
-            request, item.day, status=422, error=error, focus=f"item-{item.pk}-duration"
-        )
+        return _answer(request, item.day, status=422, error=error, focus=f"item-{item.pk}-duration")
     try:
         services.save_item(
             item=item,

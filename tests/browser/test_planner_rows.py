@@ -170,7 +170,7 @@ def test_the_planner_fits_a_phone(live_server, two_days, browser, width):
     for summary in page.locator("main details > summary").all():
         summary.click()
     assert wide(page) <= 0
-    for control in page.locator("#day-{} ol.agenda-edit button:visible".format(day.pk)).all():
+    for control in page.locator(f"#day-{day.pk} ol.agenda-edit button:visible").all():
         box = control.bounding_box()
         assert box is not None
         assert box["x"] >= 0 and box["x"] + box["width"] <= width

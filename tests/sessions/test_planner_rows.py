@@ -54,7 +54,8 @@ def rows_in(html: str) -> list[int]:
 
 
 @pytest.mark.parametrize(
-    ("minutes", "said"), [(45, "45 min"), (60, "1 h"), (275, "4 h 35"), (65, "1 h 05"), (0, "0 min")]
+    ("minutes", "said"),
+    [(45, "45 min"), (60, "1 h"), (275, "4 h 35"), (65, "1 h 05"), (0, "0 min")],
 )
 def test_duration_says_hours_and_minutes(minutes, said):
     assert duration(minutes) == said
@@ -102,7 +103,9 @@ def test_an_overrun_is_said_at_the_days_end(world, facilitator_client, six_block
 
 
 @pytest.mark.parametrize(("step", "expected"), [("5", 25), ("-5", 15)])
-def test_a_step_changes_the_duration_in_place(world, facilitator_client, six_blocks, step, expected):
+def test_a_step_changes_the_duration_in_place(
+    world, facilitator_client, six_blocks, step, expected
+):
     icebreaker = six_blocks[1]
 
     response = facilitator_client.post(
@@ -168,12 +171,10 @@ def test_a_moves_answer_carries_only_the_rows_that_changed(world, facilitator_cl
     assert sorted(rows_in(html)) == sorted([six_blocks[0].pk, icebreaker.pk])
     order = ",".join(str(b.pk) for b in [icebreaker, six_blocks[0], *six_blocks[2:]])
     assert f'data-order="{order}"' in html
-    assert 'data-focus="item-{}-up"'.format(icebreaker.pk) in html
+    assert f'data-focus="item-{icebreaker.pk}-up"' in html
 
 
-def test_a_duration_changed_sends_the_rows_whose_times_moved(
-    world, facilitator_client, six_blocks
-):
+def test_a_duration_changed_sends_the_rows_whose_times_moved(world, facilitator_client, six_blocks):
     shown = shown_rows(facilitator_client, world.session)
 
     response = facilitator_client.post(
