@@ -364,7 +364,7 @@ class DurationForm(forms.Form):
         error_messages=ItemForm.Meta.error_messages["duration_minutes"],
     )
     step = forms.TypedChoiceField(
-        choices=[("", ""), ("-5", "-5"), ("5", "5")], coerce=int, required=False, empty_value=0
+        choices=[("", ""), ("-5", "-5"), ("5", "5")], coerce=int, required=False, empty_value=None
     )
 
     def clean(self):
