@@ -396,11 +396,16 @@ def item_duration(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request, pk, write=True)
     form = DurationForm(request.POST)
     if not form.is_valid():
-        error = _("“%(title)s”: %(error)s") % {
-            "title": item.title,
-            "error": " ".join(str(e) for errors in form.errors.values() for e in errors),
-        }
-        return _answer(request, item.day, status=422, error=error, focus=f"item-{item.pk}-duration")
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        if request.htmx:  # the row, the error next to its duration
+            response = planner_cache.draw_row_with_error(request, item, error)
+            return reswap(retarget(response, f"#item-{item.pk}"), "outerHTML")
+        return _answer(
+            request,
+            item.day,
+            status=422,
+            error=_("“%(title)s”: %(error)s") % {"title": item.title, "error": error},
+        )
     try:
         services.save_item(
             item=item,

@@ -427,20 +427,8 @@ def _drawn_blocks(entry: DayAgenda, days: Sequence[Day]) -> list[DrawnBlock]:
     drawn = {}
     for block, key, (first, last), gap in zip(slots, keys, edges, gaps, strict=True):
         if key not in found:
-            context = {
-                "slot": block,
-                "urls": item_urls(block.item.pk),
-                "subgroups": [
-                    (sub, object_url("sessions:item-delete", sub.pk)) for sub in block.subgroups
-                ],
-                "day": day,
-                "days": days,
-                "first": first,
-                "last": last,
-                "gap": gap,
-                "key": _row_key(key),
-                "csrf_token": CSRF_PLACEHOLDER,
-            }
+            context = _block_context(block, day, days, (first, last), gap)
+            context.update(key=_row_key(key), csrf_token=CSRF_PLACEHOLDER)
             drawn[key] = found[key] = render_to_string(f"{PAGE}#block", context)
     if drawn:
         _store().set_many(drawn, timeout=PAGE_CACHE_SECONDS)
@@ -448,6 +436,35 @@ def _drawn_blocks(entry: DayAgenda, days: Sequence[Day]) -> list[DrawnBlock]:
         DrawnBlock(item=block.item, html=mark_safe(found[key]), key=_row_key(key))
         for block, key in zip(slots, keys, strict=True)
     ]
+
+
+def _block_context(
+    block: Block, day: Day, days: Sequence[Day], edges: tuple[bool, bool], gap: int
+) -> dict[str, object]:
+    return {
+        "slot": block,
+        "urls": item_urls(block.item.pk),
+        "subgroups": [(sub, object_url("sessions:item-delete", sub.pk)) for sub in block.subgroups],
+        "day": day,
+        "days": days,
+        "first": edges[0],
+        "last": edges[1],
+        "gap": gap,
+    }
+
+
+def draw_row_with_error(request: HtmxHttpRequest, item: AgendaItem, error: str) -> HttpResponse:
+    """The block's row with an error next to its duration (never kept; its empty key makes
+    the next answer send the row again)."""
+    days = list(Day.objects.filter(session=item.day.session_id))
+    entry = agenda_of([d for d in days if d.pk == item.day_id])[0]
+    slots = entry.slots
+    index = next(i for i, block in enumerate(slots) if block.item.pk == item.pk)
+    gap = gaps_before(slots, entry.day.starts_at)[index]
+    edges = (index == 0, index == len(slots) - 1)
+    context = _block_context(slots[index], entry.day, days, edges, gap)
+    context.update(key="", duration_error=error)
+    return render(request, f"{PAGE}#block", context, status=422)
 
 
 def _method_choices(signature: str | None = None) -> MethodChoices:

@@ -11,9 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", planner.session_edit, name="session-edit"),
     path("<int:pk>/calendar.ics", views.session_ics, name="session-ics"),
     path("<int:pk>/synthesis/", views.session_synthesis, name="session-synthesis"),
-    path(
-        "<int:pk>/synthesis.docx", views.session_synthesis_docx, name="session-synthesis-docx"
-    ),
+    path("<int:pk>/synthesis.docx", views.session_synthesis_docx, name="session-synthesis-docx"),
     path("<int:pk>/history/", views.session_history, name="session-history"),
     path("<int:pk>/export/<slug:what>.<slug:fmt>", views.session_export, name="session-export"),
     path("feed/<str:token>.ics", views.personal_feed, name="personal-feed"),

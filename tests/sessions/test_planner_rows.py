@@ -257,3 +257,22 @@ def test_a_moves_answer_query_count_is_constant(
         )
 
     assert response.status_code == 200
+
+
+def test_a_bad_duration_is_said_next_to_the_field(world, facilitator_client, six_blocks):
+    block = six_blocks[0]
+
+    response = facilitator_client.post(
+        reverse("sessions:item-duration", args=[block.pk]),
+        {"duration_minutes": "800"},
+        headers=HTMX,
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == f"#item-{block.pk}"
+    assert f'aria-describedby="item-{block.pk}-duration-error"' in html
+    assert f'<p class="error" id="item-{block.pk}-duration-error">' in html
+    assert "12 heures" in html
+    assert 'data-key=""' in html  # not the kept row: the next answer sends it again
+    assert AgendaItem.objects.get(pk=block.pk).duration_minutes == 30
