@@ -164,10 +164,16 @@ class DebateQuestion(Result):
         return [(p.value, str(p.label), self.phones.get(p.value, 0)) for p in Position]
 
     @property
+    def counts(self) -> dict[str, int]:
+        """Each position: those counted in the room and those who answered by phone,
+        together (what the chart and the synthesis's headline say)."""
+        return {key: value + self.phones.get(key, 0) for key, _label, value in self.tally}
+
+    @property
     def chart(self) -> BarChart:
-        """Those counted in the room and those who answered by phone, together."""
+        counts = self.counts
         rows: list[tuple[str, float | None]] = [
-            (label, value + self.phones.get(key, 0)) for key, label, value in self.tally
+            (label, counts[key]) for key, label, _value in self.tally
         ]
         return bar_chart(gettext("Positions on the statement"), rows)
 
@@ -216,7 +222,9 @@ class TribunalCase(Result):
     def has_phones(self) -> bool:
         return any(self.phones_before.values()) or any(self.phones_after.values())
 
-    def _with_phones(self, when: str) -> list[int]:
+    def positions(self, when: str) -> list[int]:
+        """Convinced, sceptical and undecided "before" or "after": counted in the room and
+        answered by phone, together (what the chart and the synthesis's headline say)."""
         phones = self.phones_before if when == "before" else self.phones_after
         return [
             getattr(self, f"{when}_{key}") + phones.get(key, 0)
@@ -228,7 +236,7 @@ class TribunalCase(Result):
         """How the room moved, position by position (counted in the room and answered by
         phone, together): "Convinced 2 → 4"."""
         series = [gettext("Convinced"), gettext("Sceptical"), gettext("Undecided")]
-        before, after = self._with_phones("before"), self._with_phones("after")
+        before, after = self.positions("before"), self.positions("after")
         return shift_chart(
             gettext("Positions before and after the trial"),
             list(zip(series, before, after, strict=True)),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ateliers import photos, reports
+from ateliers.formats import Part
 from ateliers.kinds import KINDS
 from ateliers.models import (
     Action,
@@ -47,7 +48,7 @@ from ateliers.models import (
 from labo.history import audit
 from labo.lib.versions import StaleVersion, claim
 from labo.models import Person
-from sessions.models import Session
+from sessions.models import AgendaItem, Session
 
 POSITIONS = tuple(Position.values)
 
@@ -71,10 +72,16 @@ def create_atelier(
     participants: Iterable[Person],
     **fields: Any,
 ) -> Atelier:
-    """A workshop of the session, with its facilitators and participants."""
+    """A workshop of the session, with its facilitators and participants; made with stands
+    from a block of a library method (« Labo stands »), it gets the block's sub-groups as
+    its stands."""
     atelier = Atelier.objects.create(session=session, **fields)
     atelier.facilitators.set(facilitators)
     atelier.participants.set(participants)
+    item = atelier.agenda_item
+    if item is not None and item.method_id is not None and Part.STANDS in atelier.parts:
+        for sub in AgendaItem.objects.filter(parent=item).order_by("position", "pk"):
+            Stand.objects.create(atelier=atelier, name=sub.title[:120])
     return atelier
 
 

@@ -65,6 +65,7 @@ class WorkshopPart:
             or r.hidden_ideas
             or r.words
             or r.rating_count
+            or r.actions
         )
         return not (logged or self.photos or self.atelier.summary)
 
@@ -142,22 +143,25 @@ def _quoted(text: str) -> str:
 
 
 def _questions_headline(results: Results) -> str | None:
-    voted = [q for q in results.questions if q.yes + q.no + q.mixed]
+    voted = [(q, q.counts) for q in results.questions if sum(q.counts.values())]
     if not voted:
         return None
-    clearest = max(voted, key=lambda q: abs(q.yes - q.no) / (q.yes + q.no + q.mixed))
-    if clearest.yes > clearest.no:
+
+    def clearness(item) -> float:
+        counts = item[1]
+        return abs(counts["yes"] - counts["no"]) / sum(counts.values())
+
+    clearest, counts = max(voted, key=clearness)
+    if counts["yes"] > counts["no"]:
         side = _("a majority for")
-    elif clearest.no > clearest.yes:
+    elif counts["no"] > counts["yes"]:
         side = _("a majority against")
     else:
         side = _("a split room")
     line = _("%(side)s %(statement)s (yes %(yes)s, no %(no)s, mixed %(mixed)s)") % {
         "side": side,
         "statement": _quoted(clearest.text),
-        "yes": clearest.yes,
-        "no": clearest.no,
-        "mixed": clearest.mixed,
+        **counts,
     }
     if len(voted) > 1:
         line += " " + ngettext(
@@ -168,19 +172,30 @@ def _questions_headline(results: Results) -> str | None:
     return line
 
 
+MAX_SHIFTS_IN_HEADLINE = 3
+
+
 def _cases_headline(results: Results) -> str | None:
-    judged = [c for c in results.cases if c.before_for + c.before_against + c.after_for]
+    """Convinced and sceptical before → after (room and phones), each trial or their sum."""
+    judged = [(c.positions("before"), c.positions("after")) for c in results.cases]
+    judged = [(before, after) for before, after in judged if any(before) or any(after)]
     if not judged:
         return None
     if len(judged) == 1:
-        case = judged[0]
+        (before_for, before_against, _b), (after_for, after_against, _a) = judged[0]
         return _("convinced %(before)s → %(after)s, sceptical %(sb)s → %(sa)s") % {
-            "before": case.before_for,
-            "after": case.after_for,
-            "sb": case.before_against,
-            "sa": case.after_against,
+            "before": before_for,
+            "after": after_for,
+            "sb": before_against,
+            "sa": after_against,
         }
-    shifts = ", ".join(f"{c.before_for} → {c.after_for}" for c in judged)
+    if len(judged) > MAX_SHIFTS_IN_HEADLINE:  # one line: the trials' sum, each in the detail
+        return _("convinced %(before)s → %(after)s over %(n)s trials") % {
+            "before": sum(before[0] for before, _after in judged),
+            "after": sum(after[0] for _before, after in judged),
+            "n": len(judged),
+        }
+    shifts = ", ".join(f"{before[0]} → {after[0]}" for before, after in judged)
     return ngettext(
         "convinced %(shifts)s (%(n)s trial)", "convinced %(shifts)s (%(n)s trials)", len(judged)
     ) % {"shifts": shifts, "n": len(judged)}
@@ -325,7 +340,8 @@ def parts_of(
     actions = (
         Action.objects.filter(atelier__in=[part.atelier for part in parts])
         .select_related("owner", "atelier")
-        .order_by("done", "due_on", "pk")
+        # The same on every database: the most urgent first, those with no date last.
+        .order_by("done", F("due_on").asc(nulls_last=True), "pk")
     )
     return {
         "parts": parts,

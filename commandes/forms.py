@@ -128,9 +128,13 @@ class DeliverableForm(forms.ModelForm):
 
 
 class BoardFilterForm(forms.Form):
+    """The board's and the list's filters. Their choices come from the commandes the viewer
+    may see: an ambassador is offered neither the lab's other commanditaires nor a choice
+    that would show nothing."""
+
     programme = forms.ModelChoiceField(
         label=_("Programme"),
-        queryset=Programme.objects.all(),
+        queryset=Programme.objects.none(),
         required=False,
         empty_label=_("All programmes"),
         widget=LongSelect,
@@ -139,17 +143,28 @@ class BoardFilterForm(forms.Form):
         label=_("Commanditaire"),
         required=False,
         empty_label=_("All commanditaires"),
-        queryset=Person.objects.filter(commandes_requested__isnull=False).distinct(),
+        queryset=Person.objects.none(),
         widget=LongSelect,
     )
     direction = forms.ModelChoiceField(
         label=_("Direction"),
-        queryset=Direction.objects.all(),
+        queryset=Direction.objects.none(),
         required=False,
         empty_label=_("All directions"),
         widget=LongSelect,
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+    def __init__(self, *args, commandes: QuerySet[Commande], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, model in (
+            ("programme", Programme),
+            ("commanditaire", Person),
+            ("direction", Direction),
+        ):
+            self.fields[name].queryset = model.objects.filter(  # type: ignore[attr-defined]
+                pk__in=commandes.order_by().values(name)
+            )
 
     def filter(self, commandes: QuerySet[Commande]) -> QuerySet[Commande]:
         """The commandes that match the filters and every word searched."""

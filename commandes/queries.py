@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, F, Model, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from commandes import workflow
 from commandes.models import Commande, Deliverable, GateReview, Status, StatusChange, Task
@@ -57,6 +57,49 @@ class BoardColumn(NamedTuple):
     label: StrOrPromise
     cards: list[BoardCard]
     more: int  # cards of the column not shown
+
+    @property
+    def total(self) -> int:
+        return len(self.cards) + self.more
+
+
+class BoardStage(NamedTuple):
+    """A row of the board: the columns of one part of a commande's story."""
+
+    label: StrOrPromise
+    columns: list[BoardColumn]
+    folded: bool  # its columns show their name and count, and their cards on demand
+
+
+# The board in three rows of four columns, so that every status is on a laptop's screen
+# without scrolling sideways: before management's decision, after it, and the commandes
+# set aside ("not now") or whose story has ended, folded as management looks at them last.
+STAGES: tuple[tuple[StrOrPromise, tuple[Status, ...], bool], ...] = (
+    (
+        gettext_lazy("Before management's decision"),
+        (Status.RECEIVED, Status.CLARIFICATION, Status.REFORMULATED, Status.SUBMITTED),
+        False,
+    ),
+    (
+        gettext_lazy("Validated and under way"),
+        (Status.VALIDATED, Status.IN_PROGRESS, Status.PROTOTYPE, Status.DELIVERED),
+        False,
+    ),
+    (
+        gettext_lazy("Set aside or ended"),
+        (Status.SHELVED, Status.REFUSED, Status.CLOSED, Status.ABANDONED),
+        True,
+    ),
+)
+
+
+def board_stages(columns: Iterable[BoardColumn]) -> list[BoardStage]:
+    """The board's columns grouped in its rows (STAGES)."""
+    by_status = {column.status: column for column in columns}
+    return [
+        BoardStage(label, [by_status[status] for status in statuses], folded)
+        for label, statuses, folded in STAGES
+    ]
 
 
 def board(commandes: QuerySet[Commande], *, user: User | AnonymousUser) -> list[BoardColumn]:
@@ -214,7 +257,9 @@ def file_context(commande: Commande) -> dict[str, Any]:
     reports = demarreur_reports(commande)
     team = list(commande.team.select_related("person__direction"))
     sessions = list(commande.sessions.order_by("starts_on"))
-    tasks = list(commande.tasks.select_related("owner").order_by("due_on", "pk"))
+    tasks = list(
+        commande.tasks.select_related("owner").order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
     decisions = list(commande.history.select_related("changed_by").order_by("changed_at", "pk"))
     done = sum(1 for task in tasks if task.done)
     figures = [

@@ -6,7 +6,7 @@ from typing import Any
 
 import rules
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from commandes.access import (
 from commandes.models import Commande
 from commandes.queries import (
     board,
+    board_stages,
     file_context,
     review_mean,
     suggestions,
@@ -37,26 +38,42 @@ from labo.lib.http import HtmxHttpRequest
 from labo.lib.pdf import pdf_response, render_pdf
 
 
-def _board_context(
-    request: HtmxHttpRequest, form: f.BoardFilterForm, **extra: Any
-) -> dict[str, Any]:
+def _filters_of(request: HtmxHttpRequest) -> str:
+    """The board's filters as a query string, "" without any: every move from the board
+    carries them, so that the board answered keeps them."""
+    kept = QueryDict(mutable=True)
+    for name in f.BoardFilterForm.base_fields:
+        if values := [value for value in request.GET.getlist(name) if value]:
+            kept.setlist(name, values)
+    return f"?{kept.urlencode()}" if kept else ""
+
+
+def _board_context(request: HtmxHttpRequest, **extra: Any) -> dict[str, Any]:
     commandes = visible_commandes(request.user)
+    form = f.BoardFilterForm(request.GET or None, commandes=commandes)
     if form.is_valid():
         commandes = form.filter(commandes)
-    return {"form": form, "columns": board(commandes, user=request.user), **extra}
+    columns = board(commandes, user=request.user)
+    return {
+        "form": form,
+        "columns": columns,
+        "stages": board_stages(columns),
+        "total": sum(column.total for column in columns),
+        "filters": _filters_of(request),
+        **extra,
+    }
 
 
 @require_GET
 def commande_board(request: HtmxHttpRequest) -> HttpResponse:
-    form = f.BoardFilterForm(request.GET or None)
     template = "commandes/board.html#board" if request.htmx else "commandes/board.html"
-    return render(request, template, _board_context(request, form))
+    return render(request, template, _board_context(request))
 
 
 @require_GET
 def commande_list(request: HtmxHttpRequest) -> HttpResponse:
-    form = f.BoardFilterForm(request.GET or None)
     commandes = visible_commandes(request.user).select_related("commanditaire", "direction")
+    form = f.BoardFilterForm(request.GET or None, commandes=commandes)
     if form.is_valid():
         commandes = form.filter(commandes)
     return render(request, "commandes/list.html", {"form": form, "commandes": commandes})
@@ -189,20 +206,21 @@ def commande_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _board_after_move(
     request: HtmxHttpRequest, commande: Commande, error: str | None
 ) -> HttpResponse:
-    board_form = f.BoardFilterForm(request.GET or None)
-    notice = None
+    notice = ""
     if not error:
         commande.refresh_from_db()
-        notice = _("“%(title)s” is now “%(status)s”.") % {
+        notice = _("Commande “%(title)s” moved to “%(status)s”.") % {
             "title": commande.title,
             "status": commande.get_status_display(),
         }
-    context = _board_context(request, board_form, error=error, notice=notice)
     if request.htmx:
+        context = _board_context(request, error=error, notice=notice, focus=commande.pk)
         return render(request, "commandes/board.html#board", context, status=409 if error else 200)
     if error:
         messages.error(request, error)
-    return redirect("commandes:commande-board")
+    else:
+        messages.success(request, notice)
+    return redirect(reverse("commandes:commande-board") + _filters_of(request))
 
 
 @require_POST

@@ -46,6 +46,7 @@ def roles(*names: str, scope: str = "") -> Access:
 
 
 PLANNER_SCOPE = "facilitators of the session's programme; other facilitators 403"
+LIBRARY_SCOPE = "the lab's methods and session templates: every facilitator, no programme"
 
 POLICY: dict[str, Access] = {
     "labo:login": PUBLIC,
@@ -92,6 +93,18 @@ POLICY: dict[str, Access] = {
     "sessions:day-run-stream": Access(roles=ALL_ROLES, scope="as the session page"),
     "sessions:personal-feed": Access(public=True, scope="a signed token names the person"),
     "sessions:session-create": roles(FACILITATOR, scope="in a programme they facilitate"),
+    **{
+        f"sessions:{name}": roles(FACILITATOR, scope=LIBRARY_SCOPE)
+        for name in (
+            "method-list",
+            "method-create",
+            "method-edit",
+            "template-list",
+            "template-detail",
+            "template-edit",
+            "template-delete",
+        )
+    },
     "sessions:session-synthesis": roles(FACILITATOR, scope=PLANNER_SCOPE),
     "sessions:session-synthesis-docx": roles(FACILITATOR, scope=PLANNER_SCOPE),
     "sessions:session-history": roles(FACILITATOR, scope=PLANNER_SCOPE),

@@ -27,6 +27,7 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from labo.lib.charts import BarChart, ShiftChart, StackedChart
+from labo.lib.typography import french_text
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARGIN = Cm(2)
@@ -267,10 +268,7 @@ def _key_figures(doc: Document, s: dict) -> None:
     doc.add_heading(_("Key figures"), level=1)
     rows: list[tuple[str, str, str, bool]] = []
     for figure in s["days"]:
-        day = figure.day
-        label = _date(day.date, "j F")
-        if day.title:
-            label = f"{day.title}, {label}"
+        label = figure.label
         if figure.expected:
             value, note = f"{figure.present} / {figure.expected}", _("present / expected")
         else:
@@ -342,23 +340,31 @@ def _due(action) -> str:
 
 
 def agenda(doc: Document, context: Context) -> None:
+    """The agenda as held, as the PDF prints it: who ran each block (its own runners, else
+    its workshop's facilitators), the column left out when nobody ran any."""
     doc.add_heading(_("The agenda as held"), level=1)
-    if not context["agenda"]:
+    if not context["held"]:
         doc.add_paragraph(_("No day in this session."))
-    for entry in context["agenda"]:
-        title = _date(entry.day.date)
-        doc.add_heading(f"{title} — {entry.day.title}" if entry.day.title else title, level=2)
-        if not entry.slots:
+    for held_day in context["held"]:
+        day = held_day.entry.day
+        title = _date(day.date)
+        doc.add_heading(f"{title} — {day.title}" if day.title else title, level=2)
+        if not held_day.blocks:
             doc.add_paragraph(_("No block on this day."))
             continue
         rows = []
-        for slot in entry.slots:
+        for printed in held_day.blocks:
+            slot = printed.slot
             block = slot.item.title
             if slot.subgroups:
                 block += " (" + ", ".join(sub.title for sub in slot.subgroups) + ")"
             times = f"{slot.start:%H:%M}–{slot.end:%H:%M}"
-            rows.append((times, block, ", ".join(str(r) for r in slot.runners)))
-        _table(doc, [_("Time"), _("Block"), _("Run by")], rows, widths=(3, 9, 5))
+            runners = ", ".join(str(r) for r in printed.runners)
+            rows.append((times, block, runners) if held_day.has_runners else (times, block))
+        if held_day.has_runners:
+            _table(doc, [_("Time"), _("Block"), _("Run by")], rows, widths=(3, 9, 5))
+        else:
+            _table(doc, [_("Time"), _("Block")], rows, widths=(3, 14))
 
 
 def participation(doc: Document, context: Context) -> None:
@@ -633,6 +639,20 @@ def actions(doc: Document, context: Context) -> None:
 SECTIONS: list[Section] = [summary, agenda, participation, workshops, debrief, actions]
 
 
+def _typeset(doc: Document) -> None:
+    """French typography on every text of the document, once it is written, as the PDF's
+    HTML is typeset once (labo.lib.typography): apostrophes, non-breaking spaces. Only the
+    texts (w:t) change, never a picture or a field around them."""
+    parts = [doc.element.body]
+    for section in doc.sections:
+        parts += [section.header._element, section.footer._element]
+    for part in parts:
+        for text in part.iter(qn("w:t")):
+            if text.text:
+                text.text = french_text(text.text)
+    doc.core_properties.title = french_text(doc.core_properties.title)
+
+
 def synthesis_docx(context: Context) -> bytes:
     """The synthesis as a .docx, from the context ``synthesis_of(..., for_pdf=True)`` gives."""
     doc = new_document()
@@ -660,6 +680,7 @@ def synthesis_docx(context: Context) -> bytes:
     for section in SECTIONS:
         section(doc, context)
     _room_after_tables(doc)
+    _typeset(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

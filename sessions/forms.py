@@ -5,17 +5,20 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from labo.lib.versions import VersionedForm, keep_initials
 from labo.models import Person, Programme
 from labo.roles import FACILITATOR
+from sessions import services
 from sessions.models import (
     AgendaItem,
     Attendance,
     AttendanceRole,
     Day,
     Method,
+    MethodStep,
     RunAction,
     Session,
     SessionTemplate,
@@ -56,17 +59,35 @@ class SessionForm(VersionedForm):
             "facilitators": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, programmes=None, **kwargs):
+    def __init__(self, *args, programmes=None, creator: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        programme_field = cast(forms.ModelChoiceField, self.fields["programme"])
         if programmes is not None:
-            self.fields["programme"].queryset = programmes
-        self.fields["facilitators"].queryset = Person.objects.filter(
-            user__groups__name=FACILITATOR
-        ).distinct()
+            programme_field.queryset = programmes
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["facilitators"]
+        ).queryset = Person.objects.filter(user__groups__name=FACILITATOR).distinct()
         if self.instance.pk:
             del self.fields["template"]
-        else:
-            del self.fields["status"]
+            return
+        del self.fields["status"]
+        # A new session: its number may be left to the lab (the next free one of the
+        # programme), the only programme is chosen, and its creator runs it.
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _(
+            "Leave it empty for the next free number of the programme."
+        )
+        if creator is not None and not self.is_bound:
+            self.initial.setdefault("facilitators", [creator.pk])
+        numbers = services.next_session_numbers(cast(QuerySet[Programme], programme_field.queryset))
+        if len(numbers) == 1:
+            [(programme, number)] = numbers.items()
+            self.initial.setdefault("programme", programme.pk)
+            self.initial.setdefault("number", number)
+        elif numbers:
+            self.fields["number"].help_text = _(
+                "Leave it empty for the next free number of the programme (%(numbers)s)."
+            ) % {"numbers": ", ".join(f"{p.name} : {n}" for p, n in numbers.items())}
 
     def clean(self):
         data = super().clean()
@@ -79,7 +100,75 @@ class SessionForm(VersionedForm):
                     "ends_on",
                     _("A session lasts at most %(days)d days.") % {"days": MAX_SESSION_DAYS},
                 )
+        programme = data.get("programme")
+        if programme is not None and "number" not in self.errors:
+            number = data.get("number")
+            if number is None:
+                data["number"] = services.next_session_number(programme)
+            else:
+                self.check_number(programme, number)
         return data
+
+    def check_number(self, programme: Programme, number: int) -> None:
+        """A sentence about the number instead of Django's "Session with this Programme and
+        Number already exists"."""
+        taken = Session.objects.filter(programme=programme, number=number)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            self.add_error("number", number_taken(programme, number))
+
+
+def number_taken(programme: Programme, number: int) -> str:
+    return _(
+        "Number %(number)s is already taken in this programme: the next free one is %(next)s."
+    ) % {"number": number, "next": services.next_session_number(programme)}
+
+
+def name_taken(name: str) -> str:
+    return _("The name “%(name)s” is already used: choose another one.") % {"name": name}
+
+
+def check_name_free(model, name: str, instance=None) -> None:
+    """A sentence about the name when another row of ``model`` already has it."""
+    others = model.objects.filter(name__iexact=name)
+    if instance is not None and instance.pk:
+        others = others.exclude(pk=instance.pk)
+    if others.exists():
+        raise forms.ValidationError(name_taken(name))
+
+
+class TemplateDaysForm(forms.Form):
+    """Which day of a template each day of a new session takes, asked when their numbers of
+    days differ: nothing is applied until the facilitator confirms."""
+
+    def __init__(self, *args, template: SessionTemplate, dates: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.template, self.dates = template, dates
+        choices: list[tuple[str, str]] = [("", str(_("An empty day")))]
+        for index, spec in enumerate(template.days):
+            label = _("Day %(n)s of the template") % {"n": index + 1}
+            title = spec.get("title") or ""
+            count = len(spec.get("items", []))
+            choices.append((str(index), f"{label}{f' — {title}' if title else ''} ({count} bl.)"))
+        for position, date in enumerate(dates):
+            self.fields[f"day{position}"] = forms.TypedChoiceField(
+                label=_("%(date)s (day %(n)s)")
+                % {"date": date_format(date, "l j F"), "n": position + 1},
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=str(position) if position < len(template.days) else "",
+            )
+
+    def chosen(self) -> list[int | None]:
+        return [self.cleaned_data[f"day{n}"] for n in range(len(self.dates))]
+
+    def left_out(self) -> list[int]:
+        """The template's days (numbered from 1) the choice leaves out."""
+        kept = set(self.chosen())
+        return [n + 1 for n in range(len(self.template.days)) if n not in kept]
 
 
 class DayForm(VersionedForm):
@@ -242,6 +331,120 @@ class TemplateForm(forms.ModelForm):
         model = SessionTemplate
         fields = ["name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        check_name_free(SessionTemplate, name, self.instance)
+        return name
+
+    def validate_unique(self) -> None:
+        """clean_name says it in a sentence (a race is caught by the view)."""
+
+
+class TemplateDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, delete this template"),
+        error_messages={"required": _("Tick the box to confirm the deletion.")},
+    )
+
+
+class MethodForm(forms.ModelForm):
+    whole_day = forms.BooleanField(
+        label=_("A whole (or half) day made of steps"),
+        required=False,
+        help_text=_("Added to a day, the method gives its steps instead of one block."),
+    )
+
+    class Meta:
+        model = Method
+        fields = [
+            "name",
+            "kind",
+            "duration_minutes",
+            "fixed_start",
+            "instructions",
+            "materials",
+            "alternative_plan",
+            "subgroups",
+        ]
+        labels = {"alternative_plan": _("Plan B")}
+        help_texts = {"alternative_plan": _("What we do if far fewer (or more) people come.")}
+        widgets = {
+            "fixed_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "duration_minutes": forms.NumberInput(attrs={"min": 1, "max": 720, "step": 5}),
+            "instructions": forms.Textarea(attrs={"rows": 4}),
+            "materials": forms.Textarea(attrs={"rows": 2}),
+            "alternative_plan": forms.Textarea(attrs={"rows": 2}),
+            "subgroups": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = ItemForm.Meta.error_messages
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial["whole_day"] = self.instance.steps.exists()
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        check_name_free(Method, name, self.instance)
+        return name
+
+    def validate_unique(self) -> None:
+        """clean_name says it in a sentence (a race is caught by the view)."""
+
+
+class MethodStepForm(forms.ModelForm):
+    class Meta:
+        model = MethodStep
+        fields = ["title", "kind", "duration_minutes", "fixed_start", "description"]
+        widgets = {
+            "fixed_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "duration_minutes": forms.NumberInput(attrs={"min": 1, "max": 720, "step": 5}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = ItemForm.Meta.error_messages
+
+
+class BaseMethodStepFormSet(forms.BaseInlineFormSet):
+    def steps(self) -> list[dict[str, Any]]:
+        """The steps kept, in order, as plain values (blank and deleted rows left out)."""
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+MethodStepFormSet = forms.inlineformset_factory(
+    Method,
+    MethodStep,
+    form=MethodStepForm,
+    formset=BaseMethodStepFormSet,
+    extra=3,
+    max_num=30,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+def check_whole_day(form: MethodForm, steps: BaseMethodStepFormSet) -> bool:
+    """A whole-day method needs steps, a single block none (nothing dropped unasked)."""
+    whole_day = form.cleaned_data.get("whole_day")
+    count = len(steps.steps())
+    if whole_day and count == 0:
+        form.add_error("whole_day", _("Give the whole-day method at least one step below."))
+        return False
+    if not whole_day and count:
+        form.add_error(
+            "whole_day",
+            _(
+                "The method has %(n)s step(s): tick this box, or delete the steps to make it "
+                "a single block."
+            )
+            % {"n": count},
+        )
+        return False
+    return True
 
 
 class AttendanceForm(VersionedForm):

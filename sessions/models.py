@@ -177,6 +177,17 @@ class AgendaItem(models.Model):
         blank=True,
         help_text=_("What we do if far fewer (or more) people come."),
     )
+    # The library's method the block was made from, if any: a workshop made from the block
+    # follows it (the « Labo stands » method's stands are the block's sub-groups).
+    method = models.ForeignKey(
+        "Method",
+        verbose_name=_("method"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
     # Bumped on each edit, so that two people editing the same block cannot overwrite
     # each other unknowingly.
@@ -259,9 +270,23 @@ class Method(models.Model):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_ITEM_MINUTES)],
     )
+    fixed_start = models.TimeField(
+        _("pinned at"),
+        null=True,
+        blank=True,
+        help_text=_("The block starts at this time whatever comes before (lunch: 12:30)."),
+    )
     instructions = models.TextField(_("instructions"), max_length=LONG_TEXT, blank=True)
     materials = models.TextField(_("materials"), max_length=LONG_TEXT, blank=True)
     alternative_plan = models.TextField(_("alternative plan"), max_length=LONG_TEXT, blank=True)
+    subgroups = models.TextField(
+        _("parallel sub-groups"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_(
+            "One per line: the block gets them as sub-groups (the stands of « Labo stands »)."
+        ),
+    )
     # With the count of methods, tells the planner's cache that the library changed.
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -272,6 +297,10 @@ class Method(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def subgroup_titles(self) -> list[str]:
+        """The parallel sub-groups a block made from the method gets, blank lines left out."""
+        return [line.strip() for line in self.subgroups.splitlines() if line.strip()]
 
 
 class MethodStep(models.Model):

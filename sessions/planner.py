@@ -13,6 +13,7 @@ import datetime
 import re
 
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpResponse
@@ -26,7 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from labo.lib.http import HtmxHttpRequest
 from labo.lib.versions import STALE, StaleVersion, rebind
 from labo.models import Person
-from labo.queries import grade_mix
+from labo.queries import grade_mix, person_of
 from sessions import planner_cache, services
 from sessions.access import get_day_for, get_item_for, get_planner_session_for, get_session_for
 from sessions.agenda import place_at
@@ -43,7 +44,10 @@ from sessions.forms import (
     ReorderForm,
     SessionForm,
     SubgroupForm,
+    TemplateDaysForm,
     TemplateForm,
+    name_taken,
+    number_taken,
     programmes_of,
 )
 from sessions.models import AgendaItem, Attendance, AttendanceRole, Day
@@ -168,24 +172,48 @@ def agenda(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_create(request: HtmxHttpRequest) -> HttpResponse:
-    form = SessionForm(request.POST or None, programmes=programmes_of(request.user))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        session = services.create_session(
-            programme=data["programme"],
-            number=data["number"],
-            title=data["title"],
-            place=data["place"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-            objectives=data["objectives"],
-            facilitators=data["facilitators"],
-            template=data["template"],
-        )
-        messages.success(request, _("The session is created, with one agenda per day."))
-        return redirect("sessions:agenda", session.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "sessions/session_form.html", {"form": form}, status=status)
+    programmes = programmes_of(request.user)
+    form = SessionForm(request.POST or None, programmes=programmes, creator=person_of(request.user))
+    if request.method != "POST" or not form.is_valid():
+        status = 422 if request.method == "POST" else 200
+        return _session_form(request, form, status=status)
+    data = form.cleaned_data
+    template, chosen = data["template"], None
+    if template is not None:
+        dates = services.dates_between(data["starts_on"], data["ends_on"])
+        if len(template.days) != len(dates):
+            # Another length: which template day goes to which session day is asked, and
+            # nothing is created until the facilitator confirms.
+            asked = f"{template.pk}:{dates[0]}:{dates[-1]}"
+            answered = request.POST.get("tpl-asked") == asked
+            days_form = TemplateDaysForm(
+                request.POST if answered else None, template=template, dates=dates, prefix="tpl"
+            )
+            if not answered or not days_form.is_valid():
+                context = {"days_form": days_form, "asked": asked, "template": template}
+                return _session_form(request, form, status=200 if not answered else 422, **context)
+            chosen = days_form.chosen()
+    fields = ("programme", "number", "title", "place", "starts_on", "ends_on", "objectives")
+    try:
+        with transaction.atomic():
+            session = services.create_session(
+                **{name: data[name] for name in fields},
+                facilitators=data["facilitators"],
+                template=template,
+                template_days=chosen,
+            )
+    except IntegrityError:  # the number taken meanwhile
+        form.add_error("number", number_taken(data["programme"], data["number"]))
+        return _session_form(request, form, status=422)
+    messages.success(request, _("The session is created, with one agenda per day."))
+    return redirect("sessions:agenda", session.pk)
+
+
+def _session_form(
+    request: HtmxHttpRequest, form: SessionForm, *, status: int, **context
+) -> HttpResponse:
+    context["form"] = form
+    return render(request, "sessions/session_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -196,7 +224,8 @@ def session_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_session(session=session, **form.cleaned_data)
+            with transaction.atomic():
+                services.update_session(session=session, **form.cleaned_data)
         except StaleVersion:
             session.refresh_from_db()
             programmes = programmes_of(request.user)
@@ -209,6 +238,9 @@ def session_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             )
         except services.AgendaError as error:
             form.add_error("ends_on", str(error))
+        except IntegrityError:  # the number taken meanwhile
+            data = form.cleaned_data
+            form.add_error("number", number_taken(data["programme"], data["number"]))
         else:
             messages.success(request, _("The session is saved."))
             return redirect("sessions:agenda", session.pk)
@@ -519,7 +551,12 @@ def session_save_template(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = TemplateForm(request.POST)
     if not form.is_valid():
         return planner_cache.draw_page_with(request, session, status=422, template_form=form)
-    services.save_as_template(session=session, **form.cleaned_data)
+    try:
+        with transaction.atomic():
+            services.save_as_template(session=session, **form.cleaned_data)
+    except IntegrityError:  # the same name saved meanwhile by someone else
+        form.add_error("name", name_taken(form.cleaned_data["name"]))
+        return planner_cache.draw_page_with(request, session, status=422, template_form=form)
     messages.success(
         request,
         _("The session is saved as the template “%(name)s”.") % {"name": form.cleaned_data["name"]},

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 
-from labo.models import Document, DocumentKind, DocumentStatus, Person, Programme
+from labo.models import Direction, Document, DocumentKind, DocumentStatus, Person, Programme
 from labo.queries import person_id_of, person_of
 from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT, roles_of
 from sessions.agenda import cascade, total_minutes
@@ -339,3 +339,37 @@ def _printed(entry: DayAgenda, plans: dict) -> list[PrintedBlock]:
         )
         previous_end = _minutes_of(slot.end)
     return printed
+
+
+# Sign-in sheet -------------------------------------------------------------------
+
+SIGN_IN_BLANK_ROWS = 8  # when the expected attendance is unknown
+SIGN_IN_SPARE_ROWS = 3  # at least, for who comes unannounced
+
+
+SignInGroup = tuple[Direction | None, list[tuple[int, Attendance]]]  # numbered lines
+
+
+def sign_in_rows(day: Day) -> tuple[list[SignInGroup], range]:
+    """The registered people grouped by direction (by name, those without one last), each
+    with its line number, then the numbers of the blank lines: up to the expected
+    attendance, a few when it is unknown."""
+    attendances = day.attendances.select_related("person__direction").order_by(
+        F("person__direction__name").asc(nulls_last=True),
+        "person__last_name",
+        "person__first_name",
+        "pk",
+    )
+    groups: list[SignInGroup] = []
+    number = 0
+    for attendance in attendances:
+        number += 1
+        direction = attendance.person.direction
+        if not groups or groups[-1][0] != direction:
+            groups.append((direction, []))
+        groups[-1][1].append((number, attendance))
+    if day.capacity is None:
+        blanks = SIGN_IN_BLANK_ROWS
+    else:
+        blanks = max(day.capacity - number, SIGN_IN_SPARE_ROWS)
+    return groups, range(number + 1, number + blanks + 1)

@@ -13,7 +13,7 @@ import decimal
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from sessions.models import (
     DayRun,
     ItemKind,
     Method,
+    MethodStep,
     RunAction,
     Session,
     SessionStatus,
@@ -121,8 +122,12 @@ def _renumber(items: Sequence[AgendaItem]) -> None:
     AgendaItem.objects.bulk_update(changed, ["position"])
 
 
-def _dates(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+def dates_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """Every date from ``start`` to ``end``, both included: the days of a session."""
     return [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+_dates = dates_between
 
 
 # Programmes ----------------------------------------------------------------
@@ -153,6 +158,18 @@ def create_programme(
 # Sessions ------------------------------------------------------------------
 
 
+def next_session_number(programme: Programme | int) -> int:
+    """The number a new session of the programme gets: one after the highest taken."""
+    highest = Session.objects.filter(programme=programme).aggregate(n=Max("number"))["n"]
+    return (highest or 0) + 1
+
+
+def next_session_numbers(programmes: QuerySet[Programme]) -> dict[Programme, int]:
+    """The number a new session of each programme would get, in one query."""
+    rows = programmes.annotate(highest=Max("sessions__number")).order_by("name")
+    return {programme: (programme.highest or 0) + 1 for programme in rows}
+
+
 @transaction.atomic
 def create_session(
     *,
@@ -165,8 +182,13 @@ def create_session(
     objectives: str = "",
     facilitators: Iterable[Person] = (),
     template: SessionTemplate | None = None,
+    template_days: Sequence[int | None] | None = None,
 ) -> Session:
-    """Create a session with one day per date, filled from a template if one is given."""
+    """Create a session with one day per date, filled from a template if one is given.
+
+    ``template_days``: for each day of the session, in order, the index of the template's
+    day it takes (None: an empty day); by default the template's days in order, as many as
+    fit (the form asks the facilitator when the lengths differ)."""
     session = Session.objects.create(
         programme=programme,
         number=number,
@@ -180,12 +202,23 @@ def create_session(
     session.facilitators.set(facilitators)
     days = [Day.objects.create(session=session, date=date) for date in _dates(starts_on, ends_on)]
     if template is not None:
-        _fill_from_template(days, template)
+        _fill_from_template(days, template, template_days)
     return session
 
 
-def _fill_from_template(days: list[Day], template: SessionTemplate) -> None:
-    for day, spec in zip(days, template.days, strict=False):
+def default_template_days(template: SessionTemplate, count: int) -> list[int | None]:
+    """The template's days in order for a session of ``count`` days (empty days after)."""
+    return [n if n < len(template.days) else None for n in range(count)]
+
+
+def _fill_from_template(
+    days: list[Day], template: SessionTemplate, chosen: Sequence[int | None] | None = None
+) -> None:
+    chosen = default_template_days(template, len(days)) if chosen is None else chosen
+    for day, index in zip(days, chosen, strict=False):
+        if index is None or not 0 <= index < len(template.days):
+            continue
+        spec = template.days[index]
         day.title = spec.get("title", "")
         day.starts_at = datetime.time.fromisoformat(spec.get("starts_at", "09:00"))
         day.ends_at = datetime.time.fromisoformat(spec.get("ends_at", "17:00"))
@@ -328,6 +361,58 @@ def save_as_template(*, session: Session, name: str, description: str = "") -> S
     return SessionTemplate.objects.create(name=name, description=description, days=days)
 
 
+@transaction.atomic
+def rename_template(*, template: SessionTemplate, name: str, description: str) -> SessionTemplate:
+    """A template's name and description (its days are those of the session it was saved
+    from)."""
+    template.name = name
+    template.description = description
+    template.save(update_fields=["name", "description"])
+    return template
+
+
+@transaction.atomic
+def delete_template(*, template: SessionTemplate) -> None:
+    """Sessions made from it keep their agendas: a template is copied, never linked."""
+    template.delete()
+
+
+# The method library ---------------------------------------------------------
+
+
+METHOD_FIELDS = (
+    "name",
+    "kind",
+    "duration_minutes",
+    "fixed_start",
+    "instructions",
+    "materials",
+    "alternative_plan",
+    "subgroups",
+)
+STEP_FIELDS = ("title", "kind", "duration_minutes", "fixed_start", "description")
+
+
+@transaction.atomic
+def save_method(*, method: Method | None, steps: Sequence[Mapping] = (), **fields) -> Method:
+    """Create (``method`` None) or save a method of the library; ``steps``: its blocks in
+    order, as plain values (none: the method gives one block). The steps are replaced."""
+    if method is None:
+        method = Method(**{name: fields[name] for name in METHOD_FIELDS})
+        method.save()
+    else:
+        Method.objects.select_for_update().filter(pk=method.pk).first()
+        for name in METHOD_FIELDS:
+            setattr(method, name, fields[name])
+        method.save(update_fields=[*METHOD_FIELDS, "updated_at"])
+        method.steps.all().delete()
+    MethodStep.objects.bulk_create(
+        MethodStep(method=method, position=position, **{f: step[f] for f in STEP_FIELDS})
+        for position, step in enumerate(steps)
+    )
+    return method
+
+
 # Blocks --------------------------------------------------------------------
 
 
@@ -347,20 +432,31 @@ def add_item(*, day: Day, position: int | None = None, **fields) -> AgendaItem:
 
 @transaction.atomic
 def add_from_method(*, day: Day, method: Method) -> list[AgendaItem]:
-    """A method with steps fills the day with them; otherwise it gives one block."""
+    """A method with steps fills the day with them; otherwise it gives one block, pinned at
+    the method's time, with the method's parallel sub-groups (the stands of « Labo stands »)."""
     steps = list(method.steps.all())
     if not steps:
-        return [
-            add_item(
-                day=day,
-                title=method.name,
-                kind=method.kind,
-                duration_minutes=method.duration_minutes,
-                description=method.instructions,
-                materials=method.materials,
-                alternative_plan=method.alternative_plan,
+        item = add_item(
+            day=day,
+            title=method.name,
+            kind=method.kind,
+            duration_minutes=method.duration_minutes,
+            fixed_start=method.fixed_start,
+            description=method.instructions,
+            materials=method.materials,
+            alternative_plan=method.alternative_plan,
+            method=method,
+        )
+        for position, title in enumerate(method.subgroup_titles()):
+            AgendaItem.objects.create(  # one by one, as add_subgroup: the audit sees each
+                day=item.day,
+                parent=item,
+                position=position,
+                title=title[:200],
+                kind=item.kind,
+                duration_minutes=item.duration_minutes,
             )
-        ]
+        return [item]
     return [
         add_item(
             day=day,
@@ -369,6 +465,7 @@ def add_from_method(*, day: Day, method: Method) -> list[AgendaItem]:
             duration_minutes=step.duration_minutes,
             fixed_start=step.fixed_start,
             description=step.description,
+            method=method,
         )
         for step in steps
     ]

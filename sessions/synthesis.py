@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from labo.models import Document, Person
 from labo.queries import grade_mix
@@ -65,9 +67,10 @@ def participation_of(session: Session) -> dict:
 
 @dataclass(frozen=True)
 class DayFigure:
-    """A day's attendance as page 1 says it: who was expected against who came."""
+    """A day's attendance as page 1 says it: who was expected against who came (or that of
+    all the days together, see MAX_DAY_FIGURES)."""
 
-    day: Day
+    label: str  # "Le Grand Atelier, 11 juillet", or "5 jours, du 6 au 10 juillet"
     expected: int  # the day's expected attendance, else those registered; 0: unknown
     present: int
     guests: int  # of those present
@@ -79,6 +82,39 @@ class DayFigure:
 
 
 NEXT_ACTIONS = 5  # on page 1; all of them follow in the details
+# Page 1 gives each day's attendance up to this many days, then all the days as one figure
+# (each day is in "Who took part"), so that its 3 to 6 figures stay on one page.
+MAX_DAY_FIGURES = 3
+
+
+def _day_figures(per_day: list[Day]) -> list[DayFigure]:
+    figures = [
+        DayFigure(
+            label=f"{day.title}, {date_format(day.date, 'j F')}"
+            if day.title
+            else date_format(day.date, "j F"),
+            expected=day.capacity or day.registered,  # type: ignore[attr-defined]
+            present=day.present,  # type: ignore[attr-defined]
+            guests=day.guests,  # type: ignore[attr-defined]
+        )
+        for day in per_day
+    ]
+    if len(figures) <= MAX_DAY_FIGURES:
+        return figures
+    label = _("%(n)s days, %(first)s to %(last)s") % {
+        "n": len(per_day),
+        "first": date_format(per_day[0].date, "j F"),
+        "last": date_format(per_day[-1].date, "j F"),
+    }
+    return [
+        DayFigure(
+            label=label,
+            # Unknown on one day (0): unknown for all, rather than a total that misleads.
+            expected=sum(f.expected for f in figures) if all(f.expected for f in figures) else 0,
+            present=sum(f.present for f in figures),
+            guests=sum(f.guests for f in figures),
+        )
+    ]
 
 
 def summary_of(session: Session, *, per_day: list[Day], workshops: dict) -> dict:
@@ -88,15 +124,7 @@ def summary_of(session: Session, *, per_day: list[Day], workshops: dict) -> dict
     actions = workshops["actions"]
     open_actions = [action for action in actions if not action.done]
     return {
-        "days": [
-            DayFigure(
-                day=day,
-                expected=day.capacity or day.registered,  # type: ignore[attr-defined]
-                present=day.present,  # type: ignore[attr-defined]
-                guests=day.guests,  # type: ignore[attr-defined]
-            )
-            for day in per_day
-        ],
+        "days": _day_figures(per_day),
         "workshop_count": len(workshops["parts"]),
         "idea_count": workshops["idea_count"],
         "action_count": len(actions),
@@ -125,7 +153,6 @@ def synthesis_of(
     return {
         "session": session,
         "programme": session.programme,
-        "agenda": agenda,
         # As printed: who ran each block (its own runners, else its workshop's facilitators).
         "held": [
             HeldDay(entry, blocks)

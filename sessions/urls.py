@@ -1,12 +1,19 @@
 from django.urls import path
 
-from sessions import planner, views
+from sessions import library, planner, views
 
 app_name = "sessions"
 
 urlpatterns = [
     path("", views.session_list, name="session-list"),
     path("new/", planner.session_create, name="session-create"),
+    path("library/methods/", library.method_list, name="method-list"),
+    path("library/methods/new/", library.method_create, name="method-create"),
+    path("library/methods/<int:pk>/", library.method_edit, name="method-edit"),
+    path("library/templates/", library.template_list, name="template-list"),
+    path("library/templates/<int:pk>/", library.template_detail, name="template-detail"),
+    path("library/templates/<int:pk>/edit/", library.template_edit, name="template-edit"),
+    path("library/templates/<int:pk>/delete/", library.template_delete, name="template-delete"),
     path("<int:pk>/", views.session_detail, name="session-detail"),
     path("<int:pk>/edit/", planner.session_edit, name="session-edit"),
     path("<int:pk>/calendar.ics", views.session_ics, name="session-ics"),

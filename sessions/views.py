@@ -4,7 +4,7 @@ import datetime
 
 import rules
 from django.contrib import messages
-from django.db.models import Count, F
+from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,7 +23,7 @@ from labo.lib.exports import table_response
 from labo.lib.http import HtmxHttpRequest
 from labo.lib.pdf import pdf_response, render_pdf
 from labo.lib.versions import StaleVersion, rebind
-from labo.models import Direction, DocumentKind, DocumentStatus
+from labo.models import DocumentKind, DocumentStatus
 from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 from sessions import exports, services
 from sessions.access import get_day_for, get_restorable_entry_for, get_session_for
@@ -31,8 +31,14 @@ from sessions.agenda import run_state
 from sessions.calendar import build_calendar, person_from_token
 from sessions.docx import DOCX_TYPE, synthesis_docx
 from sessions.forms import KeyMessagesForm, RunActionForm, SynthesisForm
-from sessions.models import Attendance, Day, DayRun, RunAction, Session
-from sessions.queries import agenda_of, printed_agenda_of, sessions_of, visible_sessions
+from sessions.models import Day, DayRun, RunAction, Session
+from sessions.queries import (
+    agenda_of,
+    printed_agenda_of,
+    sessions_of,
+    sign_in_rows,
+    visible_sessions,
+)
 from sessions.synthesis import synthesis_of
 
 
@@ -201,45 +207,24 @@ def day_agenda_facilitators_pdf(request: HtmxHttpRequest, pk: int) -> HttpRespon
     return _agenda_pdf(day, for_facilitators=True)
 
 
-SIGN_IN_BLANK_ROWS = 8  # when the expected attendance is unknown
-SIGN_IN_SPARE_ROWS = 3  # at least, for who comes unannounced
-
-
-SignInGroup = tuple[Direction | None, list[tuple[int, Attendance]]]  # numbered lines
-
-
-def _sign_in_rows(day: Day) -> tuple[list[SignInGroup], range]:
-    """The registered people grouped by direction (by name, those without one last), each
-    with its line number, then the numbers of the blank lines: up to the expected
-    attendance, a few when it is unknown."""
-    attendances = day.attendances.select_related("person__direction").order_by(
-        F("person__direction__name").asc(nulls_last=True),
-        "person__last_name",
-        "person__first_name",
-        "pk",
-    )
-    groups: list[SignInGroup] = []
-    number = 0
-    for attendance in attendances:
-        number += 1
-        direction = attendance.person.direction
-        if not groups or groups[-1][0] != direction:
-            groups.append((direction, []))
-        groups[-1][1].append((number, attendance))
-    if day.capacity is None:
-        blanks = SIGN_IN_BLANK_ROWS
-    else:
-        blanks = max(day.capacity - number, SIGN_IN_SPARE_ROWS)
-    return groups, range(number + 1, number + blanks + 1)
-
-
 @require_GET
 def day_sign_in_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk, write=True)
-    groups, blanks = _sign_in_rows(day)
-    context = {"session": day.session, "day": day, "groups": groups, "blanks": blanks}
+    orientation = request.GET.get("orientation", "portrait")
+    if orientation not in ("portrait", "landscape"):
+        message = _("The sheet is printed in portrait or in landscape.")
+        return HttpResponse(message, status=422, content_type="text/plain; charset=utf-8")
+    groups, blanks = sign_in_rows(day)
+    context = {
+        "session": day.session,
+        "day": day,
+        "groups": groups,
+        "blanks": blanks,
+        "landscape": orientation == "landscape",
+    }
     content = render_pdf("sessions/pdf/sign_in.html", context)
-    return pdf_response(content, f"emargement-{day.date:%Y-%m-%d}.pdf")
+    suffix = "-paysage" if orientation == "landscape" else ""
+    return pdf_response(content, f"emargement-{day.date:%Y-%m-%d}{suffix}.pdf")
 
 
 def _run_view(day_pk: int) -> dict:
@@ -382,8 +367,10 @@ def session_synthesis_docx(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     The preview's form asks for it through ``session_synthesis`` (action "docx")."""
     session = get_session_for(request, pk, write=True)
     form = SynthesisForm(request.GET or None, session=session)
-    chosen = form.chosen_ids() if form.is_bound and form.is_valid() else {}
-    return _synthesis_docx(session, chosen)
+    if form.is_bound and not form.is_valid():  # never everything in place of a wrong choice
+        errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        return HttpResponse(errors, status=422, content_type="text/plain; charset=utf-8")
+    return _synthesis_docx(session, form.chosen_ids() if form.is_bound else {})
 
 
 def _synthesis_docx(session: Session, chosen: dict[str, list[int]]) -> HttpResponse:

@@ -10,7 +10,6 @@ numbers and the direct labels say everything the colours say.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -35,17 +34,32 @@ FONT_SIZE = 3.4
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00")
 # Black reads on every colour of the palette but the blue, which takes white.
 INK_ON = {"#0072b2": "#ffffff"}
-MAX_LABEL_CHARS = 38  # what fits in LABEL_WIDTH at FONT_SIZE, DejaVu Sans
 # Advance widths of DejaVu Sans, in em, rounded up: to crop the drawing to its longest label.
 NARROW, WIDE = set("iljtfr.,;:'’!|()[] "), set("mwMW@%")
 DIGIT_WIDTH = 2.2  # a digit at FONT_SIZE, in drawing units, with some room
 
 
-def wrap(label: str | Promise, width: int = MAX_LABEL_CHARS) -> list[str]:
-    """A label on as many lines as it needs: words kept whole, a word longer than a line
-    broken, nothing left out."""
-    lines = textwrap.wrap(str(label), width, break_on_hyphens=False) or [""]
-    return lines
+def wrap(label: str | Promise, width: float = LABEL_WIDTH - 1) -> list[str]:
+    """A label on as many lines as it needs, each no wider than ``width`` drawing units as
+    text_width measures it: words kept whole, a word longer than a line broken, nothing left
+    out."""
+    lines: list[str] = []
+    line = ""
+    for word in str(label).split():
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while text_width(word) > width:
+            cut = max(1, next(n for n in range(len(word), 0, -1) if text_width(word[:n]) <= width))
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    return lines or [""]
 
 
 def text_width(text: str) -> float:
@@ -151,11 +165,6 @@ class BarChart:
     @property
     def empty(self) -> bool:
         return not any(bar.value for bar in self.bars)
-
-    @property
-    def numbers(self) -> list[str]:
-        """What is written beside the bars, in order."""
-        return [f"{bar.display}{self.unit}" for bar in self.bars if bar.value is not None]
 
     @property
     def svg(self) -> SafeString:
@@ -434,7 +443,7 @@ class ShiftChart:
 
     @property
     def text(self) -> str:
-        """Every position before, then after, then each shift."""
+        """The text alternative: every position before, then after."""
         before = ", ".join(f"{row.label} {row.before}" for row in self.rows)
         after = ", ".join(f"{row.label} {row.after}" for row in self.rows)
         return (

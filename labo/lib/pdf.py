@@ -100,8 +100,11 @@ def figures_as_images(html: str, fetcher: StaticOnlyFetcher) -> str:
     def image(match: re.Match) -> str:
         # Names as written (SVG is XML: viewBox, not viewbox), values as written (escaped).
         drawing = {name: a if a or not b else b for name, a, b in _ATTRIBUTE.findall(match[1])}
-        html_only = {name.lower(): drawing.pop(name) for name in list(drawing)
-                     if name.lower() in ("width", "height", "class", "style")}
+        html_only = {
+            name.lower(): drawing.pop(name)
+            for name in list(drawing)
+            if name.lower() in ("width", "height", "class", "style")
+        }
         title = _TITLE.search(match[2])
         if title is not None:
             alt = html_lib.unescape(title[1]).strip()
@@ -149,27 +152,33 @@ def _header_scopes(document, pdf) -> None:
 # drawn it runs a hundred times less often; the garbage is still collected (the bench
 # watches the peak memory).
 DRAWING_GC_THRESHOLD = 70_000
-_drawing_lock = threading.Lock()
-_drawing = {"count": 0, "saved": gc.get_threshold()}
+
+
+class _Drawing:
+    """How many documents this process is drawing, and the threshold to put back after."""
+
+    lock = threading.Lock()
+    count = 0
+    saved: tuple[int, int, int] = gc.get_threshold()
 
 
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """Raise the collector's first threshold while at least one document is being drawn
     (threads of one process share it); put it back when the last one ends."""
-    with _drawing_lock:
-        if _drawing["count"] == 0:
-            _drawing["saved"] = gc.get_threshold()
-            first, *others = _drawing["saved"]
-            gc.set_threshold(max(first, DRAWING_GC_THRESHOLD), *others)
-        _drawing["count"] += 1
+    with _Drawing.lock:
+        if _Drawing.count == 0:
+            _Drawing.saved = gc.get_threshold()
+            first, second, third = _Drawing.saved
+            gc.set_threshold(max(first, DRAWING_GC_THRESHOLD), second, third)
+        _Drawing.count += 1
     try:
         yield
     finally:
-        with _drawing_lock:
-            _drawing["count"] -= 1
-            if _drawing["count"] == 0:
-                gc.set_threshold(*_drawing["saved"])
+        with _Drawing.lock:
+            _Drawing.count -= 1
+            if _Drawing.count == 0:
+                gc.set_threshold(*_Drawing.saved)
 
 
 def html_to_pdf(

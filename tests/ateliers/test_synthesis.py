@@ -35,6 +35,12 @@ def test_a_summary_or_a_photo_is_enough_for_a_workshop_to_have_its_part(world):
     assert pictured not in empty
 
 
+def test_a_workshop_that_only_decided_actions_has_its_part(world):
+    m.Action.objects.create(atelier=world.atelier, what="Relancer les directions")
+
+    assert parts(world.session)["empty_parts"] == []
+
+
 def test_a_photo_is_captioned_with_its_workshop_and_the_day_it_was_held(world):
     world.atelier.title = "Le tribunal de l'innovation"
     world.atelier.save()

@@ -74,6 +74,7 @@ def test_move_cards_by_keyboard_and_by_drag(page, live_server, pipeline):
     expect(page.locator("section[aria-labelledby='col-clarification']")).to_contain_text("Occiline")
     assert Commande.objects.get(pk=occiline.pk).status == S.CLARIFICATION
 
+    page.locator("#column-abandoned summary").click()  # a folded column, opened to drop on it
     drag(page, occiline, "abandoned")
     expect(page.locator("#board [role='alert']")).to_contain_text("Dites pourquoi")
     assert Commande.objects.get(pk=occiline.pk).status == S.CLARIFICATION
@@ -83,8 +84,8 @@ def test_move_cards_by_keyboard_and_by_drag(page, live_server, pipeline):
 
     Commande.objects.filter(pk=occiline.pk).update(reformulated_wording="Un guichet numérique")
     drag(page, occiline, "reformulated")
-    expect(page.locator("#board [role='status']")).to_have_text(
-        "« Occiline » est maintenant « Reformulée »."
+    expect(page.locator("#board-news")).to_have_text(
+        french_text("Commande « Occiline » déplacée vers « Reformulée ».")
     )
     expect(page.locator("section[aria-labelledby='col-reformulated']")).to_contain_text("Occiline")
     assert Commande.objects.get(pk=occiline.pk).status == S.REFORMULATED

@@ -73,6 +73,14 @@ MATRIX = {
     # The planner: facilitators of the programme only. Empty POSTs are refused with a
     # French message (422 on the page) or sent back to the planner (302).
     "sessions:session-create": ("get", [302, 403, 403, 200, 403]),
+    # The lab's method library and session templates: every facilitator, nobody else.
+    "sessions:method-list": ("get", [302, 403, 403, 200, 403]),
+    "sessions:method-create": ("get", [302, 403, 403, 200, 403]),
+    "sessions:method-edit": ("get", [302, 403, 403, 200, 403]),
+    "sessions:template-list": ("get", [302, 403, 403, 200, 403]),
+    "sessions:template-detail": ("get", [302, 403, 403, 200, 403]),
+    "sessions:template-edit": ("get", [302, 403, 403, 200, 403]),
+    "sessions:template-delete": ("post", [302, 403, 403, 422, 403]),
     "sessions:session-edit": ("get", [302, 403, 403, 200, 403]),
     "sessions:agenda": ("get", [302, 403, 403, 200, 403]),
     "sessions:item-edit": ("get", [302, 403, 403, 200, 403]),
@@ -267,6 +275,17 @@ def deleted_action_entry(world):
     return LogEntry.objects.filter(action=LogEntry.Action.DELETE).latest("pk")
 
 
+def library_kwargs(name, world):
+    from sessions.models import Method
+    from sessions.services import save_as_template
+
+    if name in ("sessions:method-list", "sessions:method-create", "sessions:template-list"):
+        return {}
+    if name == "sessions:method-edit":
+        return {"pk": Method.objects.create(name="Méthode de test").pk}
+    return {"pk": save_as_template(session=world.session, name="Modèle de test").pk}
+
+
 def url_kwargs(name, world):
     if name == "labo:history-restore":
         return {"pk": deleted_action_entry(world).pk}
@@ -288,6 +307,8 @@ def url_kwargs(name, world):
         from sessions.calendar import feed_token
 
         return {"token": feed_token(world.member.person)}
+    if name.startswith("sessions:method-") or name.startswith("sessions:template-"):
+        return library_kwargs(name, world)
     if name.startswith("sessions:day-") or name in (
         "sessions:item-create",
         "sessions:item-from-method",

@@ -228,6 +228,21 @@ def test_sign_in_sheet_has_a_line_per_expected_person(world, facilitator_client,
     assert text.count("Après-midi") == 4
 
 
+def test_sign_in_sheet_prints_in_landscape_when_asked(world, facilitator_client, tmp_path):
+    url = reverse(SIGN_IN, args=[world.day.pk])
+
+    portrait = PdfReader(io.BytesIO(facilitator_client.get(url).content)).pages[0].mediabox
+    response = facilitator_client.get(url, {"orientation": "landscape"})
+    landscape = PdfReader(io.BytesIO(response.content)).pages[0].mediabox
+    wrong = facilitator_client.get(url, {"orientation": "de biais"})
+
+    assert portrait.height > portrait.width
+    assert landscape.width > landscape.height
+    assert "paysage" in response["Content-Disposition"]
+    assert wrong.status_code == 422
+    assert "portrait ou en paysage" in wrong.content.decode()
+
+
 def test_sign_in_sheet_fills_up_to_the_expected_attendance(world, facilitator_client, tmp_path):
     world.day.capacity = 8
     world.day.save()

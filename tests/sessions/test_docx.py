@@ -10,6 +10,7 @@ from django.utils.timezone import localdate
 from docx.oxml.ns import qn
 
 from labo.lib.charts import bar_chart, shift_chart, stacked_chart
+from labo.lib.typography import french_text
 from sessions.docx import AFTER_TABLE, DOCX_TYPE, SHORT_FALL, _chart, synthesis_docx
 from sessions.synthesis import synthesis_of
 from tests import factories
@@ -51,19 +52,19 @@ def synthesis(grand_atelier):  # noqa: F811
 
 def test_docx_has_the_sections_as_real_headings(synthesis, grand_atelier):  # noqa: F811
     titles = [p.text for p in synthesis.paragraphs if p.style.name == "Title"]
-    assert titles == [f"Session n° {grand_atelier.number} : Préparer le Grand Atelier"]
+    assert titles == [french_text(f"Session n° {grand_atelier.number} : Préparer le Grand Atelier")]
     top = headings(synthesis, 1)
     assert top[:5] == [
         "Chiffres clés",
         "Chaque atelier en une ligne",
         "Suites à donner",
-        "Le déroulé tel qu'il s'est tenu",
+        "Le déroulé tel qu’il s’est tenu",
         "Qui a participé",
     ]
     workshops = ["Débat mouvant", "Le tribunal", "Trois stands", "Grille de critères"]
     assert [title for title in top if title in workshops] == workshops
     assert top[-2:] == ["Débrief", "Actions et suites"]
-    assert "Le Labo doit-il se mêler de tout ?" in headings(synthesis, 2)
+    assert french_text("Le Labo doit-il se mêler de tout ?") in headings(synthesis, 2)
     assert "Accueil des usagers" in headings(synthesis, 3)
 
 
@@ -99,7 +100,7 @@ def test_docx_opens_on_the_summary_figures_against_what_was_planned(summarised, 
 def test_docx_summary_carries_the_key_messages_headlines_and_next_steps(summarised):
     top = headings(summarised, 1)
 
-    assert top.index("À retenir") < top.index("Le déroulé tel qu'il s'est tenu")
+    assert top.index("À retenir") < top.index("Le déroulé tel qu’il s’est tenu")
     assert under(summarised, "À retenir") == [
         "7 invités sur 80 attendus",
         "Le tribunal a fait bouger les pessimistes",
@@ -107,7 +108,8 @@ def test_docx_summary_carries_the_key_messages_headlines_and_next_steps(summaris
     ]
     headlines = under(summarised, "Chaque atelier en une ligne")
     assert "Le tribunal — Convaincus 3 → 10, sceptiques 8 → 2" in headlines
-    assert "Trois stands — « Le labo citoyen » a le plus convaincu (intérêt 5,0/5)" in headlines
+    stands = french_text("Trois stands — « Le labo citoyen » a le plus convaincu (intérêt 5,0/5)")
+    assert stands in headlines
     assert table_headed(summarised, ["Quoi", "Qui", "Pour quand"])[1:] == [
         ["Relancer les directions", "Camille", "—"]
     ]
@@ -171,21 +173,23 @@ def test_docx_names_the_empty_workshops_in_one_line(grand_atelier, world):  # no
     assert "Atelier sans trace" not in top
     assert world.atelier.title not in top
     # In the order of the workshops: those outside the agenda first.
-    line = f"Sans résultat saisi : Atelier sans trace, {world.atelier.title}."
+    line = french_text(f"Sans résultat saisi : Atelier sans trace, {world.atelier.title}.")
     assert [p.text for p in document.paragraphs if p.text.startswith("Sans résultat")] == [line]
 
 
 def test_docx_with_only_empty_workshops_gives_them_one_heading(world):
     document = opened(synthesis_docx(synthesis_of(world.session, for_pdf=True)))
 
-    assert under(document, "Ateliers") == [f"Sans résultat saisi : {world.atelier.title}."]
+    assert under(document, "Ateliers") == [
+        french_text(f"Sans résultat saisi : {world.atelier.title}.")
+    ]
 
 
 def test_docx_tables_carry_the_agenda_the_figures_and_the_actions(synthesis):
     tables = table_texts(synthesis)
     headers = [table[0] for table in tables]
 
-    assert ["Horaire", "Séquence", "Animé par"] in headers
+    assert ["Horaire", "Séquence"] in headers  # nobody ran a block: no empty column
     assert ["Quoi", "Qui", "Pour quand", "Atelier"] in headers
     actions = next(t for t in tables if t[0] == ["Quoi", "Qui", "Pour quand", "Atelier"])
     assert actions[1][:2] == ["Relancer les directions", "Camille"]
@@ -288,6 +292,16 @@ def test_docx_access_for_every_persona(world, persona, status):
         assert opened(response.content).paragraphs[0].text != ""
 
 
+def test_docx_with_a_choice_that_does_not_exist_is_refused_not_widened(world):
+    client = client_for(world, "facilitator")
+    url = reverse("sessions:session-synthesis-docx", args=[world.session.pk])
+
+    response = client.get(url, {"ateliers": ["999999"]})
+
+    assert response.status_code == 422
+    assert "999999" in response.content.decode()
+
+
 def test_docx_pages_are_a4_with_their_number(synthesis):
     section = synthesis.sections[0]
 
@@ -312,6 +326,27 @@ def test_docx_reads_no_file_but_the_processed_photos(tmp_path, settings):
 def test_docx_rows_stay_on_one_page_and_text_after_a_table_has_room(synthesis):
     rows = [row for table in synthesis.tables for row in table.rows]
     assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in rows)
-    verdict = next(p for p in synthesis.paragraphs if p.text.startswith("Verdict :"))
+    verdict = next(p for p in synthesis.paragraphs if p.text.startswith(french_text("Verdict :")))
     assert verdict._p.getprevious().tag == qn("w:tbl")
     assert verdict.paragraph_format.space_before == AFTER_TABLE
+
+
+def test_docx_is_typeset_in_french_in_one_place(grand_atelier):  # noqa: F811
+    grand_atelier.key_messages = "L'essai : « réussi » ; à refaire !"
+    grand_atelier.save()
+
+    document = opened(synthesis_docx(synthesis_of(grand_atelier, for_pdf=True)))
+
+    texts = [p.text for p in document.paragraphs]
+    assert "L’essai\u00a0: «\u202fréussi\u202f»\u202f; à refaire\u202f!" in texts
+    assert document.core_properties.title.endswith("\u00a0: Préparer le Grand Atelier")
+
+
+def test_docx_agenda_names_who_ran_a_workshop_as_the_pdf_does(world):
+    runner = factories.PersonFactory(first_name="Eulalie", last_name="Vauban")
+    world.atelier.facilitators.add(runner)  # the workshop's, the block having none of its own
+
+    document = opened(synthesis_docx(synthesis_of(world.session, for_pdf=True)))
+
+    agenda = table_headed(document, ["Horaire", "Séquence", "Animé par"])
+    assert [row[2] for row in agenda[1:]] == [str(runner)]

@@ -15,7 +15,7 @@ from ateliers.synthesis import HEADLINES, parts_of
 from labo.lib.pdf import render_pdf
 from labo.lib.typography import french_text
 from sessions import synthesis
-from sessions.models import AttendanceRole, Session
+from sessions.models import Attendance, AttendanceRole, Session
 from sessions.synthesis import summary_of, synthesis_of
 from tests import factories
 from tests.ateliers.test_photos import png_upload
@@ -124,6 +124,31 @@ def test_the_tribunal_headline_is_the_shift_of_each_trial(world):
         )
 
     assert headlines(world.session)["T"] == "Convaincus 2 → 4, 3 → 5 (2 procès)"
+
+
+def test_the_headlines_count_the_phones_as_the_charts_do(world):
+    tribunal = factories.AtelierFactory(session=world.session, format="tribunal", title="T")
+    case = m.TribunalCase.objects.create(atelier=tribunal, question="?", before_for=2, after_for=4)
+    debate = factories.AtelierFactory(session=world.session, format="debat_mouvant", title="D")
+    question = m.DebateQuestion.objects.create(atelier=debate, text="Oui ?", yes=1, no=2)
+    answers = [(tribunal, f"before-{case.pk}", "against"), (tribunal, f"after-{case.pk}", "for")]
+    answers += [(debate, f"debate-{question.pk}", "yes")]
+    for n in range(5):
+        for atelier, step, value in answers:
+            m.LiveAnswer.objects.create(atelier=atelier, step=step, device=f"d{n}", value=value)
+
+    found = headlines(world.session)
+
+    assert found["T"] == "Convaincus 2 → 9, sceptiques 5 → 0"
+    assert found["D"] == "Majorité pour « Oui ? » (oui 6, non 2, mitigé 0)"
+
+
+def test_the_tribunal_headline_of_many_trials_is_their_sum_on_one_line(world):
+    tribunal = factories.AtelierFactory(session=world.session, format="tribunal", title="T")
+    for n in range(4):
+        m.TribunalCase.objects.create(atelier=tribunal, question="?", before_for=n, after_for=5)
+
+    assert headlines(world.session)["T"] == "Convaincus 6 → 20 sur 4 procès"
 
 
 def test_the_stands_headline_is_the_stand_that_convinced(world):
@@ -438,3 +463,32 @@ def test_the_pdfs_context_reads_every_workshop_in_constant_queries(
 
     assert len(context["parts"]) == 1 + every_format * len(FORMATS)
     assert filled(context["parts"], world) == WHAT_EACH_READ
+
+
+def test_next_steps_put_the_dated_actions_first_on_every_database(world):
+    import datetime
+
+    m.Action.objects.create(atelier=world.atelier, what="Un jour")
+    m.Action.objects.create(
+        atelier=world.atelier, what="Vendredi", due_on=datetime.date(2026, 12, 11)
+    )
+
+    summary = synthesis_of(world.session)["summary"]
+
+    assert [action.what for action in summary["next_actions"]] == ["Vendredi", "Un jour"]
+
+
+def test_a_long_session_gives_its_attendance_as_one_figure_on_page_1(db):
+    import datetime
+
+    session = factories.SessionFactory(starts_on=datetime.date(2026, 7, 6))
+    for n in range(5):
+        day = factories.DayFactory(session=session, date=datetime.date(2026, 7, 6 + n), capacity=10)
+        for _k in range(n):
+            Attendance.objects.create(day=day, person=factories.PersonFactory(), present=True)
+
+    figures = synthesis_of(session)["summary"]["days"]
+
+    assert [(f.label, f.expected, f.present) for f in figures] == [
+        ("5 jours, du 6 juillet au 10 juillet", 50, 10)
+    ]

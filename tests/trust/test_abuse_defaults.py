@@ -506,9 +506,8 @@ def test_deleted_photo_files_are_purged_after_the_undo_window_then_it_cannot_com
 
     from ateliers import services
     from ateliers.models import Photo
-    from labo.history import audit
-
     from ateliers.photos import print_name
+    from labo.history import audit
 
     photo = _photo(world, facilitator_client)
     names = [photo.image.name, print_name(photo.image.name), photo.thumbnail.name]

@@ -3,6 +3,7 @@ import re
 from labo.lib.charts import (
     BAR_SPAN,
     BAR_START,
+    LABEL_WIDTH,
     PALETTE,
     ROW_HEIGHT,
     STACK_SPAN,
@@ -117,6 +118,18 @@ def test_a_word_longer_than_a_line_is_broken_but_kept_whole():
     word = "x" * 90
 
     assert "".join(wrap(word)) == word
+
+
+def test_no_line_of_a_label_is_wider_than_the_labels_room():
+    label = "PMO DSIN / DRH : MODERNISATION ACCUEIL DES USAGERS ET DES AGENTS"
+
+    lines = wrap(label)
+
+    assert " ".join(lines) == label
+    assert all(text_width(line) <= LABEL_WIDTH - 1 for line in lines)
+    chart = stacked_chart("Catégories", ["A", "B", "C", "D", "E"], [(label, [1, 2, 3, 4, 5])])
+    starts = [LABEL_WIDTH - text_width(line) for row in chart.rows for line in row.lines]
+    assert min(starts) >= chart.left  # drawn inside the picture, not cut on its left
 
 
 def test_every_bar_carries_its_number():

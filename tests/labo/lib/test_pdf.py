@@ -118,3 +118,21 @@ def test_an_svg_described_by_its_aria_label_gets_it_as_alt():
 
     figures = [e.get("/Alt") for e in elements if e["/S"] == "/Figure"]
     assert figures == [f"Grille{NBSP}: deux idées"]
+
+
+def test_the_collector_runs_less_often_while_documents_are_drawn_then_as_before():
+    import gc
+
+    from labo.lib.pdf import DRAWING_GC_THRESHOLD, fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections():
+        during = gc.get_threshold()
+        with fewer_collections():  # a second document drawn by another thread
+            pass
+        still = gc.get_threshold()
+
+    assert during[0] == max(before[0], DRAWING_GC_THRESHOLD)
+    assert during[1:] == before[1:]
+    assert still == during
+    assert gc.get_threshold() == before
