@@ -9,11 +9,12 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Model
+from django.urls import reverse
 
 from ateliers import models as m
 from ateliers import services
 from ateliers.formats import Part
-from labo.history import audit
+from labo.history import audit, display
 
 Scope = Callable[[Any], dict[str, int]]
 
@@ -87,3 +88,5 @@ def track() -> None:
             restorable=tracked.restorable,
             before_restore=tracked.before_restore,
         )
+    # A photo's entry shows the photo, small, instead of the path of its file.
+    display.show_thumbnail(m.Photo, lambda pk: reverse("ateliers:photo-file", args=[pk, "thumb"]))

@@ -40,6 +40,7 @@ from ateliers.formats import SECTIONS, Part
 from ateliers.kinds import KINDS, kinds_for
 from ateliers.models import Atelier, DebateQuestion, DemarreurReport
 from ateliers.queries import IdeaOrder, Results, grid_of, results_of
+from labo.access import may
 from labo.history import audit
 from labo.idempotency import idempotent
 from labo.lib.http import HtmxHttpRequest
@@ -121,7 +122,8 @@ PART_FORMS: dict[Part, PartForms] = {
 
 
 def results_context(request: HtmxHttpRequest, atelier: Atelier, **extra: Any) -> dict[str, Any]:
-    can_log = rules.test_rule("ateliers.log_results", request.user, atelier)
+    # The policy's answer, as the page's buttons ask it (labo.access.may, kept on the request).
+    can_log = may(request, "ateliers:result-add", atelier)
     can_run = rules.test_rule("ateliers.run_atelier", request.user, atelier)
     can_change_report = (
         can_log

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -239,3 +240,70 @@ class AccessPolicyMiddleware:
         if not allowed:
             raise PermissionDenied
         return None
+
+
+# Buttons ask the same rules: a template shows a link or a form exactly when its URL will
+# accept the visitor (`{% may "ateliers:atelier-edit" atelier as can_edit %}`, in
+# labo/templatetags/access.py), by asking the policy above for the role, then the rule the
+# URL's access helper (`<app>/access.py`) tests of its object. Rules are named, so this base
+# imports no app. Derived from the declarations: a URL declared with ATELIER_RUN asks what
+# get_atelier_for(run=True) asks, whatever its name.
+OBJECT_RULES: dict[str, str] = {
+    **{name: "sessions.change_session" for name, a in POLICY.items() if a.scope == PLANNER_SCOPE},
+    **{name: "ateliers.view_atelier" for name, a in POLICY.items() if a is ATELIER_READ},
+    **{name: "ateliers.log_results" for name, a in POLICY.items() if a is ATELIER_LOG},
+    **{name: "ateliers.run_atelier" for name, a in POLICY.items() if a is ATELIER_RUN},
+    "commandes:commande-detail": "commandes.view_commande",
+    "commandes:commande-pdf": "commandes.view_commande",
+    **{
+        name: "sessions.view_session"
+        for name in (
+            "sessions:session-detail",
+            "sessions:session-ics",
+            "sessions:session-export",
+            "sessions:day-agenda-pdf",
+            "sessions:day-run",
+            "sessions:day-run-stream",
+        )
+    },
+    **{
+        f"commandes:{name}": "commandes.change_commande"
+        for name in (
+            "commande-history",
+            "team-add",
+            "team-remove",
+            "task-add",
+            "deliverable-add",
+        )
+    },
+    "commandes:commande-review": "commandes.review_commande",
+    "commandes:task-toggle": "commandes.change_task",
+    "labo:history-restore": "sessions.change_session",
+    "labo:person-detail": "labo.view_person",
+    "labo:person-export": "labo.change_person",
+    "labo:person-anonymise": "labo.change_person",
+    "labo:document-status": "labo.view_document",
+    "labo:document-file": "labo.view_document",
+}
+
+_MAY_CACHE = "_labo_may"
+
+
+def may(request: HttpRequest, view_name: str, obj: object = None) -> bool:
+    """Whether the URL named ``view_name`` will accept the visitor: its declaration's role,
+    then, for a URL whose view checks an object, the same rule of ``obj`` (the session, the
+    workshop, the commande... its access helper tests; without it, refused). Each rule's
+    answer is kept on the request: a page asks it once, however many buttons."""
+    access = access_for(view_name)
+    if access is None or not access.allows(request.user):
+        return False
+    rule = OBJECT_RULES.get(view_name)
+    if rule is None:
+        return True
+    if obj is None:
+        return False
+    answers: dict[tuple, bool] = request.__dict__.setdefault(_MAY_CACHE, {})
+    key = (rule, type(obj), getattr(obj, "pk", id(obj)))
+    if key not in answers:
+        answers[key] = rules.test_rule(rule, request.user, obj)
+    return answers[key]

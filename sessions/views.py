@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 
-import rules
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -14,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from labo.access import may
 from labo.documents import request_document
 from labo.history import audit
 from labo.history.audit import history
@@ -66,7 +66,6 @@ def session_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "agenda": agenda,
         "ateliers": ateliers,
         "facilitators": session.facilitators.all(),
-        "can_edit": rules.test_rule("sessions.change_session", request.user, session),
         "syntheses": session.documents.filter(status=DocumentStatus.READY)[:3]
         if roles_of(request.user) & {FACILITATOR, MANAGEMENT}
         else [],
@@ -264,7 +263,7 @@ def _run_view(day_pk: int) -> dict:
 def _run_context(request: HtmxHttpRequest, day: Day, **extra) -> dict:
     return {
         **_run_view(day.pk),
-        "can_run": rules.test_rule("sessions.change_session", request.user, day.session),
+        "can_run": may(request, "sessions:day-run-action", day.session),
         "actions": RunAction,
         **extra,
     }

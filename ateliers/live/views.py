@@ -354,6 +354,4 @@ def room_stream(request: HtmxHttpRequest, code: str) -> HttpResponseBase:
         now = LiveRoom.objects.only(*fields).filter(pk=room_pk).first()
         return now.step_version if now is not None and services.is_open(now) else -1
 
-    return sse.stream(
-        request, topic=f"live:{room_pk}:step", read=read, on_tick=tick, peek=peek
-    )
+    return sse.stream(request, topic=f"live:{room_pk}:step", read=read, on_tick=tick, peek=peek)

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.functional import Promise
 
 from labo.history import audit
+from labo.history.display import Described, describe
 from labo.lib.http import HtmxHttpRequest
 
 PER_PAGE = 50
@@ -25,6 +26,7 @@ class Line:
     entry: LogEntry
     kind: str | Promise  # what was changed: the model's name
     can_restore: bool
+    shown: Described  # what it is about and what changed, in words
 
 
 def render_history(
@@ -36,14 +38,16 @@ def render_history(
     restore: bool,
 ) -> HttpResponse:
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    entries_of_page = list(page)
     lines = []
-    for entry in page:
+    for entry, shown in zip(entries_of_page, describe(entries_of_page), strict=True):
         model = entry.content_type.model_class()
         lines.append(
             Line(
                 entry=entry,
                 kind=model._meta.verbose_name if model else entry.content_type.model,
                 can_restore=restore and audit.restorable(entry),
+                shown=shown,
             )
         )
     context = {"page": page, "lines": lines, "title": title, "back": back}

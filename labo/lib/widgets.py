@@ -5,6 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+# Django's blank choice of a select (BLANK_CHOICE_DASH, ModelChoiceField.empty_label), and
+# how our selects write it: the project's select template and LongSelect alike.
+DJANGO_BLANK = "---------"
+CHOOSE = _("— Choose —")
 
 
 class LongSelect(forms.Select):
@@ -18,7 +24,11 @@ class LongSelect(forms.Select):
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                (
+                    key,
+                    mark_safe(" selected") if str(key) in chosen else "",
+                    CHOOSE if label == DJANGO_BLANK else label,
+                )
                 for key, label in self.choices
             ),
         )

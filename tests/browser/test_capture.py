@@ -338,9 +338,7 @@ def test_on_a_shared_phone_each_person_sees_and_sends_only_their_own(
     expect(phone.locator(".draft-notice")).to_contain_text("Brouillon restauré")
 
 
-def test_a_double_tap_on_delete_deletes_once_and_says_so(
-    phone, live_server, ambassador_session
-):
+def test_a_double_tap_on_delete_deletes_once_and_says_so(phone, live_server, ambassador_session):
     atelier = atelier_of(ambassador_session, Format.TRIBUNAL)
     m.TribunalCase.objects.create(atelier=atelier, question="Faut-il un guichet ?")
     ambassador_session.facilitators.add(

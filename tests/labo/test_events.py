@@ -136,7 +136,7 @@ def test_the_projector_stream_follows_the_votes_as_they_come(world):
                 room=room,
                 step=f"debate-{question.pk}",
                 identity="gphone",
-                    values={"value": "yes"},
+                values={"value": "yes"},
             )
         finally:
             connection.close()
