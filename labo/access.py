@@ -127,6 +127,7 @@ POLICY: dict[str, Access] = {
             "item-move",
             "item-move-to-day",
             "item-add-subgroup",
+            "item-duration",
             "day-attendance",
         )
     },

@@ -122,3 +122,52 @@ def run_state(
         remaining_seconds=int((ends_at - now).total_seconds()),
         delay_minutes=delay,
     )
+
+
+class Spanning(Protocol):
+    @property
+    def start(self) -> datetime.time: ...
+
+    @property
+    def end(self) -> datetime.time: ...
+
+
+def gaps_before(slots: Iterable[Spanning], day_start: datetime.time) -> list[int]:
+    """The free minutes before each block: from the previous block's end (the day's start
+    for the first) to its start, when a pinned block leaves time unplanned."""
+    cursor = _minutes(day_start)
+    gaps = []
+    for slot in slots:
+        start = _minutes(slot.start)
+        gaps.append(max(0, start - cursor))
+        cursor = max(cursor, _minutes(slot.end))
+    return gaps
+
+
+@dataclass(frozen=True)
+class Balance:
+    """How a day's plan stands against its hours: time left free at its end, or overrun."""
+
+    free_minutes: int
+    overrun_minutes: int
+
+
+def balance(last_end: datetime.time, day_end: datetime.time) -> Balance:
+    """The time left between the last block's end and the day's end, or past it."""
+    difference = _minutes(day_end) - _minutes(last_end)
+    return Balance(free_minutes=max(0, difference), overrun_minutes=max(0, -difference))
+
+
+def place_at(
+    items: Sequence[T],
+    moving: T,
+    day_start: datetime.time,
+    day_end: datetime.time,
+    at: datetime.time,
+) -> tuple[int, datetime.time]:
+    """Where a block arriving in a day at ``at`` goes: after the blocks that start before
+    that time; its position there and the start it then gets (the cascade may push it)."""
+    starts = [slot.start for slot in cascade(items, day_start, day_end)]
+    position = sum(1 for start in starts if start < at)
+    placed = cascade([*items[:position], moving, *items[position:]], day_start, day_end)
+    return position, placed[position].start

@@ -262,6 +262,8 @@ class MoveToDayForm(forms.Form):
         error_messages={"invalid_choice": _("Choose a day of this session.")},
     )
     position = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    # The block's start where it is: on the new day it goes after the blocks starting before.
+    at = forms.TimeField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, session: Session, **kwargs):
         super().__init__(*args, **kwargs)
@@ -552,3 +554,32 @@ class KeyMessagesForm(VersionedForm):
                     % {"number": number, "length": len(message), "max": MAX_KEY_MESSAGE_LENGTH}
                 )
         return "\n".join(messages)
+
+
+class DurationForm(forms.Form):
+    """A block's duration changed in place: typed, or a step (± 5 min) from what it is."""
+
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=720,
+        error_messages=ItemForm.Meta.error_messages["duration_minutes"],
+    )
+    step = forms.TypedChoiceField(
+        choices=[("", ""), ("-5", "-5"), ("5", "5")], coerce=int, required=False, empty_value=None
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("step") and data.get("duration_minutes") is None and not self.errors:
+            self.add_error("duration_minutes", _("Enter a duration in whole minutes."))
+        return data
+
+    def minutes_from(self, current: int) -> int:
+        """The new duration: the step applied to the current one (kept within a minute and
+        12 hours), or the typed one."""
+        step = self.cleaned_data["step"]
+        if step:
+            return max(5 if current > 5 else 1, min(720, current + step))
+        return self.cleaned_data["duration_minutes"]

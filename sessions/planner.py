@@ -1,11 +1,16 @@
 """The agenda planner: facilitators build each day from blocks, through htmx or plain forms.
 
 Every write answers an htmx request with the day's fragment (and, for a move between
-days, the other day out of band); a plain POST is redirected back to the planner. The
+days, the other day out of band); a move or a duration changed from a page that says which
+rows it holds (``shown``, static/js/planner.js) gets only what changed
+(planner_cache.draw_changes). A plain POST is redirected back to the planner. The
 pages and fragments are drawn, and kept, by sessions.planner_cache.
 """
 
 from __future__ import annotations
+
+import datetime
+import re
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
@@ -25,10 +30,12 @@ from labo.models import Person
 from labo.queries import grade_mix, person_of
 from sessions import planner_cache, services
 from sessions.access import get_day_for, get_item_for, get_planner_session_for, get_session_for
+from sessions.agenda import place_at
 from sessions.forms import (
     AddAttendeesForm,
     AttendanceFormSet,
     DayForm,
+    DurationForm,
     ItemForm,
     MethodPickForm,
     MoveForm,
@@ -46,6 +53,7 @@ from sessions.forms import (
 from sessions.models import AgendaItem, Attendance, AttendanceRole, Day
 from sessions.planner_cache import PAGE, DayForms
 from sessions.queries import deleted_item_in_session, item_in_session, runners
+from sessions.templatetags.planner import duration
 
 
 def _answer(
@@ -78,6 +86,34 @@ def _answer(
     response.content += planner_cache.draw_day(
         request, day, oob=True, undo=undo, focus=focus, announce=announce, error=error
     ).content
+    return response
+
+
+_ROW = re.compile(r"\d{1,12}:[0-9a-f]{32}")
+
+
+def _shown(request: HtmxHttpRequest) -> set[str] | None:
+    """The rows the page holds ("pk:key", sent by static/js/planner.js); None when the
+    request did not say (a plain form, another client): the whole day is then sent."""
+    raw = request.POST.get("shown") if request.htmx else None
+    if raw is None:
+        return None
+    return {row for row in raw[:100_000].split(",") if _ROW.fullmatch(row)}
+
+
+def _changes(
+    request: HtmxHttpRequest, days: list[Day], *, focus: str, announce: str
+) -> HttpResponse:
+    """Only what changed in these days for a page that says what it holds, else the first
+    day's fragment (and the others out of band)."""
+    shown = _shown(request)
+    if shown is not None and _targeted_day(request, days[0]) is None:
+        return planner_cache.draw_changes(
+            request, days, shown=shown, focus=focus, announce=announce
+        )
+    response = _answer(request, days[0], focus=focus, announce=announce)
+    for other in days[1:]:
+        response.content += planner_cache.draw_day(request, other, oob=True).content
     return response
 
 
@@ -378,12 +414,51 @@ def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except services.AgendaError as error:
         return _answer(request, item.day, status=409, error=str(error))
     focus = f"item-{item.pk}-{form.cleaned_data['direction']}"
-    return _answer(
+    return _changes(
         request,
-        item.day,
+        [item.day],
         focus=focus,
         announce=_("“%(title)s” moved to position %(position)d of %(total)d.")
         % {"title": moved.title, "position": moved.position + 1, "total": total},
+    )
+
+
+@require_POST
+def item_duration(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk, write=True)
+    form = DurationForm(request.POST)
+    if not form.is_valid():
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        if request.htmx:  # the row, the error next to its duration
+            response = planner_cache.draw_row_with_error(request, item, error)
+            return reswap(retarget(response, f"#item-{item.pk}"), "outerHTML")
+        return _answer(
+            request,
+            item.day,
+            status=422,
+            error=_("“%(title)s”: %(error)s") % {"title": item.title, "error": error},
+        )
+    try:
+        services.save_item(
+            item=item,
+            version=item.version,  # as read now: a step adds to the duration as it is
+            title=item.title,
+            kind=item.kind,
+            duration_minutes=form.minutes_from(item.duration_minutes),
+            fixed_start=item.fixed_start,
+            description=item.description,
+            materials=item.materials,
+            alternative_plan=item.alternative_plan,
+        )
+    except services.StaleAgenda as error:
+        return _answer(request, item.day, status=409, error=str(error))
+    control = {-5: "shorter", 5: "longer"}.get(form.cleaned_data["step"], "duration")
+    return _changes(
+        request,
+        [Day.objects.get(pk=item.day_id)],  # where it is now: it may have been moved meanwhile
+        focus=f"item-{item.pk}-{control}",
+        announce=_("“%(title)s” now lasts %(duration)s.")
+        % {"title": item.title, "duration": duration(item.duration_minutes)},
     )
 
 
@@ -395,21 +470,44 @@ def item_move_to_day(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return _answer(request, source, status=422, error=error)
-    target = form.cleaned_data["day"]
+    target, position, at = (form.cleaned_data[k] for k in ("day", "position", "at"))
+    start = None
+    if position is None and at is not None and target.pk != source.pk:
+        position, start = _place(item, target, at)
     try:
-        services.move_to_day(item=item, day=target, position=form.cleaned_data["position"])
+        services.move_to_day(item=item, day=target, position=position)
     except services.AgendaError as error:
         return _answer(request, source, status=422, error=str(error))
     if not request.htmx:
         return _answer(request, target)
-    announce = _("“%(title)s” moved to %(day)s.") % {
-        "title": item.title,
-        "day": date_format(target.date, "l j F"),
-    }
+    values = {"title": item.title, "day": date_format(target.date, "l j F")}
+    if start is not None:
+        announce = _("“%(title)s” moved to %(day)s at %(time)s.") % {
+            **values,
+            "time": start.strftime("%H:%M"),
+        }
+    else:
+        announce = _("“%(title)s” moved to %(day)s.") % values
+    shown = _shown(request)
+    if shown is not None and _targeted_day(request, source) is None:
+        return planner_cache.draw_changes(
+            request, [source, target], shown=shown, focus=f"item-{item.pk}", announce=announce
+        )
     response = _answer(request, source, announce=announce)
     other = planner_cache.draw_day(request, target, oob=True, focus=f"item-{item.pk}")
     response.content += other.content
     return response
+
+
+def _place(item: AgendaItem, day: Day, at: datetime.time) -> tuple[int, datetime.time]:
+    """The position on ``day`` for a block starting at ``at`` where it is, and its start
+    there (sessions.agenda.place_at)."""
+    blocks = list(
+        AgendaItem.objects.filter(day=day, parent__isnull=True)
+        .order_by("position", "pk")
+        .only("pk", "duration_minutes", "fixed_start")
+    )
+    return place_at(blocks, item, day.starts_at, day.ends_at, at)
 
 
 @require_POST

@@ -4,7 +4,8 @@ each day for every visitor, each block within a day (and each day's blank add fo
 Interface: ``with_key_columns()`` (what the page's key is made of, read with the session
 in the access helper's one query); ``draw_page()`` (the plain page, kept per visitor),
 ``draw_page_with()`` (the page with a bound form, an undo or a block being edited) and
-``draw_day()`` (one day's fragment), each served from what is kept when it can be;
+``draw_day()`` (one day's fragment), ``draw_changes()`` (only what changed in some days for
+a page that says which rows it holds), each served from what is kept when it can be;
 ``CSRF_PLACEHOLDER``. Nothing is ever removed: every key is made of the version of
 everything its HTML shows, so a change makes new keys and the old entries age out (locmem,
 MAX_ENTRIES in labo.settings). The setting ``LABO_PLANNER_CACHE`` (on unless False) turns
@@ -36,8 +37,11 @@ What keeps it correct:
   old content. Day.save never writes back a revision read earlier (sessions.models.Day.save).
   Whoever changes what a day shows with QuerySet.update must bump its days.
 - **A block** (``planner-block:``) is keyed on everything it shows: its own fields, its
-  workshop's id and title, its runners' names, its sub-groups' ids and titles, its times
-  and warnings, whether it is first or last, its day and the session's days, the language.
+  workshop's id and title, its runners' names, its sub-groups' ids and titles, its times,
+  warnings and the free time before it, whether it is first or last, its day and the
+  session's days, the language. The page holds each row with that key's digest
+  (``data-key``) and sends them with an edit (``shown``): ``draw_changes`` answers with the
+  rows whose digest moved, so a row is sent again exactly when it would be drawn again.
   A day's change thus redraws only the blocks it changed, and a block follows even a bulk
   update of what it shows once its day is drawn again.
 - **A day's blank add forms** (``planner-add:``) are keyed on the day, the language and the
@@ -72,6 +76,7 @@ from django.utils.translation import get_language
 
 from labo.lib.http import HtmxHttpRequest, object_url
 from labo.roles import roles_of
+from sessions.agenda import Balance, balance, gaps_before
 from sessions.forms import DayForm, ItemForm, MethodPickForm, QuickItemForm, TemplateForm
 from sessions.models import AgendaItem, Day, Method, Session
 from sessions.queries import Block, DayAgenda, agenda_of
@@ -110,6 +115,7 @@ class DayForms:
 class DrawnBlock:
     item: AgendaItem
     html: SafeString
+    key: str  # what the page holds it under (data-key): a row whose key moved is sent again
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,11 @@ class PlannerDay:
     add_html: SafeString
     day_form: DayForm | None
     undo: AgendaItem | None
+    balance: Balance
+
+    @property
+    def order(self) -> str:
+        return ",".join(str(block.item.pk) for block in self.blocks)
 
 
 ITEM_URLS = {
@@ -131,6 +142,7 @@ ITEM_URLS = {
     "move": "sessions:item-move",
     "move_to_day": "sessions:item-move-to-day",
     "add_subgroup": "sessions:item-add-subgroup",
+    "duration": "sessions:item-duration",
 }
 
 
@@ -196,7 +208,9 @@ def _day_keys(days: Sequence[Day], methods: MethodChoices) -> dict[int, str]:
     return {d.pk: f"planner-day:{get_language()}:{d.pk}:{d.revision}:{shared}" for d in days}
 
 
-def _block_key(block: Block, day: Day, days: Sequence[Day], first: bool, last: bool) -> str:
+def _block_key(
+    block: Block, day: Day, days: Sequence[Day], first: bool, last: bool, gap: int
+) -> str:
     item = block.item
     atelier = getattr(item, "atelier", None)  # read with the blocks; None if there is none
     around = (get_language(), day.pk, [(d.pk, d.date) for d in days])
@@ -205,10 +219,15 @@ def _block_key(block: Block, day: Day, days: Sequence[Day], first: bool, last: b
         (atelier.pk, atelier.title) if atelier else None,
         [str(person) for person in block.runners],
         [(sub.pk, sub.title) for sub in block.subgroups],
-        (block.start, block.end, block.overlaps_pinned, block.past_day_end),
+        (block.start, block.end, block.overlaps_pinned, block.past_day_end, gap),
         (first, last),
     )
     return f"planner-block:{item.pk}:{_digest(around, shown)}"
+
+
+def _row_key(key: str) -> str:
+    """The part of a block's key the page holds (data-key): its digest."""
+    return key.rsplit(":", 1)[1]
 
 
 # Drawing -------------------------------------------------------------------------------
@@ -297,6 +316,37 @@ def draw_day(
     return _with_token(request, render(request, f"{PAGE}#day", context, status=status))
 
 
+def draw_changes(
+    request: HtmxHttpRequest,
+    changed: Sequence[Day],
+    *,
+    shown: set[str],
+    focus: str | None = None,
+    announce: str | None = None,
+) -> HttpResponse:
+    """What changed in these days for a page that holds the rows ``shown`` ("pk:key"): each
+    day's summary, its order, and only the rows it does not hold as they are now, in one
+    out-of-band element the planner's script puts in place (static/js/planner.js)."""
+    days = list(Day.objects.filter(session=changed[0].session_id))
+    wanted = {day.pk for day in changed}
+    entries = []
+    for entry in agenda_of([d for d in days if d.pk in wanted]):
+        blocks = _drawn_blocks(entry, days)
+        entries.append(
+            {
+                "day": entry.day,
+                "agenda": entry,
+                "order": ",".join(str(block.item.pk) for block in blocks),
+                "balance": balance(entry.ends_at, entry.day.ends_at),
+                "rows": [b for b in blocks if f"{b.item.pk}:{b.key}" not in shown],
+            }
+        )
+    context = {"changes": entries, "focus": focus, "announce": announce}
+    response = render(request, f"{PAGE}#changes", context)
+    response["HX-Reswap"] = "none"
+    return _with_token(request, response)
+
+
 def _kept_days(session: Session, days: list[Day], methods: MethodChoices) -> list[SafeString]:
     keys = _day_keys(days, methods)
     found = _store().get_many(list(keys.values()))
@@ -337,6 +387,7 @@ def _planner_day(
         add_html=_add_forms(day, methods, forms.quick_form),
         day_form=day_form,
         undo=undo,
+        balance=balance(entry.ends_at, day.ends_at),
     )
 
 
@@ -367,33 +418,53 @@ def _drawn_blocks(entry: DayAgenda, days: Sequence[Day]) -> list[DrawnBlock]:
     edit redraws the blocks it changed, not the day."""
     day, slots = entry.day, entry.slots
     edges = [(index == 0, index == len(slots) - 1) for index in range(len(slots))]
+    gaps = gaps_before(slots, day.starts_at)
     keys = [
-        _block_key(block, day, days, first, last)
-        for block, (first, last) in zip(slots, edges, strict=True)
+        _block_key(block, day, days, first, last, gap)
+        for block, (first, last), gap in zip(slots, edges, gaps, strict=True)
     ]
     found = _store().get_many(keys)
     drawn = {}
-    for block, key, (first, last) in zip(slots, keys, edges, strict=True):
+    for block, key, (first, last), gap in zip(slots, keys, edges, gaps, strict=True):
         if key not in found:
-            context = {
-                "slot": block,
-                "urls": item_urls(block.item.pk),
-                "subgroups": [
-                    (sub, object_url("sessions:item-delete", sub.pk)) for sub in block.subgroups
-                ],
-                "day": day,
-                "days": days,
-                "first": first,
-                "last": last,
-                "csrf_token": CSRF_PLACEHOLDER,
-            }
+            context = _block_context(block, day, days, (first, last), gap)
+            context.update(key=_row_key(key), csrf_token=CSRF_PLACEHOLDER)
             drawn[key] = found[key] = render_to_string(f"{PAGE}#block", context)
     if drawn:
         _store().set_many(drawn, timeout=PAGE_CACHE_SECONDS)
     return [
-        DrawnBlock(item=block.item, html=mark_safe(found[key]))
+        DrawnBlock(item=block.item, html=mark_safe(found[key]), key=_row_key(key))
         for block, key in zip(slots, keys, strict=True)
     ]
+
+
+def _block_context(
+    block: Block, day: Day, days: Sequence[Day], edges: tuple[bool, bool], gap: int
+) -> dict[str, object]:
+    return {
+        "slot": block,
+        "urls": item_urls(block.item.pk),
+        "subgroups": [(sub, object_url("sessions:item-delete", sub.pk)) for sub in block.subgroups],
+        "day": day,
+        "days": days,
+        "first": edges[0],
+        "last": edges[1],
+        "gap": gap,
+    }
+
+
+def draw_row_with_error(request: HtmxHttpRequest, item: AgendaItem, error: str) -> HttpResponse:
+    """The block's row with an error next to its duration (never kept; its empty key makes
+    the next answer send the row again)."""
+    days = list(Day.objects.filter(session=item.day.session_id))
+    entry = agenda_of([d for d in days if d.pk == item.day_id])[0]
+    slots = entry.slots
+    index = next(i for i, block in enumerate(slots) if block.item.pk == item.pk)
+    gap = gaps_before(slots, entry.day.starts_at)[index]
+    edges = (index == 0, index == len(slots) - 1)
+    context = _block_context(slots[index], entry.day, days, edges, gap)
+    context.update(key="", duration_error=error)
+    return render(request, f"{PAGE}#block", context, status=422)
 
 
 def _method_choices(signature: str | None = None) -> MethodChoices:

@@ -46,5 +46,6 @@ urlpatterns = [
     path("items/<int:pk>/restore/", planner.item_restore, name="item-restore"),
     path("items/<int:pk>/move/", planner.item_move, name="item-move"),
     path("items/<int:pk>/move-to-day/", planner.item_move_to_day, name="item-move-to-day"),
+    path("items/<int:pk>/duration/", planner.item_duration, name="item-duration"),
     path("items/<int:pk>/subgroups/", planner.item_add_subgroup, name="item-add-subgroup"),
 ]

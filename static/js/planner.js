@@ -1,5 +1,6 @@
-/* Agenda planner: drag and drop with SortableJS, and focus kept after each htmx swap.
-   Everything here is progressive: every action is also a plain form. */
+/* Agenda planner: drag and drop with SortableJS, only what changed put in place, and focus
+   kept after each htmx swap. Everything here is progressive: every action is also a plain
+   form. */
 (function () {
   "use strict";
 
@@ -46,20 +47,81 @@
     });
   }
 
+  // Each request from the planner says which rows the page holds (their keys): a move or a
+  // duration change then answers with only the rows that changed (#planner-changes).
+  function shownRows() {
+    return Array.from(document.querySelectorAll(".planner li[data-key]"))
+      .map(function (li) { return li.dataset.id + ":" + li.dataset.key; })
+      .join(",");
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (event.detail.verb === "post" && elt.closest && elt.closest(".planner")) {
+      event.detail.parameters.shown = shownRows();
+    }
+  });
+
+  function applyChanges(holder) {
+    Array.from(holder.querySelectorAll("[data-day]")).forEach(function (change) {
+      var day = document.getElementById("day-" + change.dataset.day);
+      if (!day) { return; }
+      ["summary", "end"].forEach(function (part) {
+        var fresh = change.querySelector("#day-" + change.dataset.day + "-" + part);
+        var old = day.querySelector("#day-" + change.dataset.day + "-" + part);
+        if (fresh && old) { old.replaceWith(fresh); }
+      });
+      var list = day.querySelector("ol.agenda-edit");
+      var fresh = {};
+      Array.from(change.querySelectorAll("ol > li[data-id]")).forEach(function (li) {
+        li.remove();
+        var old = document.getElementById(li.id);
+        if (old) { old.remove(); }
+        fresh[li.dataset.id] = li;
+      });
+      var order = change.dataset.order ? change.dataset.order.split(",") : [];
+      order.forEach(function (id) {
+        var li = fresh[id] || document.getElementById("item-" + id);
+        if (li) { list.appendChild(li); }
+      });
+      Array.from(list.children).forEach(function (li) {
+        if (order.indexOf(li.dataset.id) === -1) { li.remove(); }
+      });
+      list.dataset.revision = change.dataset.revision;
+      // Moved out before htmx processed them (it processes what is left in the holder).
+      Object.keys(fresh).forEach(function (id) { htmx.process(fresh[id]); });
+    });
+    holder.innerHTML = "";
+  }
+
   function focusAfterSwap(root) {
     var holder = root.matches && root.matches("[data-focus]") ? root : root.querySelector("[data-focus]");
     if (!holder) { return; }
     var target = document.getElementById(holder.dataset.focus);
+    if (target && target.tagName === "DETAILS") { target = target.querySelector("summary"); }
     if (target) {
       if (target.disabled) {
-        target = target.closest("li") ? target.closest("li").querySelector("button:not([disabled])") : null;
+        // Moved to the top or the bottom: the other arrow, else the row's first control.
+        var group = target.closest(".reorder") || target.closest("li");
+        target = group ? group.querySelector("button[id]:not([disabled])") : null;
       }
       if (target) { target.focus(); }
     }
     holder.removeAttribute("data-focus");
   }
 
+  // Put the changes in place as soon as they are swapped in, not after htmx settles: until
+  // then the page holds each changed row twice.
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    var changes = document.getElementById("planner-changes");
+    if (changes && changes.children.length) {
+      applyChanges(changes);
+      focusAfterSwap(changes);
+    }
+  });
+
   htmx.onLoad(function (root) {
+    if (root.id === "planner-changes" && root.children.length) { applyChanges(root); }
     var lists = root.matches && root.matches("ol.agenda-edit") ? [root] : root.querySelectorAll("ol.agenda-edit");
     Array.prototype.forEach.call(lists, makeSortable);
     focusAfterSwap(root);

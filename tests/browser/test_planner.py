@@ -79,6 +79,7 @@ def test_build_reorder_pin_and_undo(page, live_server, planned):
     ) == ["Brise-glace", "Atelier long", "Déjeuner"]
 
     # Pin lunch at 12:30: the long workshop runs into it, a warning appears.
+    page.locator(f"#item-{lunch.pk}-more").click()  # the block's other actions
     page.locator(f"#item-{lunch.pk}").get_by_role("link", name="Modifier").click()
     page.locator(f"#id_item{lunch.pk}-fixed_start").fill("12:30")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
@@ -88,6 +89,7 @@ def test_build_reorder_pin_and_undo(page, live_server, planned):
     expect(page.locator(f"#item-{lunch.pk}")).to_contain_text("12:30–13:30")
 
     # Delete and undo.
+    page.locator(f"#item-{long_block.pk}-more").click()
     page.locator(f"#item-{long_block.pk}").get_by_role("button", name="Supprimer").click()
     expect(page.locator(f"#day-{day.pk} .undo")).to_be_visible()
     assert titles(page, day) == ["Brise-glace", "Déjeuner"]
@@ -104,6 +106,7 @@ def test_move_a_block_to_the_next_day(page, live_server, planned):
     log_in(page, live_server, "animateur")
     page.goto(f"{live_server.url}/sessions/{session.pk}/agenda/")
 
+    page.locator(f"#item-{block.pk}-more").click()
     page.locator(f"#item-{block.pk}").get_by_role("button", name="Déplacer").click()
 
     expect(page.locator(f"#day-{other.pk} ol.agenda-edit")).to_contain_text("Débrief")

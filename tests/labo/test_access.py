@@ -96,6 +96,7 @@ MATRIX = {
     "sessions:item-move": ("post", [302, 403, 403, 302, 403]),
     "sessions:item-move-to-day": ("post", [302, 403, 403, 302, 403]),
     "sessions:item-add-subgroup": ("post", [302, 403, 403, 302, 403]),
+    "sessions:item-duration": ("post", [302, 403, 403, 302, 403]),
     "sessions:day-attendance": ("get", [302, 403, 403, 200, 403]),
     "sessions:session-ics": ("get", [302, 404, 200, 200, 200]),
     "sessions:session-export": ("get", [302, 403, 403, 200, 200]),
