@@ -21,6 +21,7 @@ from ateliers.models import Atelier, GuestLink, GuestPurpose
 from labo.access import OBJECT_RULES, POLICY, access_for, may
 from labo.models import Person
 from tests import factories
+from tests.html_checker import html_errors
 
 # Streams never end under the test client; a day-run poll is the page itself.
 STREAMS = {"ateliers:live-stream", "sessions:day-run-stream", "live:stream"}
@@ -42,13 +43,17 @@ class _Links(HTMLParser):
         a = dict(attrs)
         if tag == "a" and a.get("href"):
             self.found.append(a["href"] or "")
-        if a.get("hx-get"):
-            self.found.append(a["hx-get"] or "")
+        get, post = (
+            a.get("data-hx-get") or a.get("hx-get"),
+            a.get("data-hx-post") or a.get("hx-post"),
+        )
+        if get:
+            self.found.append(get)
         if tag == "form" and a.get("action"):
             method = (a.get("method") or "get").lower()
             (self.found if method == "get" else self.posts).append(a["action"] or "")
-        if a.get("hx-post"):
-            self.posts.append(a["hx-post"] or "")
+        if post:
+            self.posts.append(post)
         if tag == "button" and a.get("formaction"):
             self.posts.append(a["formaction"] or "")
 
@@ -93,6 +98,7 @@ LEFTOVERS = {
 class Crawl:
     refused: dict[str, list[str]] = field(default_factory=dict)  # url: the pages linking it
     leftovers: dict[str, list[str]] = field(default_factory=dict)  # url: what it shows
+    documents: dict[str, str] = field(default_factory=dict)  # url: a whole page's HTML
     pages: int = 0
 
 
@@ -129,6 +135,9 @@ def crawl(client: Client, user: User | AnonymousUser, starts: list[str]) -> Craw
             shown = [name for name, pattern in LEFTOVERS.items() if pattern.search(html)]
             if shown and not name.startswith("admin:"):  # Django's admin speaks its own way
                 found.leftovers[url] = shown
+            whole = html.lstrip()[:15].lower() == "<!doctype html>"
+            if whole and response.status_code == 200 and not name.startswith("admin:"):
+                found.documents[url] = html
             links, posts = links_of(html, url)
             queue.extend((link, url) for link in links)
             for post in posts:
@@ -156,7 +165,9 @@ def _starts_for(user: User) -> list[str]:
 @pytest.mark.parametrize(
     "persona", ["animateur", "ambassadrice", "ambassadeur2", "direction", "admin", "guest"]
 )
-def test_no_link_a_persona_is_shown_answers_403(demo, persona):
+def test_no_link_a_persona_is_shown_answers_403_and_every_page_is_valid_html(
+    demo, persona, tmp_path
+):
     client = Client()
     user: User | AnonymousUser = AnonymousUser()
     if persona == "guest":
@@ -173,6 +184,7 @@ def test_no_link_a_persona_is_shown_answers_403(demo, persona):
     assert found.refused == {}
     assert found.leftovers == {}
     assert found.pages >= len(starts)
+    assert html_errors(found.documents, tmp_path) == {}  # the W3C Nu Html Checker
 
 
 def test_the_ambassador_running_a_workshop_is_not_offered_what_the_policy_refuses(demo):
@@ -241,6 +253,7 @@ def test_every_object_rule_is_for_a_declared_url():
 
 MENU = [
     "sessions:session-list",
+    "sessions:method-list",
     "commandes:commande-board",
     "labo:person-list",
     "labo:dashboard",

@@ -306,7 +306,7 @@ def test_move_to_another_day_returns_both_days(world, facilitator_client, second
     assert titles(second_day) == ["Tribunal de l'innovation"]
     assert f'id="day-{world.day.pk}"' in content
     assert f'id="day-{second_day.pk}" aria-labelledby="day-{second_day.pk}-title"' in content
-    assert 'hx-swap-oob="true"' in content
+    assert 'data-hx-swap-oob="true"' in content
 
 
 def test_move_to_a_day_of_another_session_is_refused_in_french(world, facilitator_client):

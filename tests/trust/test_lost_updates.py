@@ -173,7 +173,7 @@ def test_a_block_moved_to_another_day_while_edited_leaves_both_days_drawn_in_pla
     assert response.status_code == 200
     assert content.lstrip().startswith(f'<article class="day planner-day" id="day-{world.day.pk}"')
     assert f'id="day-{other.pk}"' in content
-    assert 'hx-swap-oob="true"' in content
+    assert 'data-hx-swap-oob="true"' in content
     assert "déplacé entre-temps" in content
     assert AgendaItem.objects.get(pk=world.item.pk).title == "Retitré"
 

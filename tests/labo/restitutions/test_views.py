@@ -134,7 +134,7 @@ def test_a_document_being_drawn_is_polled_until_ready(world, facilitator_client)
         reverse("labo:document-status", args=[document.pk])
     ).content.decode()
 
-    assert 'hx-trigger="every 1s"' in polling
+    assert 'data-hx-trigger="every 1s"' in polling
     assert 'value="40"' in polling and "Mise en page du PDF" in polling
     assert "hx-trigger" not in ready
     assert reverse("labo:document-file", args=[document.pk]) in ready
