@@ -241,6 +241,8 @@ def test_sign_in_sheet_prints_in_landscape_when_asked(world, facilitator_client,
     assert "paysage" in response["Content-Disposition"]
     assert wrong.status_code == 422
     assert "portrait ou en paysage" in wrong.content.decode()
+    planner = facilitator_client.get(reverse("sessions:agenda", args=[world.session.pk]))
+    assert f"{url}?orientation=landscape" in planner.content.decode()
 
 
 def test_sign_in_sheet_fills_up_to_the_expected_attendance(world, facilitator_client, tmp_path):
