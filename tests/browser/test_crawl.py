@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Error as PlaywrightError
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
+from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,9 +52,7 @@ def _view_name(url: str) -> str | None:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_page_fits_a_phone_breaks_no_policy_and_passes_axe(
-    page, live_server, demo, persona
-):
+def test_every_page_fits_a_phone_breaks_no_policy_and_passes_axe(page, live_server, demo, persona):
     console = []
     page.on("console", lambda message: console.append(message.text))
     page.set_viewport_size({"width": 360, "height": 740})
