@@ -173,13 +173,19 @@
     }, 0);
   }
 
+  // A form's address, even when one of its buttons is named "action" (form.action is then
+  // that button: the workshop's actions are toggled by name="action").
+  function actionOf(form) {
+    return new URL(form.getAttribute("action") || "", document.baseURI).href;
+  }
+
   function showTapCounts() {
     document.querySelectorAll("form.tap[data-capture]").forEach(function (form) {
       var position = form.elements.position.value;
       var count = form.closest("dd").querySelector(".count");
       if (!count) { return; }
       if (!count.dataset.server) { count.dataset.server = count.textContent.trim(); }
-      var waiting = pendingTaps(form.action, position);
+      var waiting = pendingTaps(actionOf(form), position);
       var shown = Math.max(0, Number(count.dataset.server) + waiting);
       count.textContent = String(shown);
       var note = form.closest("dd").querySelector(".tap-pending");
@@ -302,7 +308,7 @@
     event.preventDefault();
     event.stopPropagation();
     var submitter = event.submitter || null;
-    var url = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
+    var url = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : actionOf(form);
     var fields = fieldsOf(form, submitter);
     var entry = {
       key: newKey(),

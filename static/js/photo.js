@@ -158,7 +158,7 @@
       var data = new FormData(form);
       data.set(p.input.name, upload, upload.name);
       xhr = new XMLHttpRequest();
-      xhr.open("POST", form.action);
+      xhr.open("POST", form.getAttribute("action") || location.href);  // not form.action: a field may be named so
       xhr.setRequestHeader("HX-Request", "true");
       xhr.setRequestHeader("HX-Target", "results");
       xhr.setRequestHeader("HX-Current-URL", window.location.href);

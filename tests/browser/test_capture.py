@@ -408,3 +408,20 @@ def test_dots_that_wait_count_against_what_is_left(phone, live_server, ambassado
     assert m.Vote.objects.count() == 0
     # The last dot taken back: its button is gone, focus stays on the idea.
     assert focused(phone)["name"] == "idea"
+
+
+def test_an_action_is_marked_done_from_the_phone(phone, live_server, ambassador_session):
+    # The form's button is named "action": form.action was that button, the post went to
+    # "/ateliers/3/[object HTMLButtonElement]" and the action was said deleted.
+    atelier = atelier_of(ambassador_session, Format.TRIBUNAL)
+    atelier.facilitators.add(ambassador_session.days.get().attendances.get().person)
+    action = m.Action.objects.create(atelier=atelier, what="Relancer les directions")
+    log_in(phone, live_server, "ambassadrice")
+    phone.goto(f"{live_server.url}/ateliers/{atelier.pk}/")
+
+    phone.get_by_role("button", name=french_text("Fait : Relancer les directions")).click()
+    all_sent(phone)
+
+    action.refresh_from_db()
+    assert action.done
+    expect(phone.locator(".capture-refused-item")).to_have_count(0)

@@ -127,7 +127,7 @@ def test_move_from_the_board_says_it_and_marks_the_moved_card(world, facilitator
 
     assert response.status_code == 200
     assert (
-        '<p id="board-news" hx-swap-oob="innerHTML">'
+        '<p id="board-news" data-hx-swap-oob="innerHTML">'
         + french_text("Commande « Occiline » déplacée vers « En clarification ».")
         + "</p>"
     ) in page
@@ -146,7 +146,7 @@ def test_refused_move_from_the_board_keeps_the_focus_on_the_card_and_says_nothin
     page = response.content.decode()
 
     assert response.status_code == 409
-    assert '<p id="board-news" hx-swap-oob="innerHTML"></p>' in page
+    assert '<p id="board-news" data-hx-swap-oob="innerHTML"></p>' in page
     assert page.count("data-focus") == 1
     assert Commande.objects.get(pk=world.commande.pk).status == S.RECEIVED
 

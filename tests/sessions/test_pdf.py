@@ -225,8 +225,9 @@ def test_every_chart_prints_its_numbers(restitution, tmp_path):
     assert len(charts) == 4  # understanding, interest, ratings; the tribunal's shift
     for chart in charts:
         drawn = re.findall(r"<(?:text|tspan)[^>]*>([^<]+)<", str(chart.svg))
-        numbers = getattr(chart, "numbers", None)
-        if numbers is None:  # a shift: each position before and after
+        if hasattr(chart, "bars"):  # each bar's number, after it
+            numbers = [f"{bar.display}{chart.unit}" for bar in chart.bars if bar.value is not None]
+        else:  # a shift: each position before and after
             numbers = [f"{row.before} avant" for row in chart.rows]
             numbers += [f"{row.after} après" for row in chart.rows]
         assert numbers and all(n in drawn for n in numbers), chart.title

@@ -267,7 +267,8 @@ def test_a_changed_report_page_asks_the_same_queries_whatever_its_size(
     services.update_report(report=report, fields={"hypotheses": "Changé"}, version=0)
     url = reverse("ateliers:atelier-detail", args=[demarreur.pk])
 
-    with django_assert_num_queries(24):  # 22, the visitor's own rating, the word cloud
+    # 22, the visitor's own rating, the word cloud, and the rules its buttons ask ({% may %})
+    with django_assert_num_queries(27):
         response = facilitator_client.get(url)
 
     assert "Modifié après la relecture" in response.content.decode()
