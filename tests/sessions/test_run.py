@@ -334,7 +334,8 @@ def test_an_action_marks_the_block_now_on_in_the_plan_too(today, facilitator_cli
 
     content = response.content.decode()
     assert (
-        '<section id="run-plan" aria-labelledby="plan-title" class="run-plan" data-hx-swap-oob="true">'
+        '<section id="run-plan" aria-labelledby="plan-title" class="run-plan" '
+        'data-hx-swap-oob="true">'
         in content
     )
     assert '<li class="agenda-item current">' in content
