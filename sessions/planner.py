@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
@@ -303,7 +304,11 @@ def item_from_method(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         request,
         day,
         focus=f"item-{items[0].pk}",
-        announce=_("%(count)d block(s) added from “%(method)s”.")
+        announce=ngettext(
+            "%(count)d block added from “%(method)s”.",
+            "%(count)d blocks added from “%(method)s”.",
+            len(items),
+        )
         % {"count": len(items), "method": form.cleaned_data["method"].name},
     )
 

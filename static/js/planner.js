@@ -110,6 +110,22 @@
     holder.removeAttribute("data-focus");
   }
 
+  // A duration typed then left (Tab, a tap elsewhere) is saved as Enter saves it; Enter
+  // itself sends the form once (the field's change, which comes after it, sends nothing).
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (event.key === "Enter" && input.classList && input.classList.contains("duration-input")) {
+      input.dataset.sent = input.value;
+    }
+  });
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.classList || !input.classList.contains("duration-input")) { return; }
+    if (input.dataset.sent === input.value || !input.form) { return; }
+    input.dataset.sent = input.value;
+    input.form.requestSubmit();
+  });
+
   // Put the changes in place as soon as they are swapped in, not after htmx settles: until
   // then the page holds each changed row twice.
   document.addEventListener("htmx:oobAfterSwap", function () {

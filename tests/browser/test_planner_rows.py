@@ -175,3 +175,27 @@ def test_the_planner_fits_a_phone(live_server, two_days, browser, width):
         assert box is not None
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
     context.close()
+
+
+def test_a_typed_duration_is_saved_when_the_field_is_left_and_sent_once_on_enter(
+    live_server, two_days, page
+):
+    _session, _first, second = two_days
+    opening = second.items.get(title="Ouverture")
+    log_in(page, live_server, "animateur")
+    page.goto(f"{live_server.url}/sessions/{second.session.pk}/agenda/")
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    field = page.locator(f"#item-{opening.pk}-duration")
+
+    field.fill("45")
+    page.keyboard.press("Tab")  # left without Enter
+    expect(page.locator("#planner-status")).to_contain_text("dure maintenant 45 min")
+    expect(page.locator(f"#item-{opening.pk} .time")).to_contain_text("09:00–09:45")
+    page.locator(f"#item-{opening.pk}-duration").fill("50")
+    page.keyboard.press("Enter")
+    expect(page.locator("#planner-status")).to_contain_text("dure maintenant 50 min")
+
+    opening.refresh_from_db()
+    assert opening.duration_minutes == 50
+    assert len(posts) == 2  # one for the field left, one for Enter: never twice
