@@ -149,6 +149,9 @@ def test_refused_move_from_the_board_keeps_the_focus_on_the_card_and_says_nothin
     assert '<p id="board-news" data-hx-swap-oob="innerHTML"></p>' in page
     assert page.count("data-focus") == 1
     assert Commande.objects.get(pk=world.commande.pk).status == S.RECEIVED
+    # What the card cannot ask (a date, a reason) is asked on the commande's page.
+    detail = reverse("commandes:commande-detail", args=[world.commande.pk])
+    assert f'<a href="{detail}#move-title">' in page
 
 
 def test_moves_from_a_filtered_board_keep_its_filters(world, facilitator_client):
