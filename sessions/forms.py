@@ -357,16 +357,7 @@ class MethodForm(forms.ModelForm):
 
     class Meta:
         model = Method
-        fields = [
-            "name",
-            "kind",
-            "duration_minutes",
-            "fixed_start",
-            "instructions",
-            "materials",
-            "alternative_plan",
-            "subgroups",
-        ]
+        fields = list(services.METHOD_FIELDS)  # what services writes of a method
         labels = {"alternative_plan": _("Plan B")}
         help_texts = {"alternative_plan": _("What we do if far fewer (or more) people come.")}
         widgets = {
