@@ -69,7 +69,7 @@ def test_session_form_preselects_no_programme_among_several(world, facilitator_c
 
 
 def test_session_created_without_a_number_takes_the_next_free_one(world, facilitator_client):
-    factories.SessionFactory(programme=factories.ProgrammeFactory(), number=50_000)
+    factories.SessionFactory(programme=factories.ProgrammeFactory(), number=5_000)
 
     response = facilitator_client.post(reverse("sessions:session-create"), new_session(world))
 
