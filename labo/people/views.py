@@ -32,6 +32,11 @@ from labo.roles import AMBASSADOR, FACILITATOR, MANAGEMENT, roles_of
 from sessions.calendar import feed_token
 from sessions.queries import coming_sessions, latest_held_sessions, sessions_of
 
+# The home page shows the newest of an ambassador's sessions and workshops; the others are
+# one click away (an ambassador of five years takes part in some 150 sessions).
+HOME_SESSIONS = 6
+HOME_WORKSHOPS = 10
+
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
@@ -42,10 +47,14 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     if AMBASSADOR in held:
         person = person_of(request.user)
         if person is not None:
-            context["my_sessions"] = (
-                sessions_of(person).select_related("programme").order_by("-starts_on")
-            )
-            context["my_ateliers"] = workshops_of(person)
+            sessions = sessions_of(person)
+            context["my_sessions"] = sessions.select_related("programme").order_by(
+                "-starts_on", "-pk"
+            )[:HOME_SESSIONS]
+            context["my_session_count"] = sessions.count()
+            ateliers = workshops_of(person)
+            context["my_ateliers"] = ateliers[:HOME_WORKSHOPS]
+            context["my_atelier_count"] = ateliers.count()
             context["my_commandes"] = Commande.objects.filter(team__person=person).distinct()
             context["my_tasks"] = (
                 Task.objects.filter(owner=person, done=False)
