@@ -136,3 +136,40 @@ def test_the_collector_runs_less_often_while_documents_are_drawn_then_as_before(
     assert during[1:] == before[1:]
     assert still == during
     assert gc.get_threshold() == before
+
+
+def text_placements(content: bytes) -> int:
+    """How many times a text is placed (Tm) in a page and the drawings it shows."""
+    reader = PdfReader(io.BytesIO(content))
+    count, seen = 0, set()
+    stack = [reader.pages[0]]
+    while stack:
+        drawn = stack.pop()
+        data = drawn.get_contents().get_data() if "/Contents" in drawn else drawn.get_data()
+        count += len(re.findall(rb"\bTm\b", data))
+        objects = drawn.get("/Resources", {}).get("/XObject", {})
+        for reference in objects.values():
+            if reference.idnum not in seen:
+                seen.add(reference.idnum)
+                stack.append(reference.get_object())
+    return count
+
+
+def svg_page(text: str) -> str:
+    return (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Essai</title></head>'
+        '<body><svg viewBox="0 0 100 20" width="300" role="img" aria-label="Essai">'
+        f"{text}</svg></body></html>"
+    )
+
+
+def test_a_chart_text_is_laid_out_whole_and_letters_placed_one_by_one_stay_so():
+    page = text_placements(html_to_pdf(svg_page("")))  # the page's own texts (its number)
+    whole = html_to_pdf(svg_page('<text x="1" y="10">Convaincus 2 → 4</text>'))
+    by_letter = html_to_pdf(svg_page('<text x="1 8 15" y="10">abc</text>'))
+    spaced = html_to_pdf(svg_page('<text x="1" y="10" letter-spacing="2">abcd</text>'))
+
+    assert text_placements(whole) - page == 1  # WeasyPrint alone: one per letter
+    assert text_placements(by_letter) - page == 3
+    assert text_placements(spaced) - page == 4
+    assert "Convaincus 2 → 4" in PdfReader(io.BytesIO(whole)).pages[0].extract_text()
