@@ -75,6 +75,9 @@ def test_session_detail_shows_cascaded_times_and_warnings(world, facilitator_cli
     assert "09:00–13:00" in content
     assert "12:30–13:30" in content
     assert "Le bloc précédent déborde sur cet horaire fixe." in content
+    assert "5 h prévues" in content  # hours and minutes, as in the planner
+    assert ", 4 h)" in content  # the block of 240 minutes
+    assert "minutes prévues" not in content
 
 
 def test_session_detail_of_unknown_session_is_404(facilitator_client):
