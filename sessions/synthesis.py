@@ -46,7 +46,8 @@ def participation_of(session: Session) -> dict:
         pk__in=present.values("person"),
     )
     per_day = list(
-        Day.objects.filter(session=session).annotate(
+        Day.objects.filter(session=session)
+        .annotate(
             registered=Count("attendances"),
             present=Count("attendances", filter=Q(attendances__present=True)),
             guests=Count(
@@ -54,6 +55,7 @@ def participation_of(session: Session) -> dict:
                 filter=Q(attendances__present=True, attendances__role=AttendanceRole.GUEST),
             ),
         )
+        .order_by("date", "pk")  # Meta.ordering is not kept with GROUP BY on PostgreSQL
     )
     labels = dict(AttendanceRole.choices)
     by_role = [

@@ -56,8 +56,10 @@ def session_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def session_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     session = get_session_for(request, pk)
-    days = Day.objects.filter(session=session).annotate(
-        attendee_count=Count("attendances", distinct=True)
+    days = (
+        Day.objects.filter(session=session)
+        .annotate(attendee_count=Count("attendances", distinct=True))
+        .order_by("date", "pk")  # Meta.ordering is not kept with GROUP BY
     )
     agenda = agenda_of(days)
     ateliers = session.ateliers.prefetch_related("facilitators")  # declared by ateliers

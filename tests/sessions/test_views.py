@@ -80,6 +80,18 @@ def test_session_detail_shows_cascaded_times_and_warnings(world, facilitator_cli
     assert "minutes prévues" not in content
 
 
+def test_session_detail_lists_days_by_date_whatever_order_they_were_added(
+    world, facilitator_client
+):
+    later = factories.DayFactory(session=world.session, date=datetime.date(2030, 3, 5))
+    earlier = factories.DayFactory(session=world.session, date=datetime.date(2030, 3, 4))
+
+    response = facilitator_client.get(reverse("sessions:session-detail", args=[world.session.pk]))
+
+    content = response.content.decode()
+    assert content.index(f'id="day-{earlier.pk}"') < content.index(f'id="day-{later.pk}"')
+
+
 def test_session_detail_of_unknown_session_is_404(facilitator_client):
     assert facilitator_client.get(reverse("sessions:session-detail", args=[999])).status_code == 404
 
