@@ -1,4 +1,4 @@
-"""The base's own pages: health and readiness checks, the login cool-off, error pages Django sends bare."""
+"""The base's own pages: health and readiness, the login cool-off, error pages Django sends bare."""
 
 from __future__ import annotations
 
