@@ -4,21 +4,14 @@ recipients; a server that refuses or is down leaves it reviewed, and the facilit
 import pytest
 from django.urls import reverse
 
-from ateliers.models import DemarreurReport, DemarreurRole, ReportStatus
+from ateliers.models import ReportStatus
 from labo.lib.typography import french_text
-from tests import factories
 from tests.smtp import SmtpServer, free_port
 
 
 @pytest.fixture
-def reviewed(world, facilitator_client):
-    world.atelier.format = "demarreur"
-    world.atelier.save()
-    report = DemarreurReport.objects.create(
-        atelier=world.atelier, reformulated_request="Un guichet numérique"
-    )
-    elue = factories.PersonFactory(email="elue@region.example")
-    DemarreurRole.objects.create(report=report, role="commanditaire", person=elue)
+def reviewed(world, facilitator_client, demarreur_report):
+    report = demarreur_report
     facilitator_client.post(
         reverse("ateliers:report-transition", args=[world.atelier.pk, "review"])
     )
