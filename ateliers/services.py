@@ -46,6 +46,7 @@ from ateliers.models import (
     Vote,
 )
 from labo.history import audit
+from labo.lib import mail
 from labo.lib.versions import StaleVersion, claim
 from labo.models import Person
 from sessions.models import AgendaItem, Session
@@ -498,7 +499,16 @@ def send_report(*, report: DemarreurReport) -> int:
             message = reports.email(locked.reviewed_content)
             if not message.to:
                 raise ResultError(_("Nobody in the report's roles has an e-mail address."))
-            message.send()
+            try:
+                mail.send(message)
+            except mail.MailNotSent as error:
+                raise ResultError(
+                    _(
+                        "The mail server did not take the report (%(error)s): nothing was "
+                        "sent and the report is still reviewed. Try again later."
+                    )
+                    % {"error": error}
+                ) from error
             locked.status = ReportStatus.SENT
             locked.sent_at = timezone.now()
             locked.save(update_fields=["status", "sent_at"])

@@ -239,3 +239,23 @@ class Deliverable(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Reminder(models.Model):
+    """What a person was told by e-mail, once: the daily digest (commandes.reminders) leaves
+    out what it already said. ``key`` names the thing and its state ("task:12:2026-12-01":
+    a task due that day), so a task moved to a later date and late again is told again."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    key = models.CharField(_("reminder"), max_length=100)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="reminder_told_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.key}"

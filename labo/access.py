@@ -53,6 +53,7 @@ POLICY: dict[str, Access] = {
     "labo:login": PUBLIC,
     "labo:logout": PUBLIC,
     "labo:healthz": PUBLIC,
+    "labo:readyz": PUBLIC,
     "labo:home": ANY_USER,
     "labo:my-profile": ANY_USER,
     "labo:calendar-renew": Access(any_user=True, scope="the visitor's own person; else 404"),

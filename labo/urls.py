@@ -11,6 +11,7 @@ from sessions import views as session_views
 core_patterns = [
     path("", people_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path(
         "login/",
         auth_views.LoginView.as_view(

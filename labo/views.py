@@ -1,29 +1,72 @@
-"""The base's own pages: the health check, the login cool-off, error pages Django sends bare."""
+"""The base's own pages: health and readiness, the login cool-off, error pages Django sends bare."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.core.cache import caches
+from django.core.files.storage import default_storage
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
+from django.utils.crypto import get_random_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from labo.lib.http import HtmxHttpRequest
 
+logger = logging.getLogger(__name__)
+READY_KEY = "labo-readyz"
+
 
 @require_GET
 def healthz(request: HtmxHttpRequest) -> HttpResponse:
-    """200 when the database answers, 503 when it does not (a load balancer then sends no
-    traffic here)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    """200 while the process answers: nothing else is asked (a supervisor restarts a
+    process that stops answering; whether it can serve is /readyz)."""
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request: HtmxHttpRequest) -> HttpResponse:
+    """200 when the database, the shared cache and the media storage answer; 503 naming the
+    parts that do not (a load balancer then sends no traffic here). Nothing of the lab is
+    read or written: a cache key of its own, the storage asked whether a name exists."""
+    parts = {
+        "database": _database_answers,
+        "cache": _cache_answers,
+        "storage": _storage_answers,
+    }
+    failing = {}
+    for name, answers in parts.items():
+        try:
+            answers()
+        except Exception as error:  # any failure of a part is that part down, said by name
+            logger.warning("readyz: %s is down: %s", name, error)
+            failing[name] = type(error).__name__
+    if failing:
+        return JsonResponse({"status": "unavailable", "failing": failing}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def _database_answers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache_answers() -> None:
+    cache = caches[settings.SHARED_CACHE]
+    token = get_random_string(12)
+    cache.set(READY_KEY, token, timeout=30)
+    if cache.get(READY_KEY) != token:
+        raise RuntimeError("the shared cache does not keep what it is given")
+
+
+def _storage_answers() -> None:
+    default_storage.exists(READY_KEY)
 
 
 def too_many_requests(request: HtmxHttpRequest) -> HttpResponse:

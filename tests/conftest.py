@@ -37,7 +37,8 @@ def pytest_configure(config) -> None:
     from django.conf import settings
 
     shared = settings.CACHES[settings.SHARED_CACHE]
-    shared["LOCATION"] = config._labo_cache_dir = tempfile.mkdtemp(prefix="labo-test-cache-")
+    if shared["BACKEND"].endswith("FileBasedCache"):  # with REDIS_URL: that Redis database
+        shared["LOCATION"] = config._labo_cache_dir = tempfile.mkdtemp(prefix="labo-test-cache-")
 
 
 def pytest_unconfigure(config) -> None:

@@ -7,13 +7,16 @@ subject is made one line here rather than trusted to every caller.
 
 from __future__ import annotations
 
+import logging
 import re
+import smtplib
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 
 SUBJECT_MAX_LENGTH = 150
@@ -70,3 +73,28 @@ def message(*, subject: str, body: str, to: Sequence[str]) -> EmailMessage:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(to),
     )
+
+
+logger = logging.getLogger(__name__)
+
+
+class MailNotSent(Exception):
+    """The mail server could not be reached or refused the message, every time it was tried."""
+
+
+def send(message: EmailMessage, *, delays: Sequence[float] | None = None) -> None:
+    """Send one message, trying again after each of ``delays`` (seconds; by default
+    LABO_MAIL_RETRY_DELAYS) when the server is down or refuses it; raise MailNotSent when
+    every try failed. A message refused for some recipients only counts as sent: Django
+    raises only when all were refused."""
+    waits = list(settings.LABO_MAIL_RETRY_DELAYS if delays is None else delays)
+    for attempt in range(len(waits) + 1):
+        try:
+            message.connection = get_connection(fail_silently=False)
+            message.send()
+            return
+        except (smtplib.SMTPException, OSError) as error:
+            logger.warning("Mail not sent (try %d): %s", attempt + 1, error)
+            if attempt == len(waits):
+                raise MailNotSent(str(error)) from error
+            time.sleep(waits[attempt])

@@ -358,18 +358,11 @@ def test_classify_keeps_no_place_where_the_format_has_no_grid(world, member_clie
     assert (idea.theme, idea.x, idea.y) == (theme, None, None)
 
 
-def test_facilitator_reviews_the_outbox_then_sends_the_report(world, facilitator_client):
+def test_facilitator_reviews_the_outbox_then_sends_the_report(
+    world, facilitator_client, demarreur_report
+):
     from django.core import mail
 
-    from ateliers.models import DemarreurReport, DemarreurRole
-
-    world.atelier.format = "demarreur"
-    world.atelier.save()
-    report = DemarreurReport.objects.create(
-        atelier=world.atelier, reformulated_request="Un guichet numérique"
-    )
-    elue = factories.PersonFactory(email="elue@region.example")
-    DemarreurRole.objects.create(report=report, role="commanditaire", person=elue)
     url = reverse("ateliers:report-transition", args=[world.atelier.pk, "review"])
 
     facilitator_client.post(url)

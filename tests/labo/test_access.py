@@ -44,6 +44,7 @@ MATRIX = {
     "labo:login": ("get", [200, 302, 302, 302, 302]),
     "labo:logout": ("post", [302, 302, 302, 302, 302]),
     "labo:healthz": ("get", [200, 200, 200, 200, 200]),
+    "labo:readyz": ("get", [200, 200, 200, 200, 200]),
     "labo:home": ("get", [302, 200, 200, 200, 200]),
     "labo:my-profile": ("get", [302, 200, 200, 200, 200]),
     "labo:calendar-renew": ("post", [302, 302, 302, 302, 302]),

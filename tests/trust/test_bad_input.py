@@ -619,7 +619,7 @@ def test_a_server_error_is_a_french_page_drawn_without_the_database(rf, django_d
 
 def test_a_view_that_fails_answers_the_french_500_page(db):
     client = Client(raise_request_exception=False)
-    with mock.patch("labo.views.connection.cursor", side_effect=RuntimeError):
+    with mock.patch("labo.views.JsonResponse", side_effect=RuntimeError):
         response = client.get(reverse("labo:healthz"))
 
     assert response.status_code == 500
@@ -636,16 +636,18 @@ def test_the_429_and_400_pages_are_french(world, rf):
     assert "Requête incomprise" in render_to_string("400.html")
 
 
-def test_healthz_answers_503_when_the_database_is_down(client):
+def test_readyz_answers_503_naming_the_database_when_it_is_down_healthz_200(client):
     with mock.patch.object(connection, "cursor", side_effect=OperationalError("down")):
-        response = client.get(reverse("labo:healthz"))
+        ready = client.get(reverse("labo:readyz"))
+        alive = client.get(reverse("labo:healthz"))
 
-    assert response.status_code == 503
-    assert response.json()["status"] == "unavailable"
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "failing": {"database": "OperationalError"}}
+    assert alive.status_code == 200
 
 
-def test_healthz_answers_200_when_the_database_is_up(db, client):
-    assert client.get(reverse("labo:healthz")).status_code == 200
+def test_readyz_answers_200_when_the_database_is_up(db, client):
+    assert client.get(reverse("labo:readyz")).status_code == 200
 
 
 def test_short_and_long_bounds_are_what_the_forms_say():
