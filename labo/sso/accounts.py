@@ -148,4 +148,3 @@ def sign_in(
         role_map=role_map,
     )
     return user
-

@@ -36,28 +36,30 @@ class OIDCBackend(OIDCAuthenticationBackend):
     def __init__(self, *args, **kwargs) -> None:
         self.UserModel = User
 
+    # The library's attribute names, read when used: the endpoints from the discovery
+    # document, the client from the settings as they are now.
     @property
-    def OIDC_OP_TOKEN_ENDPOINT(self) -> str:  # noqa: N802 -- the library's attribute names
+    def OIDC_OP_TOKEN_ENDPOINT(self) -> str:
         return endpoint("token_endpoint")
 
     @property
-    def OIDC_OP_USER_ENDPOINT(self) -> str:  # noqa: N802
+    def OIDC_OP_USER_ENDPOINT(self) -> str:
         return endpoint("userinfo_endpoint")
 
     @property
-    def OIDC_OP_JWKS_ENDPOINT(self) -> str:  # noqa: N802
+    def OIDC_OP_JWKS_ENDPOINT(self) -> str:
         return endpoint("jwks_uri")
 
     @property
-    def OIDC_RP_CLIENT_ID(self) -> str:  # noqa: N802
+    def OIDC_RP_CLIENT_ID(self) -> str:
         return settings.OIDC_RP_CLIENT_ID
 
     @property
-    def OIDC_RP_CLIENT_SECRET(self) -> str:  # noqa: N802
+    def OIDC_RP_CLIENT_SECRET(self) -> str:
         return settings.OIDC_RP_CLIENT_SECRET
 
     @property
-    def OIDC_RP_SIGN_ALGO(self) -> str:  # noqa: N802
+    def OIDC_RP_SIGN_ALGO(self) -> str:
         return settings.OIDC_RP_SIGN_ALGO
 
     OIDC_RP_IDP_SIGN_KEY = None

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.views import LoginView, redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ def _password_refused(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/login.html", context, status=403)
 
 
-def login(request: HttpRequest) -> HttpResponse:
+def login(request: HttpRequest) -> HttpResponseBase:
     """The provider's button first (when on), then the password form (when on)."""
     if settings.LABO_PASSWORD_LOGIN:
         return LoginView.as_view(
@@ -117,9 +117,7 @@ class OIDCCallback(OIDCAuthenticationCallbackView):
         except SignInRefused as exc:
             return _refused(request, exc.message)
         if not request.user.is_authenticated:
-            return _refused(
-                request, _("The sign-in could not be completed. Sign in again.")
-            )
+            return _refused(request, _("The sign-in could not be completed. Sign in again."))
         return response
 
     def login_success(self):
@@ -141,9 +139,7 @@ def logout(request: HttpRequest) -> HttpResponse:
             query = urlencode(
                 {
                     "id_token_hint": id_token,
-                    "post_logout_redirect_uri": request.build_absolute_uri(
-                        reverse("labo:login")
-                    ),
+                    "post_logout_redirect_uri": request.build_absolute_uri(reverse("labo:login")),
                     "client_id": settings.OIDC_RP_CLIENT_ID,
                 }
             )

@@ -3,7 +3,11 @@ import pytest
 from labo.sso.provider import forget_discovery
 from tests.oidc.server import CLIENT_ID, CLIENT_SECRET, running_provider
 
-ROLE_MAP = ["labo-animateurs:facilitator", "labo-ambassadeurs:ambassador", "labo-direction:management"]
+ROLE_MAP = [
+    "labo-animateurs:facilitator",
+    "labo-ambassadeurs:ambassador",
+    "labo-direction:management",
+]
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,9 @@ def _messages(response) -> list[str]:
 
 
 def test_sign_in_new_agent_gets_in_without_role(sso):
-    sso.set_accounts({"zoe": {"email": "zoe@example.gouv.fr", "given_name": "Zoé", "family_name": "Martin"}})
+    sso.set_accounts(
+        {"zoe": {"email": "zoe@example.gouv.fr", "given_name": "Zoé", "family_name": "Martin"}}
+    )
     client = Client()
 
     response = client.get(_at_provider(client, "zoe"))
@@ -47,8 +49,12 @@ def test_sign_in_new_agent_gets_in_without_role(sso):
 
 
 def test_sign_in_links_existing_person_by_email_ignoring_case(sso):
-    person = factories.PersonFactory(email="Lea.Dupont@Example.gouv.fr", user=factories.UserFactory())
-    sso.set_accounts({"lea": {"email": "lea.dupont@example.gouv.fr", "groups": ["labo-animateurs"]}})
+    person = factories.PersonFactory(
+        email="Lea.Dupont@Example.gouv.fr", user=factories.UserFactory()
+    )
+    sso.set_accounts(
+        {"lea": {"email": "lea.dupont@example.gouv.fr", "groups": ["labo-animateurs"]}}
+    )
     client = Client()
 
     client.get(_at_provider(client, "lea"))
@@ -176,7 +182,10 @@ def test_start_refused_when_provider_is_down(sso, settings):
     response = client.get(reverse("labo:oidc-login"))
 
     assert response["Location"] == LOGIN
-    assert _messages(response)[0] == "Le service de connexion ne répond pas. Réessayez dans quelques minutes."
+    assert (
+        _messages(response)[0]
+        == "Le service de connexion ne répond pas. Réessayez dans quelques minutes."
+    )
 
 
 def test_callback_with_provider_error_refused(sso):
@@ -208,3 +217,116 @@ def test_oidc_urls_not_found_when_sso_off(settings):
 
     assert Client().get(reverse("labo:oidc-login")).status_code == 404
     assert Client().get(reverse("labo:oidc-callback")).status_code == 404
+
+
+def test_login_page_offers_provider_before_password_form(sso):
+    page = Client().get(LOGIN).content.decode()
+
+    button = page.index("Se connecter avec votre compte de l’administration")
+    assert page.index('href="/oidc/login/"') < button < page.index('name="password"')
+
+
+def test_login_page_names_configured_provider_and_keeps_next(sso, settings):
+    settings.LABO_OIDC_PROVIDER_NAME = "ProConnect"
+
+    page = Client().get(LOGIN + "?next=/people/").content.decode()
+
+    assert 'href="/oidc/login/?next=/people/">Se connecter avec ProConnect</a>' in page
+
+
+def test_login_page_without_sso_shows_password_form_only(settings):
+    settings.LABO_OIDC_ISSUER = ""
+
+    page = Client().get(LOGIN).content.decode()
+
+    assert "/oidc/login/" not in page
+    assert 'name="password"' in page
+
+
+def test_login_page_without_password_login_shows_provider_only(sso, settings):
+    settings.LABO_PASSWORD_LOGIN = False
+
+    page = Client().get(LOGIN).content.decode()
+
+    assert 'href="/oidc/login/"' in page
+    assert 'name="password"' not in page
+
+
+def test_password_post_refused_when_password_login_off(sso, settings):
+    settings.LABO_PASSWORD_LOGIN = False
+    factories.UserFactory(username="lea", password="un-mot-de-passe-solide")
+    client = Client()
+
+    response = client.post(LOGIN, {"username": "lea", "password": "un-mot-de-passe-solide"})
+
+    assert response.status_code == 403
+    assert _messages(response) == [
+        "La connexion par mot de passe est désactivée : connectez-vous avec votre compte de "
+        "l'administration."
+    ]
+    assert client.get(reverse("labo:home")).status_code == 302
+
+
+def test_admin_password_post_refused_when_password_login_off(sso, settings):
+    settings.LABO_PASSWORD_LOGIN = False
+    factories.UserFactory(
+        username="root", password="un-mot-de-passe-solide", is_staff=True, is_superuser=True
+    )
+    client = Client()
+
+    response = client.post(
+        reverse("admin:login"), {"username": "root", "password": "un-mot-de-passe-solide"}
+    )
+
+    assert response.status_code == 403
+    assert _messages(response)[0].startswith("La connexion par mot de passe est désactivée")
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_admin_login_sends_to_login_page_when_password_login_off(sso, settings):
+    settings.LABO_PASSWORD_LOGIN = False
+
+    response = Client().get(reverse("admin:login") + "?next=/admin/labo/person/")
+
+    assert response["Location"] == "/login/?next=/admin/labo/person/"
+
+
+def test_admin_password_login_works_when_password_login_on(sso):
+    factories.UserFactory(
+        username="root", password="un-mot-de-passe-solide", is_staff=True, is_superuser=True
+    )
+    client = Client()
+
+    client.post(reverse("admin:login"), {"username": "root", "password": "un-mot-de-passe-solide"})
+
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_password_login_fetches_no_discovery_document(sso, settings, monkeypatch):
+    settings.LABO_OIDC_ISSUER = "http://127.0.0.1:9"  # down: a fetch would refuse the login
+    forget_discovery()
+    fetched = []
+    monkeypatch.setattr("labo.sso.provider.requests.get", lambda *a, **k: fetched.append(a))
+    factories.UserFactory(username="lea", password="un-mot-de-passe-solide")
+    client = Client()
+
+    response = client.post(LOGIN, {"username": "lea", "password": "un-mot-de-passe-solide"})
+
+    assert response["Location"] == reverse("labo:home")
+    assert fetched == []
+
+
+def test_discovery_document_fetched_once_then_kept(sso, monkeypatch):
+    real_get = requests.get
+    fetched = []
+
+    def counting_get(url, **kwargs):
+        fetched.append(url)
+        return real_get(url, **kwargs)
+
+    monkeypatch.setattr("labo.sso.provider.requests.get", counting_get)
+
+    Client().get(reverse("labo:oidc-login"))
+    Client().get(reverse("labo:oidc-login"))
+
+    assert fetched == [f"{sso.issuer}/.well-known/openid-configuration"]
