@@ -3,6 +3,7 @@
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -383,4 +384,11 @@ OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the logout at the provider
 OIDC_AUTHENTICATION_CALLBACK_URL = "labo:oidc-callback"
 OIDC_CREATE_USER = True
 AUTHENTICATION_BACKENDS.append("labo.sso.backend.OIDCBackend")  # does nothing while off
+if LABO_OIDC_ISSUER:
+    # The logout button's form ends at the provider (its end_session_endpoint, on the issuer's
+    # origin): browsers hold a form's redirects to the page's form-action.
+    _issuer = urlsplit(LABO_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_issuer.scheme}://{_issuer.netloc}"
+    )
 # --- end of single sign-on ---------------------------------------------------------------------
