@@ -94,7 +94,11 @@ class OIDCBackend(OIDCAuthenticationBackend):
                 audience=self.OIDC_RP_CLIENT_ID,
                 issuer=settings.LABO_OIDC_ISSUER,
                 leeway=settings.LABO_OIDC_LEEWAY_SECONDS,
-                options={"require": ["exp", "iat", "aud", "iss", "sub"]},
+                # A signed userinfo answer carries iss and aud, not always its dates (OIDC
+                # Core §5.3.2); an ID token carries them all (§2).
+                options={
+                    "require": ["aud", "iss", "sub"] + ([] if self._userinfo else ["exp", "iat"])
+                },
             )
         except jwt.ExpiredSignatureError as exc:
             raise SignInRefused(
@@ -116,6 +120,16 @@ class OIDCBackend(OIDCAuthenticationBackend):
                 _("This sign-in was not issued for Labo: it is refused. Sign in again.")
             )
         return claims
+
+    _userinfo = False
+
+    def get_userinfo(self, access_token, id_token, payload):
+        """The userinfo answer, JSON or signed (ProConnect signs it)."""
+        self._userinfo = True
+        try:
+            return super().get_userinfo(access_token, id_token, payload)
+        finally:
+            self._userinfo = False
 
     def get_or_create_user(self, access_token, id_token, payload: dict[str, Any]):
         userinfo = self.get_userinfo(access_token, id_token, payload)

@@ -4,8 +4,9 @@
 //   PORT            the port to listen on (the issuer is http://127.0.0.1:PORT)
 //   RP_BASES        comma-separated addresses of the Labo under test (http://testserver, the
 //                   live server's): each gets /oidc/callback/ and /login/ registered
-// Two clients: "labo" (the one Labo is configured with) and "other-app" (another application
-// of the same administration: its tokens are not meant for Labo).
+// Three clients: "labo" (the one Labo is configured with), "other-app" (another application
+// of the same administration: its tokens are not meant for Labo), "labo-signed" (userinfo
+// answered signed, as ProConnect does).
 // Test controls, for the tests only (nothing like them exists at a real provider):
 //   POST /_test/accounts {"login": {claims}}   the accounts and their claims
 //   POST /_test/clock {"offset": seconds}      the provider's clock, moved (a provider whose
@@ -26,24 +27,30 @@ let accounts = {};
 
 const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const client = (id, secret) => ({
+const client = (id, secret, extra = {}) => ({
   client_id: id,
   client_secret: secret,
   redirect_uris: bases.map((b) => `${b}/oidc/callback/`),
   post_logout_redirect_uris: bases.map((b) => `${b}/login/`),
   grant_types: ['authorization_code'],
   response_types: ['code'],
+  ...extra,
 });
 
 const provider = new Provider(issuer, {
-  clients: [client('labo', 'labo-secret'), client('other-app', 'other-secret')],
+  clients: [
+    client('labo', 'labo-secret'),
+    client('other-app', 'other-secret'),
+    // As ProConnect: the userinfo answer signed (application/jwt).
+    client('labo-signed', 'labo-signed-secret', { userinfo_signed_response_alg: 'RS256' }),
+  ],
   cookies: { keys: ['a-test-key-for-the-provider-cookies'] },
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],
     profile: ['name', 'given_name', 'family_name', 'usual_name', 'groups'],
   },
-  features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true,
+  features: { devInteractions: { enabled: false }, jwtUserinfo: { enabled: true }, rpInitiatedLogout: { enabled: true,
     logoutSource: async (ctx, form) => {
       ctx.body = `<!DOCTYPE html><html lang="en"><head><title>Sign out</title></head><body>
         ${form}<h1>Sign out of the test provider?</h1>

@@ -20,6 +20,7 @@ import requests
 HERE = Path(__file__).resolve().parent
 CLIENT_ID, CLIENT_SECRET = "labo", "labo-secret"
 OTHER_CLIENT_ID, OTHER_CLIENT_SECRET = "other-app", "other-secret"
+SIGNED_CLIENT_ID, SIGNED_CLIENT_SECRET = "labo-signed", "labo-signed-secret"
 
 
 def _free_port() -> int:

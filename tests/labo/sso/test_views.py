@@ -9,11 +9,17 @@ from django.test import Client
 from django.urls import reverse
 
 from labo.models import Person, SignInIdentity
-from labo.roles import FACILITATOR, roles_of
+from labo.roles import FACILITATOR, MANAGEMENT, roles_of
 from labo.sso.backend import OIDCBackend
 from labo.sso.provider import forget_discovery
 from tests import factories
-from tests.oidc.server import OTHER_CLIENT_ID, OTHER_CLIENT_SECRET, sign_in_at_provider
+from tests.oidc.server import (
+    OTHER_CLIENT_ID,
+    OTHER_CLIENT_SECRET,
+    SIGNED_CLIENT_ID,
+    SIGNED_CLIENT_SECRET,
+    sign_in_at_provider,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +52,34 @@ def test_sign_in_new_agent_gets_in_without_role(sso):
     assert roles_of(user) == frozenset()
     assert user.has_usable_password() is False
     assert SignInIdentity.objects.get(user=user).subject == "zoe"
+
+
+def test_sign_in_reads_signed_userinfo(sso, settings, monkeypatch):
+    checked = []
+    verify = OIDCBackend._verify_jws
+    monkeypatch.setattr(
+        OIDCBackend, "_verify_jws", lambda self, *a: checked.append(1) or verify(self, *a)
+    )
+    settings.OIDC_RP_CLIENT_ID = SIGNED_CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = SIGNED_CLIENT_SECRET
+    sso.set_accounts(
+        {
+            "zoe": {
+                "email": "zoe@example.gouv.fr",
+                "usual_name": "Martin",
+                "groups": ["labo-direction"],
+            }
+        }
+    )
+    client = Client()
+
+    response = client.get(_at_provider(client, "zoe"))
+
+    assert response["Location"] == reverse("labo:home")
+    user = User.objects.get(email="zoe@example.gouv.fr")
+    assert user.person.last_name == "Martin"
+    assert roles_of(user) == frozenset({MANAGEMENT})
+    assert len(checked) == 2  # the ID token, then the userinfo answer
 
 
 def test_sign_in_links_existing_person_by_email_ignoring_case(sso):
