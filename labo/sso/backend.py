@@ -135,9 +135,11 @@ class OIDCBackend(OIDCAuthenticationBackend):
         userinfo = self.get_userinfo(access_token, id_token, payload)
         if userinfo.get("sub") != payload.get("sub"):  # OpenID Connect Core §5.3.2
             raise _not_checked()
+        # The ID token's claims under the userinfo's: Entra ID gives the roles in the ID token
+        # only, ProConnect the names in the userinfo only.
         return sign_in(
             issuer=settings.LABO_OIDC_ISSUER,
-            claims=userinfo,
+            claims={**payload, **userinfo},
             roles_claim=settings.LABO_OIDC_ROLES_CLAIM,
             role_map=parse_role_map(settings.LABO_OIDC_ROLES),
         )
