@@ -4,6 +4,7 @@
 import copy
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 
 from labo.models import Person, SignInIdentity
@@ -13,6 +14,7 @@ from tests.oidc.server import CLIENT_ID, CLIENT_SECRET, running_provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 ROLE_MAP = ["labo-animateurs:facilitator", "labo-direction:management"]
 
 
@@ -96,3 +98,20 @@ def test_logout_ends_session_at_provider(page, live_server, lab, sso):
 
     assert page.get_by_label("Login").is_visible()
     assert page.url.startswith(f"{sso.issuer}/interaction/")
+
+
+@pytest.mark.parametrize("width", [360, 1366])
+def test_login_page_with_provider_is_accessible(page, live_server, lab, sso, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}/login/")
+    button = page.get_by_role("link", name="Se connecter avec ProConnect")
+
+    for _tab in range(10):  # the skip link and the header come first
+        page.keyboard.press("Tab")
+        if button.evaluate("el => el === document.activeElement"):
+            break
+    assert button.evaluate("el => el === document.activeElement")
+
+    results = Axe().run(page, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
+    assert button.bounding_box()["x"] + button.bounding_box()["width"] <= width
