@@ -52,6 +52,8 @@ LIBRARY_SCOPE = "the lab's methods and session templates: every facilitator, no 
 POLICY: dict[str, Access] = {
     "labo:login": PUBLIC,
     "labo:logout": PUBLIC,
+    "labo:oidc-login": Access(public=True, scope="404 while single sign-on is off"),
+    "labo:oidc-callback": Access(public=True, scope="the state kept in the visitor's session"),
     "labo:healthz": PUBLIC,
     "labo:readyz": PUBLIC,
     "labo:home": ANY_USER,

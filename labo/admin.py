@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from labo.models import Direction, Document, Person, Programme, Skill
+from labo.models import Direction, Document, Person, Programme, SignInIdentity, Skill
 
 admin.site.site_header = _("Labo administration")
 admin.site.site_title = _("Labo")
@@ -54,6 +54,19 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     list_select_related = ["programme"]
     readonly_fields = [f.name for f in Document._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(SignInIdentity)
+class SignInIdentityAdmin(admin.ModelAdmin):
+    """Made by a first single sign-on; deleting one lets the account be linked afresh."""
+
+    list_display = ["user", "issuer", "subject", "created_at"]
+    search_fields = ["user__username", "user__email", "subject"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "issuer", "subject", "created_at"]
 
     def has_add_permission(self, request) -> bool:
         return False

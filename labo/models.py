@@ -309,3 +309,29 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} ({self.key})"
+
+
+class SignInIdentity(models.Model):
+    """An account at the single sign-on provider (its issuer and subject) and the Labo account
+    it signs in (labo/sso/). An account holds one: a second subject presenting the same e-mail
+    is refused, never linked."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.CASCADE,
+        related_name="sign_in_identity",
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_account_per_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

@@ -3,6 +3,7 @@
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -361,3 +362,41 @@ if SENTRY_DSN:
         environment=env_str("SENTRY_ENVIRONMENT", "production"),
         traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
     )
+
+# --- Single sign-on (OpenID Connect, labo/sso/, docs/deploy.md) ------------------------------
+# Off until LABO_OIDC_ISSUER names the provider (e.g. https://auth.agentconnect.gouv.fr/api/v2):
+# its endpoints are read from its discovery document (<issuer>/.well-known/openid-configuration)
+# when first needed, then kept LABO_OIDC_DISCOVERY_SECONDS. mozilla-django-oidc does the
+# redirect flow; labo/sso/ supplies the endpoints, checks the ID token's issuer, audience and
+# dates, links the account and maps the roles.
+LABO_OIDC_ISSUER = env_str("LABO_OIDC_ISSUER", "").rstrip("/")
+LABO_OIDC_PROVIDER_NAME = env_str("LABO_OIDC_PROVIDER_NAME", "")  # "" : a neutral label
+LABO_OIDC_DISCOVERY_SECONDS = env_int("LABO_OIDC_DISCOVERY_SECONDS", 3600)
+LABO_OIDC_LEEWAY_SECONDS = env_int("LABO_OIDC_LEEWAY_SECONDS", 60)  # clocks a little apart
+# The claim listing the agent's groups at the provider, and which of them give which role
+# ("value:role", role one of facilitator, ambassador, management). Roles not named here are
+# never touched by a login; those named are added or removed at each login.
+LABO_OIDC_ROLES_CLAIM = env_str("LABO_OIDC_ROLES_CLAIM", "")
+LABO_OIDC_ROLES = env_list("LABO_OIDC_ROLES", [])
+# Off: the password form is not shown and a password login is refused (the admin's too).
+LABO_PASSWORD_LOGIN = env_bool("LABO_PASSWORD_LOGIN", True)
+if not LABO_PASSWORD_LOGIN and not LABO_OIDC_ISSUER:
+    raise RuntimeError("LABO_PASSWORD_LOGIN=false needs LABO_OIDC_ISSUER: nobody could log in.")
+OIDC_RP_CLIENT_ID = env_str("LABO_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("LABO_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = env_str("LABO_OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("LABO_OIDC_SIGN_ALGO", "RS256")
+OIDC_USE_PKCE = env_bool("LABO_OIDC_USE_PKCE", True)
+OIDC_TIMEOUT = env_int("LABO_OIDC_TIMEOUT", 10)  # seconds: a provider that hangs is down
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the logout at the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "labo:oidc-callback"
+OIDC_CREATE_USER = True
+AUTHENTICATION_BACKENDS.append("labo.sso.backend.OIDCBackend")  # does nothing while off
+if LABO_OIDC_ISSUER:
+    # The logout button's form ends at the provider (its end_session_endpoint, on the issuer's
+    # origin): browsers hold a form's redirects to the page's form-action.
+    _issuer = urlsplit(LABO_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_issuer.scheme}://{_issuer.netloc}"
+    )
+# --- end of single sign-on ---------------------------------------------------------------------

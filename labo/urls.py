@@ -1,25 +1,20 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from labo import views
-from labo.auth import LoginForm
 from labo.people import views as people_views
 from labo.restitutions import views as restitution_views
+from labo.sso import views as sso_views
 from sessions import views as session_views
 
 core_patterns = [
     path("", people_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=LoginForm
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", sso_views.login, name="login"),
+    path("logout/", sso_views.logout, name="logout"),
+    path("oidc/login/", sso_views.OIDCStart.as_view(), name="oidc-login"),
+    path("oidc/callback/", sso_views.OIDCCallback.as_view(), name="oidc-callback"),
     path("me/", people_views.my_profile, name="my-profile"),
     path("me/data.json", people_views.my_data, name="my-data"),
     path("me/calendar/renew/", people_views.calendar_renew, name="calendar-renew"),
@@ -35,6 +30,9 @@ core_patterns = [
     path("search/", restitution_views.search, name="search"),
     path("history/<int:pk>/restore/", session_views.history_restore, name="history-restore"),
 ]
+
+# Passwords can be turned off (LABO_PASSWORD_LOGIN): the admin's login page too.
+admin.site.login = sso_views.admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include((core_patterns, "labo"))),

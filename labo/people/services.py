@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ateliers import services as ateliers_services
 from labo import documents
 from labo.lib.versions import claim
-from labo.models import Direction, Person, Skill
+from labo.models import Direction, Person, SignInIdentity, Skill
 from labo.people import privacy
 from labo.people.forms import PersonRowForm
 from labo.roles import ALL_ROLES
@@ -273,6 +273,8 @@ def anonymise(*, person: Person, by: User | AnonymousUser | None) -> Person:
             user.is_active = False
             user.set_unusable_password()
             user.save()
+            # The provider's subject names them too; back one day, they sign in as new.
+            SignInIdentity.objects.filter(user=user).delete()
     privacy.scrub_log(person, names, user=user, email=email)
     ateliers_services.forget_in_reports(names=names, replacement=privacy.FORMER)
     privacy.forget_logins([*usernames, email])

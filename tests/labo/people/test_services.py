@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from labo.models import Direction, Person, Skill
+from labo.models import Direction, Person, SignInIdentity, Skill
 from labo.people.services import (
     add_direction,
     add_skills,
@@ -184,6 +184,15 @@ def test_anonymise_erases_the_person_and_their_account(world):
     assert person.user.username == f"ancien-membre-{person.pk}"
     assert not person.user.is_active
     assert LogEntry.objects.get(additional_data__privacy="anonymised").actor == world.facilitator
+
+
+def test_anonymise_forgets_the_single_sign_on_identity(world):
+    person = world.member.person
+    SignInIdentity.objects.create(user=person.user, issuer="https://idp", subject="s1")
+
+    anonymise(person=person, by=world.facilitator)
+
+    assert SignInIdentity.objects.filter(subject="s1").exists() is False
 
 
 def test_anonymising_twice_changes_nothing(world):
