@@ -142,6 +142,9 @@ backend nodes
     # cannot write twice: a GET or HEAD, or a POST carrying an Idempotency-Key (the capture
     # forms: labo/idempotency.py answers a repeat from the stored write). Any other POST
     # answers 502 and the person, or the page, decides.
+    # A request can only be sent again if HAProxy still holds it whole: wait for its body
+    # (up to tune.bufsize, 16 kB; a photo is streamed, and never sent again).
+    option http-buffer-request
     acl replayable_post req.hdr(Idempotency-Key) -m reg ^[A-Za-z0-9_-]{{16,64}}$
     http-request disable-l7-retry if !METH_GET !replayable_post
 {lines}"""
