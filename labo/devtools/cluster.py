@@ -285,8 +285,8 @@ def _wait_for(port: int, *, timeout: float = 60) -> None:
     raise CommandError(f"Nothing answered /healthz on port {port} in {timeout:g} s.")
 
 
-def server_states(stats_socket: Path) -> dict[str, str]:
-    """Each node's state as HAProxy sees it (UP, DOWN...), from its stats socket."""
+def _stats(stats_socket: Path) -> dict[str, dict[str, str]]:
+    """The backend's rows (each node, and BACKEND) from HAProxy's stats socket."""
     with socket.socket(socket.AF_UNIX) as sock:
         sock.connect(str(stats_socket))
         sock.sendall(b"show stat\n")
@@ -294,9 +294,12 @@ def server_states(stats_socket: Path) -> dict[str, str]:
         while chunk := sock.recv(65536):
             data += chunk
     rows = csv.DictReader(data.decode().lstrip("# ").splitlines())
-    return {
-        r["svname"]: r["status"] for r in rows if r["pxname"] == "nodes" and r["svname"] in NODES
-    }
+    return {r["svname"]: r for r in rows if r["pxname"] == "nodes"}
+
+
+def server_states(stats_socket: Path) -> dict[str, str]:
+    """Each node's state as HAProxy sees it (UP, DOWN...)."""
+    return {name: row["status"] for name, row in _stats(stats_socket).items() if name in NODES}
 
 
 def ensure_haproxy() -> str:
@@ -538,6 +541,8 @@ class Load:
     rows: list[dict]
     killed_after: float  # seconds after the load began
     down_after: float | None  # seconds after the kill until HAProxy took the node out
+    retried: int  # HAProxy's retries on the same node (wretr)
+    redispatched: int  # and to the other one (wredis)
     ledger: Ledger
     writes: Writes
 
@@ -568,6 +573,7 @@ def run_load(
         if _until(lambda: server_states(run.stats_socket)[KILLED].startswith("DOWN"), 30):
             down_after = time.monotonic() - killed
         process.wait(timeout=seconds + 120)
+        backend = _stats(run.stats_socket)["BACKEND"]
     with open(run.root / "locust_stats.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     total = next(r for r in rows if r["Name"] == "Aggregated")
@@ -584,6 +590,8 @@ def run_load(
         rows=[r for r in rows if r["Name"] != "Aggregated"],
         killed_after=killed - began,
         down_after=down_after,
+        retried=int(backend["wretr"] or 0),
+        redispatched=int(backend["wredis"] or 0),
         ledger=ledger,
         writes=compare_writes(ledger.saved, stored),
     )
@@ -679,7 +687,9 @@ class ClusterCommand(BaseCommand):
         down = f"{load.down_after:.1f} s" if load.down_after is not None else "NEVER"
         self.stdout.write(
             f"\nlocust through HAProxy: {users} users for {seconds} s; {KILLED} killed "
-            f"(SIGKILL) at {load.killed_after:.1f} s, taken out by HAProxy {down} later\n"
+            f"(SIGKILL) at {load.killed_after:.1f} s, taken out by HAProxy {down} later; "
+            f"{load.redispatched} requests sent on to the other node after a failed attempt "
+            f"(HAProxy's redispatches; {load.retried} retries on the same node)\n"
             f"{'request':<22} {'count':>7} {'fail':>5} {'p50 ms':>7} {'p95 ms':>7}"
         )
         for row in load.rows:
