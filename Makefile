@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install test lint-structure test-postgres concurrency bench bench-postgres bench-photo bench-live load lint messages check-migrations snapshot documents clean
+.PHONY: run install test lint-structure test-postgres concurrency bench bench-postgres bench-photo bench-live load cluster lint messages check-migrations snapshot documents clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,28 @@ load: install
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py seed_volume
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py loadtest
+
+# Several machines on one (issue #19): HAProxy on loopback (Debian's package, installed if
+# missing) in front of two app nodes (uvicorn, two workers each, a var folder each, one shared
+# media folder), a document worker, a scratch PostgreSQL database and a Redis database of
+# their own, over the five-year lab. A live room and a synthesis across nodes, then the locust
+# scenario through HAProxy with one node killed half way: errors, sessions, lost writes.
+# Logs in var/cluster/. `make cluster CLUSTER_USERS=20 CLUSTER_SECONDS=20` for a quick run.
+CLUSTER_USERS ?= 50
+CLUSTER_SECONDS ?= 60
+CLUSTER_PG := postgres://postgres@127.0.0.1:5432/labo_cluster
+CLUSTER_REDIS ?= redis://127.0.0.1:6379/13
+CLUSTER_ENV = DATABASE_URL=$(CLUSTER_PG) REDIS_URL=$(CLUSTER_REDIS)
+
+cluster: install
+	test -x $(BIN)/locust || $(BIN)/python -m pip install --quiet -e ".[dev,load]"
+	command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || \
+	  { apt-get install -y -q haproxy || sudo -n apt-get install -y -q haproxy; }
+	dropdb -h 127.0.0.1 -U postgres --if-exists --force labo_cluster && createdb -h 127.0.0.1 -U postgres labo_cluster
+	$(CLUSTER_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(CLUSTER_ENV) $(BIN)/python manage.py seed_volume
+	$(CLUSTER_ENV) REDIS_KEY_PREFIX=labo-cluster-$$(date +%s) \
+	  $(BIN)/python manage.py cluster --users $(CLUSTER_USERS) --seconds $(CLUSTER_SECONDS)
 
 # Every page of the demo lab, for every persona, byte for byte against another commit:
 # `make snapshot BASE=<git ref>` seeds the demo with the code of BASE (checked out by `git

@@ -196,6 +196,20 @@ def run_locust(base: str, *, users: int, seconds: int, ids: dict) -> LocustFigur
     )
 
 
+def scenario_ids() -> dict[str, int]:
+    """The objects the locust scenario uses, in the volume data's first session."""
+    session = Session.objects.filter(programme__name=PROGRAMME, number=1).first()
+    if session is None:
+        raise CommandError("No volume data: run seed_volume first (on a scratch database).")
+    day = session.days.order_by("date").first()
+    return {
+        "session": session.pk,
+        "item": AgendaItem.objects.filter(day=day, parent__isnull=True).order_by("position")[1].pk,
+        "atelier": Atelier.objects.filter(session=session, format=Format.FREE).order_by("pk")[0].pk,
+        "question": DebateQuestion.objects.filter(atelier__session=session).order_by("pk")[0].pk,
+    }
+
+
 class LoadtestCommand(BaseCommand):
     help = (
         "Run gunicorn on loopback with production settings over the volume data (seed_volume): "
@@ -208,24 +222,8 @@ class LoadtestCommand(BaseCommand):
         parser.add_argument("--no-locust", action="store_true")
 
     def handle(self, *args, users: int, seconds: int, no_locust: bool, **options) -> None:
-
-        session = Session.objects.filter(programme__name=PROGRAMME, number=1).first()
-        if session is None:
-            raise CommandError("No volume data: run seed_volume first (on a scratch database).")
-        day = session.days.order_by("date").first()
-        ids: dict[str, object] = {
-            "session": session.pk,
-            "item": AgendaItem.objects.filter(day=day, parent__isnull=True)
-            .order_by("position")[1]
-            .pk,
-            "atelier": Atelier.objects.filter(session=session, format=Format.FREE)
-            .order_by("pk")[0]
-            .pk,
-            "question": DebateQuestion.objects.filter(atelier__session=session)
-            .order_by("pk")[0]
-            .pk,
-        }
-        agenda = f"/sessions/{session.pk}/agenda/"
+        ids: dict[str, object] = dict(scenario_ids())
+        agenda = f"/sessions/{ids['session']}/agenda/"
         with gunicorn() as base:
             cookie = session_cookie("vol-animateur")
             health = requests_per_second(base, "/healthz")
