@@ -14,6 +14,7 @@ class LaboConfig(AppConfig):
         from labo.lib import lookups  # noqa: PLC0415 -- wiring once every app is loaded
         from labo.models import DocumentKind, Person  # noqa: PLC0415 -- wiring once every app is loaded
         from labo.restitutions import review  # noqa: PLC0415 -- wiring once every app is loaded
+        from labo.sso import accounts  # noqa: PLC0415,F401 -- registers its start-up check
 
         lookups.register()
         audit.track(Person, scope=lambda o: {"person": o.pk})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import http.client
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.test import override_settings
 from django.utils.crypto import get_random_string
 
 from ateliers.formats import Format
@@ -221,7 +223,13 @@ class LoadtestCommand(BaseCommand):
         parser.add_argument("--seconds", type=int, default=60)
         parser.add_argument("--no-locust", action="store_true")
 
-    def handle(self, *args, users: int, seconds: int, no_locust: bool, **options) -> None:
+    def handle(self, *args, **options) -> None:
+        # The server runs with DEBUG off, which refuses the development key; it shares this
+        # one so that the sessions made here are read there.
+        with override_settings(SECRET_KEY=secrets.token_urlsafe(50)):
+            self._run(**options)
+
+    def _run(self, *, users: int, seconds: int, no_locust: bool, **options) -> None:
         ids: dict[str, object] = dict(scenario_ids())
         agenda = f"/sessions/{ids['session']}/agenda/"
         with gunicorn() as base:

@@ -22,7 +22,7 @@ from django.db.models import Model, Q, QuerySet
 
 from ateliers import models as a
 from commandes import models as c
-from labo.models import Document, DocumentKind, DocumentStatus, Person
+from labo.models import Document, DocumentKind, DocumentStatus, Person, SignInIdentity
 from sessions.models import Attendance, Session
 
 FORMER = "former member"  # the name an anonymised person is shown with (translated on display)
@@ -51,6 +51,12 @@ def personal_data(person: Person) -> dict[str, object]:
             "mentor": person.mentor.full_name if person.mentor else None,
             "active": person.is_active,
             "account": person.user.username if person.user else None,
+            # The provider's account that signs this one in (labo/sso/), if any.
+            "single_sign_on": SignInIdentity.objects.filter(user_id=person.user_id)
+            .values("issuer", "subject")
+            .first()
+            if person.user_id
+            else None,
         },
         "attendance": [
             {

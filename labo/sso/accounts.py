@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core import checks
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -148,3 +150,14 @@ def sign_in(
         role_map=role_map,
     )
     return user
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def check_role_map(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A LABO_OIDC_ROLES that cannot be read stops the start-up (manage.py check, migrate,
+    runserver) rather than every sign-in with a 500."""
+    try:
+        parse_role_map(settings.LABO_OIDC_ROLES)
+    except ValueError as error:
+        return [checks.Error(str(error), id="labo.E010")]
+    return []

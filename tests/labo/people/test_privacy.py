@@ -6,7 +6,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from ateliers import models as m
-from labo.models import Person
+from labo.models import Person, SignInIdentity
 
 
 def test_a_member_downloads_what_labo_holds_on_them(world, member_client):
@@ -23,8 +23,22 @@ def test_a_member_downloads_what_labo_holds_on_them(world, member_client):
     assert data["person"]["grade"] == "B"
     assert data["ideas"] == ["Mon idée"]
     assert data["attendance"][0]["session"].endswith("Préparer le Grand Atelier")
+    assert data["person"]["single_sign_on"] is None
     # Reading one's own data is a GET that writes nothing (docs/privacy.md).
     assert not LogEntry.objects.filter(additional_data__privacy="export").exists()
+
+
+def test_the_data_export_names_the_single_sign_on_account(world, member_client):
+    SignInIdentity.objects.create(
+        user=world.member, issuer="https://auth.example.org", subject="agent-42"
+    )
+
+    data = json.loads(member_client.get(reverse("labo:my-data")).content)
+
+    assert data["person"]["single_sign_on"] == {
+        "issuer": "https://auth.example.org",
+        "subject": "agent-42",
+    }
 
 
 def test_anonymising_erases_the_person_and_keeps_their_contributions(world, facilitator_client):

@@ -188,3 +188,13 @@ def test_sign_in_new_username_avoids_taken_one():
     user = _sign_in(sub="s1", email="a@example.gouv.fr")
 
     assert user.username == "a@example.gouv.fr-2"
+
+
+def test_a_role_map_that_cannot_be_read_stops_the_start_up(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.LABO_OIDC_ROLES = ["labo-animateurs:facilitateur"]
+
+    with pytest.raises(SystemCheckError, match=r"labo\.E010"):
+        call_command("check")
