@@ -282,7 +282,13 @@ class PdfFigures:
                 "≤ 3 s",
                 self.first_ms <= 3000,
             ),
-            ("synthesis: p95 of later draws", f"{p95 / 1000:.2f} s", "≤ 2.5 s", p95 <= 2500),
+            (
+                f"synthesis: p95 of {len(self.samples_ms)} later draws (p50 "
+                f"{statistics.median(self.samples_ms) / 1000:.2f} s)",
+                f"{p95 / 1000:.2f} s",
+                "≤ 2.5 s",
+                p95 <= 2500,
+            ),
             (
                 "synthesis: size",
                 f"{self.size_bytes / mb:.1f} MB ({self.pages} pages)",
@@ -536,7 +542,8 @@ class BenchCommand(BaseCommand):
         if measures:
             self.stdout.write(table(measures))
         if "pdf" in targets:
-            self.stdout.write(self.pdf(max(3, runs // 20)))
+            # 20 later draws at the default 100 runs: the p95 of 5 draws was their slowest.
+            self.stdout.write(self.pdf(max(3, runs // 5)))
 
     def agenda(self, runs: int):
         session = Session.objects.get(number=9, programme__name="La Transfo")
