@@ -219,6 +219,11 @@ class LoginDelayBackend:
 class LoginForm(AuthenticationForm):
     """The login form, saying how long to wait when the account must."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if settings.LABO_OIDC_ISSUER:  # the provider's button comes first: no jump past it
+            self.fields["username"].widget.attrs.pop("autofocus", None)
+
     def clean(self):
         wait = login_delay(self.data.get("username", ""))
         if wait:

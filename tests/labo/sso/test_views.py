@@ -258,6 +258,7 @@ def test_login_page_offers_provider_before_password_form(sso):
 
     button = page.index("Se connecter avec votre compte de l’administration")
     assert page.index('href="/oidc/login/"') < button < page.index('name="password"')
+    assert "autofocus" not in page  # the keyboard starts at the button, not past it
 
 
 def test_login_page_names_configured_provider_and_keeps_next(sso, settings):
@@ -275,6 +276,7 @@ def test_login_page_without_sso_shows_password_form_only(settings):
 
     assert "/oidc/login/" not in page
     assert 'name="password"' in page
+    assert "autofocus" in page
 
 
 def test_login_page_without_password_login_shows_provider_only(sso, settings):
