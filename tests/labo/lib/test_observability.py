@@ -111,3 +111,19 @@ def test_sentry_without_its_extra_says_how_to_install_it():
         pytest.raises(RuntimeError, match=r'pip install "labo\[sentry\]"'),
     ):
         init_sentry(dsn="http://k@127.0.0.1:9/1", environment="t", traces_sample_rate=0)
+
+
+def test_the_scrubbers_remove_personal_data_whatever_the_sdk_sends():
+    from labo.lib.observability import without_personal_data, without_query_values
+
+    event = {
+        "user": {"username": "bob"},
+        "request": {"url": "/healthz", "cookies": {"sessionid": "s"}, "data": {"p": "x"}},
+    }
+    crumb = {"category": "query", "data": {"db.params": ["bob"], "db.paramstyle": "format"}}
+
+    assert without_personal_data(event, {}) == {"request": {"url": "/healthz"}}
+    assert without_query_values(crumb, {}) == {
+        "category": "query",
+        "data": {"db.paramstyle": "format"},
+    }
